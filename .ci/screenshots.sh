@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Take the screenshots in docs/screenshots/ from ./rapport under Xvfb.
+#   .ci/screenshots.sh [PATH-TO-SCREENSHOT-TOOL]      (make screenshots runs it)
+# To add one, add a `shot` line at the bottom.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tool=${1:-../shared/tools/screenshot}
+if [ ! -x "$tool" ]; then
+	echo "screenshots: the screenshot tool $tool is missing (it drives Xvfb, ImageMagick and xdotool)" >&2
+	exit 1
+fi
+[ -x ./rapport ] || { echo "screenshots: build ./rapport first (make build)" >&2; exit 1; }
+export LANG=${LANG:-C.UTF-8}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+./rapport sample --db "$tmp/sample.db" >/dev/null
+out=docs/screenshots
+mkdir -p "$out"
+
+# shot FILE.png DB [KEYS]: DB is "sample" (the sample customers) or "empty" (a
+# new database); KEYS are xdotool key names sent before the shot ("ctrl+n").
+# Every shot gets a fresh copy of its database so that keystrokes in one
+# cannot change the next.
+n=0
+shot() {
+	local file=$1 db=$2 keys=${3:-}
+	n=$((n + 1))
+	local dir="$tmp/$n"
+	mkdir -p "$dir"
+	case $db in
+	sample) for f in "$tmp"/sample.db*; do cp "$f" "$dir/db${f#"$tmp"/sample.db}"; done ;; # with any -wal
+	empty) ;;
+	*) echo "screenshots: unknown database $db" >&2; exit 2 ;;
+	esac
+	KEYS=$keys "$tool" "$out/$file" --wait 2 --size 1280x800 -- ./rapport --db "$dir/db"
+}
+
+shot main.png sample
+shot welcome.png empty
+# shot search.png sample "ctrl+f"
+# shot new-customer.png sample "ctrl+n"

@@ -1,0 +1,56 @@
+# Rapport: build, run, test and package.
+# On a fresh Debian/Ubuntu machine `make run` and `make test` are all you need;
+# both install the missing system packages first (see .ci/deps.sh).
+
+GO      ?= go
+FYNE    ?= $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
+BIN     := rapport
+SHOTTER := ../shared/tools/screenshot
+
+export LANG ?= C.UTF-8
+export DEBIAN_FRONTEND := noninteractive
+
+.PHONY: all deps build run test fmt-check vet bench screenshots package clean
+
+all: build
+
+## deps: install the Debian/Ubuntu packages Fyne and the tests need, if missing
+deps:
+	@./.ci/deps.sh
+
+## build: compile ./rapport
+build:
+	$(GO) build -o $(BIN) .
+
+## run: open the window
+run: deps build
+	./$(BIN)
+
+## test: formatting, vet and every test
+test: deps fmt-check vet
+	$(GO) test -count=1 -timeout 15m ./...
+
+fmt-check:
+	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 -r gofmt -l); \
+	if [ -n "$$files" ]; then echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$files"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+## bench: run the benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## screenshots: regenerate docs/screenshots/*.png under Xvfb (see .ci/screenshots.sh)
+screenshots: build
+	@./.ci/screenshots.sh $(SHOTTER)
+
+## package: Rapport.tar.xz with the binary, icon and .desktop entry (from FyneApp.toml)
+package:
+	rm -f Rapport.tar.xz
+	$(FYNE) package -os linux --release
+	@echo "Contents of Rapport.tar.xz:"; tar tJvf Rapport.tar.xz
+
+clean:
+	rm -f $(BIN) Rapport.tar.xz
+	rm -rf .ci/out testdata/failed
