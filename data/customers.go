@@ -1,0 +1,472 @@
+package data
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CreateCustomer stores a new customer and sets c.ID (and c.UID when empty).
+func (s *Store) CreateCustomer(ctx context.Context, c *Customer) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.createCustomer(ctx, tx, c, time.Now()); err != nil {
+		return err
+	}
+	return commit(tx)
+}
+
+// UpdateCustomer replaces the contact card of an existing customer. The
+// profile, history and notes are not touched.
+func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.updateCustomer(ctx, tx, c, time.Now()); err != nil {
+		return err
+	}
+	return commit(tx)
+}
+
+func commit(tx *sql.Tx) error {
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	return nil
+}
+
+// NewUID returns a random UUID for a customer's vCard UID.
+func NewUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+func (s *Store) createCustomer(ctx context.Context, tx *sql.Tx, c *Customer, now time.Time) error {
+	normalizeCustomer(c)
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.UID == "" {
+		c.UID = NewUID()
+	}
+	companyID, err := companyID(ctx, tx, c.Company)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO customers (uid, prefix, given_name, middle_name, family_name, suffix,
+		formatted_name, display_name, sort_name, nickname, company_id, department, title, birthday, anniversary,
+		photo, photo_mime, photo_url, card_note, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.UID, c.Prefix, c.GivenName, c.MiddleName, c.FamilyName, c.Suffix,
+		c.FormattedName, c.Name(), c.SortName(), c.Nickname, companyID, c.Department, c.Title,
+		c.Birthday.String(), c.Anniversary.String(), nullBytes(c.Photo.Data), c.Photo.MIME, c.Photo.URL, c.CardNote,
+		now.Unix(), now.Unix())
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed: customers.uid") {
+			return errorf(ErrInvalid, "another customer already has UID %q", c.UID)
+		}
+		return fmt.Errorf("add customer %s: %w", c.Name(), mapError(err))
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	c.CreatedAt, c.UpdatedAt = now.Truncate(time.Second), now.Truncate(time.Second)
+	if err := writeCardDetails(ctx, tx, c); err != nil {
+		return err
+	}
+	return reindexCard(ctx, tx, c.ID)
+}
+
+func (s *Store) updateCustomer(ctx context.Context, tx *sql.Tx, c *Customer, now time.Time) error {
+	normalizeCustomer(c)
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.UID == "" {
+		c.UID = NewUID()
+	}
+	companyID, err := companyID(ctx, tx, c.Company)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE customers SET uid = ?, prefix = ?, given_name = ?, middle_name = ?,
+		family_name = ?, suffix = ?, formatted_name = ?, display_name = ?, sort_name = ?, nickname = ?, company_id = ?,
+		department = ?, title = ?, birthday = ?, anniversary = ?, photo = ?, photo_mime = ?, photo_url = ?,
+		card_note = ?, updated_at = ? WHERE id = ?`,
+		c.UID, c.Prefix, c.GivenName, c.MiddleName, c.FamilyName, c.Suffix,
+		c.FormattedName, c.Name(), c.SortName(), c.Nickname, companyID, c.Department, c.Title,
+		c.Birthday.String(), c.Anniversary.String(), nullBytes(c.Photo.Data), c.Photo.MIME, c.Photo.URL, c.CardNote,
+		now.Unix(), c.ID)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed: customers.uid") {
+			return errorf(ErrInvalid, "another customer already has UID %q", c.UID)
+		}
+		return fmt.Errorf("update customer %d: %w", c.ID, mapError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("customer %d: %w", c.ID, ErrNotFound)
+	}
+	c.UpdatedAt = now.Truncate(time.Second)
+	for _, q := range []string{
+		`DELETE FROM contact_points WHERE customer_id = ?`,
+		`DELETE FROM addresses WHERE customer_id = ?`,
+		`DELETE FROM tags WHERE customer_id = ?`,
+		`DELETE FROM extra_properties WHERE customer_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, c.ID); err != nil {
+			return fmt.Errorf("update customer %d: %w", c.ID, err)
+		}
+	}
+	if err := writeCardDetails(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := deleteOrphanCompanies(ctx, tx); err != nil {
+		return err
+	}
+	return reindexCard(ctx, tx, c.ID)
+}
+
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// normalizeCustomer trims what people type and drops empty entries.
+func normalizeCustomer(c *Customer) {
+	for _, p := range []*string{&c.Prefix, &c.GivenName, &c.MiddleName, &c.FamilyName, &c.Suffix,
+		&c.FormattedName, &c.Nickname, &c.Company, &c.Department, &c.Title, &c.UID} {
+		*p = strings.TrimSpace(*p)
+	}
+	c.Phones = compactLabelled(c.Phones)
+	c.Emails = compactLabelled(c.Emails)
+	c.URLs = compactLabelled(c.URLs)
+	addrs := c.Addresses[:0:0]
+	for _, a := range c.Addresses {
+		if a.OneLine() != "" {
+			addrs = append(addrs, a)
+		}
+	}
+	c.Addresses = addrs
+	var tags []string
+	seen := map[string]bool{}
+	for _, t := range c.Tags {
+		t = strings.TrimSpace(t)
+		if t != "" && !seen[strings.ToLower(t)] {
+			seen[strings.ToLower(t)] = true
+			tags = append(tags, t)
+		}
+	}
+	c.Tags = tags
+}
+
+func compactLabelled(in []Labelled) []Labelled {
+	var out []Labelled
+	for _, l := range in {
+		l.Value = strings.TrimSpace(l.Value)
+		l.Label = strings.TrimSpace(l.Label)
+		if l.Value != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// NormalizePhone keeps the digits (and a leading +) of a phone number: what
+// duplicate matching and search compare.
+func NormalizePhone(v string) string {
+	var b strings.Builder
+	for i, r := range v {
+		if r >= '0' && r <= '9' || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// NormalizeEmail lower-cases an address for comparison.
+func NormalizeEmail(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
+
+func writeCardDetails(ctx context.Context, tx *sql.Tx, c *Customer) error {
+	insPoint, err := tx.PrepareContext(ctx, `INSERT INTO contact_points (customer_id, kind, position, label, value, normalized, pref) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insPoint.Close()
+	for _, group := range []struct {
+		kind string
+		list []Labelled
+		norm func(string) string
+	}{
+		{"phone", c.Phones, NormalizePhone},
+		{"email", c.Emails, NormalizeEmail},
+		{"url", c.URLs, strings.TrimSpace},
+	} {
+		for i, l := range group.list {
+			if _, err := insPoint.ExecContext(ctx, c.ID, group.kind, i, l.Label, l.Value, group.norm(l.Value), l.Pref); err != nil {
+				return fmt.Errorf("save %s %q: %w", group.kind, l.Value, err)
+			}
+		}
+	}
+	for i, a := range c.Addresses {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO addresses (customer_id, position, label, street, locality, region, postcode, country, pref)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, i, a.Label, a.Street, a.Locality, a.Region, a.Postcode, a.Country, a.Pref); err != nil {
+			return fmt.Errorf("save address: %w", err)
+		}
+	}
+	for i, t := range c.Tags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (customer_id, position, tag) VALUES (?, ?, ?)`, c.ID, i, t); err != nil {
+			return fmt.Errorf("save tag %q: %w", t, err)
+		}
+	}
+	for i, x := range c.Extra {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO extra_properties (customer_id, position, raw) VALUES (?, ?, ?)`, c.ID, i, x.Raw); err != nil {
+			return fmt.Errorf("save extra property: %w", err)
+		}
+	}
+	return nil
+}
+
+// companyID finds or creates the company of that name; nil for none.
+func companyID(ctx context.Context, tx *sql.Tx, name string) (any, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM companies WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		res, err := tx.ExecContext(ctx, `INSERT INTO companies (name) VALUES (?)`, name)
+		if err != nil {
+			return nil, fmt.Errorf("add company %q: %w", name, err)
+		}
+		return res.LastInsertId()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find company %q: %w", name, err)
+	}
+	return id, nil
+}
+
+func deleteOrphanCompanies(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM companies WHERE NOT EXISTS (SELECT 1 FROM customers WHERE company_id = companies.id)`)
+	return err
+}
+
+// Customer loads one customer's contact card.
+func (s *Store) Customer(ctx context.Context, id int64) (*Customer, error) {
+	return getCustomer(ctx, s.read, id)
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer for reads.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getCustomer(ctx context.Context, q queryer, id int64) (*Customer, error) {
+	c := &Customer{ID: id}
+	var company, bday, anniv string
+	var created, updated int64
+	err := q.QueryRowContext(ctx, `SELECT c.uid, c.prefix, c.given_name, c.middle_name, c.family_name, c.suffix,
+		c.formatted_name, c.nickname, coalesce(co.name, ''), c.department, c.title, c.birthday, c.anniversary,
+		c.photo, c.photo_mime, c.photo_url, c.card_note, c.created_at, c.updated_at
+		FROM customers c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`, id).Scan(
+		&c.UID, &c.Prefix, &c.GivenName, &c.MiddleName, &c.FamilyName, &c.Suffix,
+		&c.FormattedName, &c.Nickname, &company, &c.Department, &c.Title, &bday, &anniv,
+		&c.Photo.Data, &c.Photo.MIME, &c.Photo.URL, &c.CardNote, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("customer %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load customer %d: %w", id, mapError(err))
+	}
+	c.Company = company
+	c.Birthday, _ = ParseDate(bday)
+	c.Anniversary, _ = ParseDate(anniv)
+	c.CreatedAt, c.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
+
+	rows, err := q.QueryContext(ctx, `SELECT kind, label, value, pref FROM contact_points WHERE customer_id = ? ORDER BY kind, position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("load customer %d contacts: %w", id, err)
+	}
+	for rows.Next() {
+		var kind string
+		var l Labelled
+		if err := rows.Scan(&kind, &l.Label, &l.Value, &l.Pref); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		switch kind {
+		case "phone":
+			c.Phones = append(c.Phones, l)
+		case "email":
+			c.Emails = append(c.Emails, l)
+		case "url":
+			c.URLs = append(c.URLs, l)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	rows, err = q.QueryContext(ctx, `SELECT label, street, locality, region, postcode, country, pref FROM addresses WHERE customer_id = ? ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("load customer %d addresses: %w", id, err)
+	}
+	for rows.Next() {
+		var a Address
+		if err := rows.Scan(&a.Label, &a.Street, &a.Locality, &a.Region, &a.Postcode, &a.Country, &a.Pref); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.Addresses = append(c.Addresses, a)
+	}
+	rows.Close()
+
+	if c.Tags, err = queryStrings(ctx, q, `SELECT tag FROM tags WHERE customer_id = ? ORDER BY position`, id); err != nil {
+		return nil, err
+	}
+	extras, err := queryStrings(ctx, q, `SELECT raw FROM extra_properties WHERE customer_id = ? ORDER BY position`, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range extras {
+		c.Extra = append(c.Extra, ExtraProperty{Raw: x})
+	}
+	return c, nil
+}
+
+func queryStrings(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// DeleteCustomer forgets a customer completely: card, profile, history,
+// notes and their search entries. Deleted content is zeroed in the file
+// (secure_delete) and the write-ahead log is truncated, so nothing of them
+// remains in the database's free pages.
+func (s *Store) DeleteCustomer(ctx context.Context, id int64) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`DELETE FROM interaction_fts WHERE rowid IN (SELECT id FROM interactions WHERE customer_id = ?)`,
+		`DELETE FROM note_fts WHERE rowid IN (SELECT id FROM notes WHERE customer_id = ?)`,
+		`DELETE FROM customer_fts WHERE rowid = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("forget customer %d: %w", id, mapError(err))
+		}
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete customer %d: %w", id, mapError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
+	}
+	if err := deleteOrphanCompanies(ctx, tx); err != nil {
+		return err
+	}
+	if err := commit(tx); err != nil {
+		return err
+	}
+	return s.scrub(ctx)
+}
+
+// scrub copies the zeroed pages back into the main file and empties the
+// write-ahead log, which still holds the old page images.
+func (s *Store) scrub(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("checkpoint after delete: %w", err)
+	}
+	return nil
+}
+
+// CountCustomers returns how many customers there are.
+func (s *Store) CountCustomers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count customers: %w", mapError(err))
+	}
+	return n, nil
+}
+
+const summaryColumns = `c.id, c.display_name, coalesce(co.name, ''), c.title`
+
+// ListCustomers returns one page of all customers in name order.
+func (s *Store) ListCustomers(ctx context.Context, offset, limit int) ([]CustomerSummary, error) {
+	return s.summaries(ctx, `SELECT `+summaryColumns+` FROM customers c LEFT JOIN companies co ON co.id = c.company_id
+		ORDER BY c.sort_name, c.id LIMIT ? OFFSET ?`, limit, offset)
+}
+
+func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]CustomerSummary, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list customers: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []CustomerSummary
+	for rows.Next() {
+		var cs CustomerSummary
+		if err := rows.Scan(&cs.ID, &cs.Name, &cs.Company, &cs.Title); err != nil {
+			return nil, err
+		}
+		out = append(out, cs)
+	}
+	return out, rows.Err()
+}
+
+// Companies lists companies with how many customers work there.
+func (s *Store) Companies(ctx context.Context) ([]Company, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT co.id, co.name, count(c.id) FROM companies co
+		LEFT JOIN customers c ON c.company_id = co.id GROUP BY co.id ORDER BY co.name`)
+	if err != nil {
+		return nil, fmt.Errorf("list companies: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []Company
+	for rows.Next() {
+		var c Company
+		if err := rows.Scan(&c.ID, &c.Name, &c.People); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Colleagues lists the other customers at the same company.
+func (s *Store) Colleagues(ctx context.Context, id int64) ([]CustomerSummary, error) {
+	return s.summaries(ctx, `SELECT `+summaryColumns+` FROM customers c JOIN companies co ON co.id = c.company_id
+		WHERE c.company_id = (SELECT company_id FROM customers WHERE id = ?) AND c.id <> ? ORDER BY c.sort_name, c.id`, id, id)
+}

@@ -1,0 +1,156 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// LogInteraction records a visit, call, e-mail or meeting and sets in.ID.
+func (s *Store) LogInteraction(ctx context.Context, in *Interaction) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.logInteraction(ctx, tx, in); err != nil {
+		return err
+	}
+	return commit(tx)
+}
+
+func (s *Store) logInteraction(ctx context.Context, tx *sql.Tx, in *Interaction) error {
+	in.Summary, in.Notes = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Notes)
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if err := insertRow(ctx, tx, &in.ID, `INSERT INTO interactions (customer_id, kind, at, duration_s, summary, notes) VALUES (?, ?, ?, ?, ?, ?)`,
+		in.CustomerID, in.Kind, in.At.Unix(), int64(in.Duration/time.Second), in.Summary, in.Notes); err != nil {
+		return fmt.Errorf("log %s for customer %d: %w", in.Kind, in.CustomerID, err)
+	}
+	return indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes)
+}
+
+// UpdateInteraction changes an interaction already logged.
+func (s *Store) UpdateInteraction(ctx context.Context, in *Interaction) error {
+	in.Summary, in.Notes = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Notes)
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := updateRow(ctx, tx, "interaction", in.ID, `UPDATE interactions SET kind = ?, at = ?, duration_s = ?, summary = ?, notes = ? WHERE id = ? AND customer_id = ?`,
+		in.Kind, in.At.Unix(), int64(in.Duration/time.Second), in.Summary, in.Notes, in.ID, in.CustomerID); err != nil {
+		return err
+	}
+	if err := indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes); err != nil {
+		return err
+	}
+	return commit(tx)
+}
+
+// DeleteInteraction removes one interaction and its search entry.
+func (s *Store) DeleteInteraction(ctx context.Context, customerID, id int64) error {
+	return s.deleteDoc(ctx, "interactions", "interaction_fts", customerID, id)
+}
+
+// Interactions returns a customer's history, newest first, one page at a time.
+func (s *Store) Interactions(ctx context.Context, customerID int64, offset, limit int) ([]Interaction, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, at, duration_s, summary, notes FROM interactions
+		WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`, customerID, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("load history of customer %d: %w", customerID, mapError(err))
+	}
+	defer rows.Close()
+	var out []Interaction
+	for rows.Next() {
+		in := Interaction{CustomerID: customerID}
+		var at, dur int64
+		if err := rows.Scan(&in.ID, &in.Kind, &at, &dur, &in.Summary, &in.Notes); err != nil {
+			return nil, err
+		}
+		in.At, in.Duration = time.Unix(at, 0), time.Duration(dur)*time.Second
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// CountInteractions returns how many interactions a customer has.
+func (s *Store) CountInteractions(ctx context.Context, customerID int64) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM interactions WHERE customer_id = ?`, customerID).Scan(&n)
+	return n, mapError(err)
+}
+
+// AddNote stores a personal note and sets n.ID; a zero At means now.
+func (s *Store) AddNote(ctx context.Context, n *Note) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.addNote(ctx, tx, n); err != nil {
+		return err
+	}
+	return commit(tx)
+}
+
+func (s *Store) addNote(ctx context.Context, tx *sql.Tx, n *Note) error {
+	n.Text = strings.TrimSpace(n.Text)
+	if n.Text == "" {
+		return errorf(ErrInvalid, "a note needs some text")
+	}
+	if n.At.IsZero() {
+		n.At = time.Now()
+	}
+	if err := insertRow(ctx, tx, &n.ID, `INSERT INTO notes (customer_id, at, text, confidential) VALUES (?, ?, ?, ?)`,
+		n.CustomerID, n.At.Unix(), n.Text, n.Confidential); err != nil {
+		return fmt.Errorf("add note for customer %d: %w", n.CustomerID, err)
+	}
+	return indexDoc(ctx, tx, "note_fts", n.ID, n.Text)
+}
+
+// DeleteNote removes one note and its search entry.
+func (s *Store) DeleteNote(ctx context.Context, customerID, id int64) error {
+	return s.deleteDoc(ctx, "notes", "note_fts", customerID, id)
+}
+
+// Notes returns a customer's notes, newest first.
+func (s *Store) Notes(ctx context.Context, customerID int64) ([]Note, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, at, text, confidential FROM notes WHERE customer_id = ? ORDER BY at DESC, id DESC`, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("load notes of customer %d: %w", customerID, mapError(err))
+	}
+	defer rows.Close()
+	var out []Note
+	for rows.Next() {
+		n := Note{CustomerID: customerID}
+		var at int64
+		if err := rows.Scan(&n.ID, &at, &n.Text, &n.Confidential); err != nil {
+			return nil, err
+		}
+		n.At = time.Unix(at, 0)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) deleteDoc(ctx context.Context, table, fts string, customerID, id int64) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := updateRow(ctx, tx, strings.TrimSuffix(table, "s"), id, `DELETE FROM `+table+` WHERE id = ? AND customer_id = ?`, id, customerID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+fts+` WHERE rowid = ?`, id); err != nil {
+		return fmt.Errorf("unindex %s %d: %w", table, id, err)
+	}
+	return commit(tx)
+}

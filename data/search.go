@@ -1,0 +1,110 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// indexDoc replaces one document of an FTS table.
+func indexDoc(ctx context.Context, tx *sql.Tx, table string, rowid int64, parts ...string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid = ?`, rowid); err != nil {
+		return fmt.Errorf("index %s %d: %w", table, rowid, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (rowid, body) VALUES (?, ?)`, rowid, strings.Join(parts, "\n")); err != nil {
+		return fmt.Errorf("index %s %d: %w", table, rowid, err)
+	}
+	return nil
+}
+
+// reindexCard rebuilds a customer's card document from what is stored: name,
+// company, contact details, tags, card note and the whole profile.
+func reindexCard(ctx context.Context, tx *sql.Tx, id int64) error {
+	var parts []string
+	add := func(query string) error {
+		vals, err := queryStrings(ctx, tx, query, id)
+		if err != nil {
+			return fmt.Errorf("index customer %d: %w", id, err)
+		}
+		parts = append(parts, vals...)
+		return nil
+	}
+	for _, q := range []string{
+		`SELECT c.display_name || ' ' || c.prefix || ' ' || c.given_name || ' ' || c.middle_name || ' ' || c.family_name || ' ' ||
+			c.nickname || ' ' || coalesce(co.name, '') || ' ' || c.department || ' ' || c.title || ' ' || c.card_note
+			FROM customers c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`,
+		// Phones also go in as bare digits so "5551234" finds "+1 (555) 123-4".
+		`SELECT value || ' ' || normalized FROM contact_points WHERE customer_id = ?`,
+		`SELECT street || ' ' || locality || ' ' || region || ' ' || postcode || ' ' || country FROM addresses WHERE customer_id = ?`,
+		`SELECT tag FROM tags WHERE customer_id = ?`,
+		`SELECT text FROM profile_items WHERE customer_id = ?`,
+		`SELECT name || ' ' || notes FROM family_members WHERE customer_id = ?`,
+		`SELECT name || ' ' || species || ' ' || notes FROM pets WHERE customer_id = ?`,
+	} {
+		if err := add(q); err != nil {
+			return err
+		}
+	}
+	return indexDoc(ctx, tx, "customer_fts", id, parts...)
+}
+
+// ftsQuery turns what someone typed into an FTS5 query: every word must
+// appear, the last one (or every one) as a prefix, so results follow typing.
+func ftsQuery(input string) string {
+	words := strings.FieldsFunc(input, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	var terms []string
+	for _, w := range words {
+		terms = append(terms, `"`+w+`"*`)
+	}
+	return strings.Join(terms, " ")
+}
+
+// searchCap bounds how many raw matches one search looks at: a one-letter
+// query at 100k customers must not sort the whole table on every keystroke.
+const searchCap = 2000
+
+// Search finds customers whose name, company, contact details, profile,
+// notes or history match every word typed (as prefixes), in name order.
+// Customers matched on their card come before those matched only in their
+// history. An empty query lists everyone.
+func (s *Store) Search(ctx context.Context, query string, limit int) ([]CustomerSummary, error) {
+	q := ftsQuery(query)
+	if q == "" {
+		return s.ListCustomers(ctx, 0, limit)
+	}
+	out, err := s.summaries(ctx, `WITH hits(id) AS (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1 LIMIT ?3)
+		SELECT `+summaryColumns+` FROM hits JOIN customers c ON c.id = hits.id LEFT JOIN companies co ON co.id = c.company_id
+		ORDER BY c.sort_name, c.id LIMIT ?2`, q, limit, searchCap)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
+	}
+	if len(out) >= limit {
+		return out, nil
+	}
+	more, err := s.summaries(ctx, `WITH hits(id) AS (
+			SELECT i.customer_id FROM interaction_fts f JOIN interactions i ON i.id = f.rowid WHERE interaction_fts MATCH ?1
+			UNION SELECT n.customer_id FROM note_fts f JOIN notes n ON n.id = f.rowid WHERE note_fts MATCH ?1
+			LIMIT ?3)
+		SELECT `+summaryColumns+` FROM hits JOIN customers c ON c.id = hits.id LEFT JOIN companies co ON co.id = c.company_id
+		ORDER BY c.sort_name, c.id LIMIT ?2`, q, limit, searchCap)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
+	}
+	seen := make(map[int64]bool, len(out))
+	for _, c := range out {
+		seen[c.ID] = true
+	}
+	for _, c := range more {
+		if len(out) >= limit {
+			break
+		}
+		if !seen[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
