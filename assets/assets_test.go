@@ -1,0 +1,193 @@
+package assets_test
+
+import (
+	"bytes"
+	"image/png"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/assets"
+	"github.com/rapportcrm/rapport/data"
+)
+
+func TestIcon(t *testing.T) {
+	img, err := png.Decode(bytes.NewReader(assets.Icon))
+	if err != nil {
+		t.Fatalf("icon.png: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 512 || b.Dy() != 512 {
+		t.Errorf("icon is %dx%d, want 512x512", b.Dx(), b.Dy())
+	}
+}
+
+func readSample(t *testing.T) *data.Dataset {
+	t.Helper()
+	ds, err := data.ReadDataset(bytes.NewReader(assets.SampleJSON))
+	if err != nil {
+		t.Fatalf("sample.json: %v", err)
+	}
+	return ds
+}
+
+// TestSampleCustomers checks each sample customer the way the store will:
+// valid card, valid history, known categories and relations.
+func TestSampleCustomers(t *testing.T) {
+	ds := readSample(t)
+	if got, want := len(ds.Customers), 14; got != want {
+		t.Fatalf("sample has %d customers, want %d", got, want)
+	}
+	categories := map[string]bool{}
+	for _, c := range data.ProfileCategories {
+		categories[c.Key] = true
+	}
+	for _, dc := range ds.Customers {
+		t.Run(dc.Card.Name(), func(t *testing.T) {
+			if err := dc.Card.Validate(); err != nil {
+				t.Errorf("card: %v", err)
+			}
+			if dc.Card.Company == "" || dc.Card.Title == "" {
+				t.Errorf("company %q, title %q: want both", dc.Card.Company, dc.Card.Title)
+			}
+			if len(dc.Card.Phones) == 0 || len(dc.Card.Emails) == 0 || len(dc.Card.Addresses) == 0 {
+				t.Errorf("want a phone, an e-mail and an address")
+			}
+			if len(dc.Card.Tags) == 0 {
+				t.Errorf("no tags")
+			}
+			if n := len(dc.Interactions); n < 3 || n > 12 {
+				t.Errorf("%d interactions, want 3 to 12", n)
+			}
+			for i, di := range dc.Interactions {
+				if !data.ValidKind(di.Kind) {
+					t.Errorf("interaction %d: kind %q", i+1, di.Kind)
+				}
+				if di.DaysAgo < 0 || di.DaysAgo > 400 {
+					t.Errorf("interaction %d: days_ago %d, want 0 to 400", i+1, di.DaysAgo)
+				}
+				at, err := time.Parse("15:04", di.Time)
+				if err != nil {
+					t.Errorf("interaction %d: time %q: %v", i+1, di.Time, err)
+				}
+				in := data.Interaction{Kind: di.Kind, At: at, Duration: time.Duration(di.Minutes) * time.Minute,
+					Summary: di.Summary, Notes: di.Notes}
+				if err := in.Validate(); err != nil {
+					t.Errorf("interaction %d: %v", i+1, err)
+				}
+			}
+			if n := len(dc.Notes); n < 1 || n > 4 {
+				t.Errorf("%d notes, want 1 to 4", n)
+			}
+			for i, n := range dc.Notes {
+				if strings.TrimSpace(n.Text) == "" || n.DaysAgo < 0 || n.DaysAgo > 400 {
+					t.Errorf("note %d: empty or out of range (%d days ago)", i+1, n.DaysAgo)
+				}
+			}
+			if len(dc.Profile.Items) < 5 {
+				t.Errorf("only %d profile items", len(dc.Profile.Items))
+			}
+			for _, it := range dc.Profile.Items {
+				if !categories[it.Category] {
+					t.Errorf("profile item %q: unknown category %q", it.Text, it.Category)
+				}
+				if strings.TrimSpace(it.Text) == "" {
+					t.Errorf("empty profile item in %q", it.Category)
+				}
+			}
+			for _, f := range dc.Profile.Family {
+				if !slices.Contains(data.Relations, f.Relation) || f.Name == "" {
+					t.Errorf("family member %q: relation %q", f.Name, f.Relation)
+				}
+				if err := f.Birthday.Validate(); err != nil {
+					t.Errorf("family member %q: birthday: %v", f.Name, err)
+				}
+			}
+			for _, p := range dc.Profile.Pets {
+				if p.Name == "" || p.Species == "" {
+					t.Errorf("pet %q: want name and species (%q)", p.Name, p.Species)
+				}
+			}
+		})
+	}
+}
+
+// TestSampleVariety checks the mix the welcome screen and the tests rely on.
+func TestSampleVariety(t *testing.T) {
+	ds := readSample(t)
+	companies := map[string]int{}
+	var withBirthday, noYear, leapDay, confidential, nonASCII int
+	var coldRoom []string
+	for _, dc := range ds.Customers {
+		c := dc.Card
+		companies[c.Company]++
+		if !c.Birthday.IsZero() {
+			withBirthday++
+			if !c.Birthday.HasYear() {
+				noYear++
+			}
+			if c.Birthday.Month == time.February && c.Birthday.Day == 29 {
+				leapDay++
+			}
+		}
+		for _, r := range c.Name() {
+			if r > 127 {
+				nonASCII++
+				break
+			}
+		}
+		for _, it := range dc.Profile.Items {
+			if it.Confidential {
+				confidential++
+			}
+		}
+		for _, n := range dc.Notes {
+			if n.Confidential {
+				confidential++
+			}
+		}
+		// "cold room" must point at exactly one customer, wherever a search looks.
+		var all []string
+		for _, di := range dc.Interactions {
+			all = append(all, di.Summary, di.Notes)
+		}
+		inHistory := strings.Contains(strings.ToLower(strings.Join(all, " ")), "cold room")
+		for _, n := range dc.Notes {
+			all = append(all, n.Text)
+		}
+		for _, it := range dc.Profile.Items {
+			all = append(all, it.Text)
+		}
+		all = append(all, c.CardNote, strings.Join(c.Tags, " "))
+		if strings.Contains(strings.ToLower(strings.Join(all, " ")), "cold room") {
+			coldRoom = append(coldRoom, c.Name())
+			if !inHistory {
+				t.Errorf("%s mentions a cold room, but not in an interaction", c.Name())
+			}
+		}
+	}
+	shared := 0
+	for name, n := range companies {
+		if n > 1 {
+			shared++
+			if n > 3 {
+				t.Errorf("%d people at %s, want at most 3", n, name)
+			}
+		}
+	}
+	if shared != 3 {
+		t.Errorf("%d companies with more than one person, want 3: %v", shared, companies)
+	}
+	if len(coldRoom) != 1 {
+		t.Errorf("customers mentioning a cold room: %v, want exactly one", coldRoom)
+	}
+	if withBirthday < 10 || noYear < 2 || leapDay != 1 {
+		t.Errorf("birthdays: %d set, %d without year, %d on 29 February; want ≥10, ≥2, 1", withBirthday, noYear, leapDay)
+	}
+	if nonASCII < 2 {
+		t.Errorf("%d names with diacritics, want at least 2", nonASCII)
+	}
+	if confidential < 3 {
+		t.Errorf("%d confidential items and notes, want at least 3", confidential)
+	}
+}
