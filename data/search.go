@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // indexDoc replaces one document of an FTS table.
@@ -35,8 +37,7 @@ func reindexCard(ctx context.Context, tx *sql.Tx, id int64) error {
 		`SELECT c.display_name || ' ' || c.prefix || ' ' || c.given_name || ' ' || c.middle_name || ' ' || c.family_name || ' ' ||
 			c.nickname || ' ' || coalesce(co.name, '') || ' ' || c.department || ' ' || c.title || ' ' || c.card_note
 			FROM customers c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`,
-		// Phones also go in as bare digits so "5551234" finds "+1 (555) 123-4".
-		`SELECT value || ' ' || normalized FROM contact_points WHERE customer_id = ?`,
+		`SELECT value FROM contact_points WHERE customer_id = ? AND kind <> 'phone'`,
 		`SELECT street || ' ' || locality || ' ' || region || ' ' || postcode || ' ' || country FROM addresses WHERE customer_id = ?`,
 		`SELECT tag FROM tags WHERE customer_id = ?`,
 		`SELECT text FROM profile_items WHERE customer_id = ?`,
@@ -47,7 +48,27 @@ func reindexCard(ctx context.Context, tx *sql.Tx, id int64) error {
 			return err
 		}
 	}
+	phones, err := queryStrings(ctx, tx, `SELECT value FROM contact_points WHERE customer_id = ? AND kind = 'phone'`, id)
+	if err != nil {
+		return fmt.Errorf("index customer %d: %w", id, err)
+	}
+	for _, p := range phones {
+		parts = append(parts, phoneSearchTerms(p))
+	}
 	return indexDoc(ctx, tx, "customer_fts", id, parts...)
+}
+
+// phoneSearchTerms indexes a number as written, as bare digits, and as the
+// national number, so "2079460958", "020 7946" and "+4420" all find
+// "+44 (20) 7946-0958".
+func phoneSearchTerms(v string) string {
+	terms := []string{v, NormalizePhone(v)}
+	if num, err := phonenumbers.Parse(v, "ZZ"); err == nil {
+		terms = append(terms, phonenumbers.GetNationalSignificantNumber(num))
+	} else if d := strings.TrimLeft(NormalizePhone(v), "0"); d != "" {
+		terms = append(terms, d) // drop a trunk prefix: 06 12.. -> 612..
+	}
+	return strings.Join(terms, " ")
 }
 
 // ftsQuery turns what someone typed into an FTS5 query: every word must
