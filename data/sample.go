@@ -26,12 +26,12 @@ type DatasetCustomer struct {
 
 // DatasetInteraction is an interaction some days before the load.
 type DatasetInteraction struct {
-	DaysAgo  int    `json:"days_ago"`
-	Time     string `json:"time,omitempty"` // "15:04", local; default 10:00
-	Kind     string `json:"kind"`
-	Minutes  int    `json:"minutes,omitempty"`
-	Summary  string `json:"summary"`
-	Notes    string `json:"notes,omitempty"`
+	DaysAgo int    `json:"days_ago"`
+	Time    string `json:"time,omitempty"` // "15:04", local; default 10:00
+	Kind    string `json:"kind"`
+	Minutes int    `json:"minutes,omitempty"`
+	Summary string `json:"summary"`
+	Notes   string `json:"notes,omitempty"`
 }
 
 // DatasetNote is a note some days before the load.

@@ -317,15 +317,15 @@ func TestSearch(t *testing.T) {
 		want []int64
 	}{
 		{"fr", []int64{fm.ID}},
-		{"muller", []int64{fm.ID}},       // diacritics folded
+		{"muller", []int64{fm.ID}},        // diacritics folded
 		{"françoise mül", []int64{fm.ID}}, // several prefixes
 		{"fixit", []int64{bob.ID}},
 		{"2079460958", []int64{bob.ID}}, // digits of the phone
 		{"7946", []int64{bob.ID}},
-		{"cold room", []int64{bob.ID}},   // interaction text
-		{"marseille", []int64{fm.ID}},    // note text
-		{"paris", []int64{fm.ID}},        // address
-		{"key account", []int64{fm.ID}},  // tag
+		{"cold room", []int64{bob.ID}},  // interaction text
+		{"marseille", []int64{fm.ID}},   // note text
+		{"paris", []int64{fm.ID}},       // address
+		{"key account", []int64{fm.ID}}, // tag
 		{"restaurant", []int64{fm.ID}},
 		{"nobody", nil},
 		{`"); DROP TABLE customers; --`, nil}, // punctuation is not syntax
