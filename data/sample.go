@@ -68,16 +68,28 @@ func relativeTime(now time.Time, daysAgo int, clock string) (time.Time, error) {
 }
 
 // LoadDataset adds every customer of ds in one transaction and returns how
-// many were added. Times are relative to now.
+// many were added. Times are relative to now. A customer whose UID is
+// already stored is skipped, so loading the sample twice adds nothing.
 func (s *Store) LoadDataset(ctx context.Context, ds *Dataset, now time.Time) (int, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
+	added := 0
 	for i := range ds.Customers {
 		dc := &ds.Customers[i]
 		c := dc.Card
+		if c.UID != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE uid = ?`, c.UID).Scan(&n); err != nil {
+				return 0, err
+			}
+			if n > 0 {
+				continue
+			}
+		}
+		added++
 		if err := s.createCustomer(ctx, tx, &c, now); err != nil {
 			return 0, fmt.Errorf("customer %d (%s): %w", i+1, c.Name(), err)
 		}
@@ -106,5 +118,5 @@ func (s *Store) LoadDataset(ctx context.Context, ds *Dataset, now time.Time) (in
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
 	}
-	return len(ds.Customers), nil
+	return added, nil
 }

@@ -1,0 +1,168 @@
+// Package cli is Rapport's command line: the same work as the window,
+// headless, for scripting. It prints results on stdout, one-line errors on
+// stderr, and returns the process exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the work failed (bad input, unreadable database, ...)
+	ExitUsage = 2 // the command line itself is wrong
+)
+
+// Env is what a command needs from the outside world.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Stdin          io.Reader
+	// OpenWindow runs the GUI on the database at path; nil in tests.
+	OpenWindow func(path string) error
+	// Sample is the JSON of the sample customers (assets.SampleJSON).
+	Sample []byte
+}
+
+type command struct {
+	name, args, help string
+	run              func(ctx context.Context, env *Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"search", "[--db PATH] [--limit N] QUERY", "matching customers, one per line: id, name, company", runSearch},
+		{"log", "[--db PATH] --customer ID --kind visit|call|email|meeting|other [--at TIME] [--minutes N] TEXT", "log an interaction", runLog},
+		{"sample", "[--db PATH]", "load the sample customers", runSample},
+	}
+}
+
+// usageError is a mistake on the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// Main runs the command line and returns the exit code.
+func Main(ctx context.Context, args []string, env *Env) int {
+	err := run(ctx, args, env)
+	var ue usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Stderr, "rapport: %s\n(run 'rapport help' for usage)\n", oneLine(err))
+		return ExitUsage
+	default:
+		fmt.Fprintf(env.Stderr, "rapport: %s\n", oneLine(err))
+		return ExitError
+	}
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+func run(ctx context.Context, args []string, env *Env) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fs := newFlags("rapport", env)
+		db := dbFlag(fs)
+		if _, err := parse(fs, args); err != nil {
+			return err
+		}
+		path, err := dbPath(*db)
+		if err != nil {
+			return err
+		}
+		if env.OpenWindow == nil {
+			return errors.New("no window available")
+		}
+		return env.OpenWindow(path)
+	}
+	name, rest := args[0], args[1:]
+	if name == "help" || name == "--help" || name == "-h" {
+		printUsage(env.Stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, env, rest)
+		}
+	}
+	return usagef("unknown command %q", name)
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Rapport keeps your customers as people: who they are, their family, every visit and call.")
+	fmt.Fprintln(w, "\nUsage:")
+	fmt.Fprintln(w, "  rapport [--db PATH]   open the window")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  rapport %s %s\n      %s\n", c.name, c.args, c.help)
+	}
+	fmt.Fprintf(w, "\nThe database is --db PATH, else $%s, else %s.\n", data.EnvDB, defaultPathForHelp())
+}
+
+func defaultPathForHelp() string {
+	if p, err := data.DefaultPath(); err == nil {
+		return p
+	}
+	return "rapport/rapport.db in your config folder"
+}
+
+func newFlags(name string, env *Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "database file (default $"+data.EnvDB+" or the config folder)")
+}
+
+// parse accepts flags before and after the positional arguments, as people
+// type them ("rapport search maria --db x.db").
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func dbPath(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	return data.DefaultPath()
+}
+
+func openStore(ctx context.Context, flagValue string) (*data.Store, error) {
+	path, err := dbPath(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	return data.Open(ctx, path)
+}

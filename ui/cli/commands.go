@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+func runSearch(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("search", env)
+	db := dbFlag(fs)
+	limit := fs.Int("limit", 100, "at most this many customers")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return usagef("search: say what to look for, e.g. rapport search maria")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	found, err := s.Search(ctx, strings.Join(rest, " "), *limit)
+	if err != nil {
+		return err
+	}
+	for _, c := range found {
+		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\n", c.ID, c.Name, c.Company)
+	}
+	return nil
+}
+
+func runLog(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("log", env)
+	db := dbFlag(fs)
+	who := fs.String("customer", "", "customer ID (or a name that matches exactly one customer)")
+	kind := fs.String("kind", "", "visit, call, email, meeting or other")
+	at := fs.String("at", "", "when: 2026-03-01 14:30, 2026-03-01, 14:30 (today) or RFC 3339; default now")
+	minutes := fs.Int("minutes", 0, "how long it took, in minutes")
+	notes := fs.String("notes", "", "longer notes beside the summary")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *who == "":
+		return usagef("log: --customer ID is required")
+	case !data.ValidKind(*kind):
+		return usagef("log: --kind must be one of %s (got %q)", strings.Join(data.InteractionKinds, ", "), *kind)
+	case len(rest) == 0 && *notes == "":
+		return usagef("log: say what happened, e.g. rapport log --customer 3 --kind call \"Asked about delivery dates\"")
+	case *minutes < 0:
+		return usagef("log: --minutes cannot be negative")
+	}
+	when, err := parseWhen(*at, time.Now())
+	if err != nil {
+		return usagef("log: --at: %v", err)
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := findCustomer(ctx, s, *who)
+	if err != nil {
+		return err
+	}
+	in := data.Interaction{CustomerID: c.ID, Kind: *kind, At: when,
+		Duration: time.Duration(*minutes) * time.Minute, Summary: strings.Join(rest, " "), Notes: *notes}
+	if err := s.LogInteraction(ctx, &in); err != nil {
+		return fmt.Errorf("log %s for %s: %w", in.Kind, c.Name(), err)
+	}
+	fmt.Fprintf(env.Stdout, "logged %s %d for %s (%d) at %s\n", in.Kind, in.ID, c.Name(), c.ID, in.At.Format("2006-01-02 15:04"))
+	return nil
+}
+
+// findCustomer resolves an ID, or a name that matches exactly one customer.
+func findCustomer(ctx context.Context, s *data.Store, who string) (*data.Customer, error) {
+	if id, err := strconv.ParseInt(who, 10, 64); err == nil {
+		c, err := s.Customer(ctx, id)
+		if errors.Is(err, data.ErrNotFound) {
+			return nil, fmt.Errorf("no customer with ID %d (find IDs with 'rapport search NAME')", id)
+		}
+		return c, err
+	}
+	found, err := s.Search(ctx, who, 10)
+	if err != nil {
+		return nil, err
+	}
+	var exact []data.CustomerSummary
+	for _, f := range found {
+		if strings.EqualFold(f.Name, strings.TrimSpace(who)) {
+			exact = append(exact, f)
+		}
+	}
+	if len(exact) == 1 {
+		found = exact
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no customer matches %q", who)
+	case 1:
+		return s.Customer(ctx, found[0].ID)
+	}
+	var names []string
+	for _, f := range found {
+		names = append(names, fmt.Sprintf("%d %s", f.ID, f.Name))
+	}
+	return nil, fmt.Errorf("%q matches %d customers (%s); give the ID", who, len(found), strings.Join(names, ", "))
+}
+
+// parseWhen reads the times people type on a command line, in local time.
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return now, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.ParseInLocation("15:04", s, now.Location()); err == nil {
+		return time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location()), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (try 2026-03-01 14:30, 2026-03-01 or 14:30)", s)
+}
+
+func runSample(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("sample", env)
+	db := dbFlag(fs)
+	if rest, err := parse(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("sample takes no arguments (got %q)", rest[0])
+	}
+	ds, err := data.ReadDataset(bytes.NewReader(env.Sample))
+	if err != nil {
+		return fmt.Errorf("sample data: %w", err)
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := s.LoadDataset(ctx, ds, time.Now())
+	if err != nil {
+		return fmt.Errorf("load sample: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "loaded %d sample customers into %s\n", n, s.Path())
+	return nil
+}
