@@ -1,0 +1,397 @@
+package vcard
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// Options control the encoder.
+type Options struct {
+	Version      string // "3.0" (default) or "4.0"
+	NoPhotos     bool   // leave photos out
+	Confidential bool   // include confidential profile items, relatives and pets
+}
+
+// Encoder writes customers as vCards. Output is deterministic: nothing
+// depends on the time, so export -> import -> export is byte-identical.
+type Encoder struct {
+	w   io.Writer
+	opt Options
+}
+
+// NewEncoder returns an encoder writing to w.
+func NewEncoder(w io.Writer, opt Options) *Encoder {
+	return &Encoder{w: w, opt: opt}
+}
+
+const prodID = "-//Rapport//Rapport CRM//EN"
+
+// Encode writes one card. A card is built in memory and written with one
+// Write, so a failure never leaves half a card behind.
+func (e *Encoder) Encode(c *data.Customer, p *data.Profile) error {
+	v4 := false
+	switch e.opt.Version {
+	case "", "3.0":
+	case "4.0":
+		v4 = true
+	default:
+		return fmt.Errorf("vcard: unsupported version %q (use 3.0 or 4.0)", e.opt.Version)
+	}
+	if p == nil {
+		p = &data.Profile{}
+	}
+	w := &cardWriter{v4: v4, used: map[string]bool{}}
+	w.build(c, p, e.opt)
+	if _, err := e.w.Write(w.buf.Bytes()); err != nil {
+		return fmt.Errorf("writing card %q: %w", c.Name(), err)
+	}
+	return nil
+}
+
+type cardWriter struct {
+	buf   bytes.Buffer
+	v4    bool
+	used  map[string]bool // groups taken by Extra lines
+	group int
+}
+
+func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
+	extras := w.extras(c.Extra, opt)
+	w.raw("BEGIN:VCARD")
+	if w.v4 {
+		w.raw("VERSION:4.0")
+	} else {
+		w.raw("VERSION:3.0")
+	}
+	w.raw("PRODID:" + prodID)
+	if c.UID != "" {
+		w.raw("UID:" + escapeText(c.UID))
+	}
+	w.raw("FN:" + escapeText(c.Name()))
+	w.raw("N:" + joinEscaped(c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix))
+	if c.Nickname != "" {
+		w.raw("NICKNAME:" + escapeText(c.Nickname))
+	}
+	if c.Company != "" || c.Department != "" {
+		org := escapeText(c.Company)
+		if c.Department != "" {
+			org += ";" + escapeText(c.Department)
+		}
+		w.raw("ORG:" + org)
+	}
+	if c.Title != "" {
+		w.raw("TITLE:" + escapeText(c.Title))
+	}
+	w.date("BDAY", c.Birthday)
+	w.anniversary(c.Anniversary)
+	for _, l := range c.Phones {
+		w.labelled("TEL", l, nil)
+	}
+	for _, l := range c.Emails {
+		var t []string
+		if !w.v4 {
+			t = []string{"INTERNET"}
+		}
+		w.labelled("EMAIL", l, t)
+	}
+	for _, a := range c.Addresses {
+		w.address(a)
+	}
+	for _, l := range c.URLs {
+		w.labelled("URL", l, nil)
+	}
+	if len(c.Tags) > 0 {
+		tags := make([]string, len(c.Tags))
+		for i, t := range c.Tags {
+			tags[i] = escapeText(t)
+		}
+		w.raw("CATEGORIES:" + strings.Join(tags, ","))
+	}
+	if c.CardNote != "" {
+		w.raw("NOTE:" + escapeText(c.CardNote))
+	}
+	if !opt.NoPhotos {
+		w.photo(c.Photo)
+	}
+	w.profile(p, opt.Confidential)
+	for _, x := range extras {
+		w.raw(x)
+	}
+	w.raw("END:VCARD")
+}
+
+// raw writes one content line, folded at 75 octets without splitting a
+// UTF-8 sequence; continuation lines start with one space.
+func (w *cardWriter) raw(line string) {
+	line = strings.ToValidUTF8(line, "\uFFFD")
+	limit := 75
+	for len(line) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(line[cut]) {
+			cut--
+		}
+		w.buf.WriteString(line[:cut])
+		w.buf.WriteString("\r\n ")
+		line = line[cut:]
+		limit = 74
+	}
+	w.buf.WriteString(line)
+	w.buf.WriteString("\r\n")
+}
+
+// extras returns the Extra lines to write, made safe (one line, a name and
+// a colon) and notes the groups they use so ours do not collide.
+func (w *cardWriter) extras(ex []data.ExtraProperty, opt Options) []string {
+	var out []string
+	for _, x := range ex {
+		r := strings.NewReplacer("\r\n", `\n`, "\r", `\n`, "\n", `\n`).Replace(x.Raw)
+		head, ok := splitHead([]byte(r))
+		if !ok {
+			continue
+		}
+		name := string(head)
+		if i := strings.IndexByte(name, ';'); i >= 0 {
+			name = name[:i]
+		}
+		group := ""
+		if i := strings.IndexByte(name, '.'); i >= 0 {
+			group, name = name[:i], name[i+1:]
+		}
+		name = strings.ToUpper(strings.TrimSpace(name))
+		if name == "" || skipped[name] || opt.NoPhotos && name == "PHOTO" {
+			continue
+		}
+		if group != "" {
+			w.used[strings.ToLower(group)] = true
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (w *cardWriter) nextGroup() string {
+	for {
+		w.group++
+		g := fmt.Sprintf("item%d", w.group)
+		if !w.used[g] {
+			return g
+		}
+	}
+}
+
+func joinEscaped(parts ...string) string {
+	for i := range parts {
+		parts[i] = escapeText(parts[i])
+	}
+	return strings.Join(parts, ";")
+}
+
+// params renders ;NAME=v1,v2 pairs.
+func params(kv ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		b.WriteByte(';')
+		b.WriteString(kv[i])
+		b.WriteByte('=')
+		b.WriteString(kv[i+1])
+	}
+	return b.String()
+}
+
+// typeParam renders a TYPE list: upper case in 3.0, lower case in 4.0.
+func (w *cardWriter) typeParam(types []string) string {
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		if w.v4 {
+			t = strings.ToLower(t)
+		} else {
+			t = strings.ToUpper(t)
+		}
+		out = append(out, paramValue(t))
+	}
+	return strings.Join(out, ",")
+}
+
+// labelled writes TEL/EMAIL/URL with its label as TYPE or, for a custom
+// label, as an Apple-style group with X-ABLabel.
+func (w *cardWriter) labelled(name string, l data.Labelled, extra []string) {
+	types, ok := typesForLabel(l.Label)
+	group := ""
+	if !ok {
+		group = w.nextGroup() + "."
+	}
+	types = append(extra, types...)
+	pref := ""
+	if l.Pref {
+		if w.v4 {
+			pref = "1"
+		} else {
+			types = append(types, "PREF")
+		}
+	}
+	value := escapeText(l.Value)
+	if name == "URL" {
+		value = escapeURI(l.Value)
+	}
+	w.raw(group + name + params("TYPE", w.typeParam(types), "PREF", pref) + ":" + value)
+	if group != "" {
+		w.raw(group + "X-ABLabel:" + escapeText(abLabel(l.Label)))
+	}
+}
+
+func (w *cardWriter) address(a data.Address) {
+	types, ok := typesForLabel(a.Label)
+	group := ""
+	if !ok {
+		group = w.nextGroup() + "."
+	}
+	pref := ""
+	if a.Pref {
+		if w.v4 {
+			pref = "1"
+		} else {
+			types = append(types, "PREF")
+		}
+	}
+	w.raw(group + "ADR" + params("TYPE", w.typeParam(types), "PREF", pref) + ":" +
+		joinEscaped("", "", a.Street, a.Locality, a.Region, a.Postcode, a.Country))
+	if group != "" {
+		w.raw(group + "X-ABLabel:" + escapeText(abLabel(a.Label)))
+	}
+}
+
+// dateValue formats a date for this version. A year-less date is --MMDD in
+// 4.0; 3.0 has no form for it, so we write Apple's 1604 placeholder year
+// with X-APPLE-OMIT-YEAR, which Apple and Google understand.
+func (w *cardWriter) dateValue(d data.Date) (param, value string) {
+	switch {
+	case w.v4 && d.HasYear():
+		return "", fmt.Sprintf("%04d%02d%02d", d.Year, int(d.Month), d.Day)
+	case w.v4:
+		return "", fmt.Sprintf("--%02d%02d", int(d.Month), d.Day)
+	case d.HasYear():
+		return "", d.String()
+	default:
+		return ";X-APPLE-OMIT-YEAR=1604", fmt.Sprintf("1604-%02d-%02d", int(d.Month), d.Day)
+	}
+}
+
+func (w *cardWriter) date(name string, d data.Date) {
+	if d.IsZero() || d.Validate() != nil {
+		return
+	}
+	p, v := w.dateValue(d)
+	w.raw(name + p + ":" + v)
+}
+
+func (w *cardWriter) anniversary(d data.Date) {
+	if w.v4 {
+		w.date("ANNIVERSARY", d)
+		return
+	}
+	if d.IsZero() || d.Validate() != nil {
+		return
+	}
+	// 3.0 has no ANNIVERSARY; Apple's labelled X-ABDATE is what Apple and
+	// Google read.
+	g := w.nextGroup()
+	p, v := w.dateValue(d)
+	w.raw(g + ".X-ABDATE" + p + ":" + v)
+	w.raw(g + ".X-ABLabel:" + abLabel("anniversary"))
+}
+
+func (w *cardWriter) photo(ph data.Photo) {
+	switch {
+	case len(ph.Data) > 0:
+		b64 := base64.StdEncoding.EncodeToString(ph.Data)
+		if w.v4 {
+			w.raw("PHOTO:data:" + ph.MIME + ";base64," + b64)
+			return
+		}
+		t := ""
+		if ph.MIME != "" {
+			t = ";TYPE=" + paramValue(photoType(ph.MIME))
+		}
+		w.raw("PHOTO;ENCODING=b" + t + ":" + b64)
+	case ph.URL != "":
+		w.raw("PHOTO;VALUE=uri:" + escapeURI(ph.URL))
+	}
+}
+
+// photoType is the 3.0 TYPE for a MIME type: image/jpeg -> JPEG.
+func photoType(mime string) string {
+	if sub, ok := strings.CutPrefix(mime, "image/"); ok && sub != "" {
+		return strings.ToUpper(sub)
+	}
+	return mime
+}
+
+// profile writes Rapport's own X-RAPPORT-* properties, and for other
+// programs the close family as X-ABRELATEDNAMES (3.0) or RELATED (4.0).
+// On import those copies are ignored when X-RAPPORT-FAMILY is present.
+func (w *cardWriter) profile(p *data.Profile, confidential bool) {
+	conf := func(c bool) string {
+		if c {
+			return ";X-CONFIDENTIAL=TRUE"
+		}
+		return ""
+	}
+	for _, f := range p.Family {
+		if f.Confidential || f.Name == "" {
+			continue
+		}
+		switch {
+		case w.v4 && (f.Relation == data.RelSpouse || f.Relation == data.RelChild || f.Relation == data.RelParent || f.Relation == data.RelSibling):
+			w.raw("RELATED;TYPE=" + f.Relation + ";VALUE=text:" + escapeText(f.Name))
+		case !w.v4 && f.Relation != data.RelOther && f.Relation != "":
+			if _, ok := appleWrapped[f.Relation]; ok {
+				g := w.nextGroup()
+				w.raw(g + ".X-ABRELATEDNAMES:" + escapeText(f.Name))
+				w.raw(g + ".X-ABLabel:" + abLabel(f.Relation))
+			}
+		}
+	}
+	for _, it := range p.Items {
+		if it.Confidential && !confidential {
+			continue
+		}
+		w.raw("X-RAPPORT-PROFILE;X-CATEGORY=" + paramValue(it.Category) + conf(it.Confidential) + ":" + escapeText(it.Text))
+	}
+	for _, f := range p.Family {
+		if f.Confidential && !confidential {
+			continue
+		}
+		v := escapeText(f.Name)
+		if f.Notes != "" {
+			v += ";" + escapeText(f.Notes)
+		}
+		bday := ""
+		if !f.Birthday.IsZero() {
+			bday = ";X-BDAY=" + f.Birthday.String()
+		}
+		w.raw("X-RAPPORT-FAMILY;X-RELATION=" + paramValue(f.Relation) + bday + conf(f.Confidential) + ":" + v)
+	}
+	for _, pet := range p.Pets {
+		if pet.Confidential && !confidential {
+			continue
+		}
+		v := escapeText(pet.Name)
+		if pet.Notes != "" {
+			v += ";" + escapeText(pet.Notes)
+		}
+		species := ""
+		if pet.Species != "" {
+			species = ";X-SPECIES=" + paramValue(pet.Species)
+		}
+		w.raw("X-RAPPORT-PET" + species + conf(pet.Confidential) + ":" + v)
+	}
+}

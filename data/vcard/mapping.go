@@ -1,0 +1,567 @@
+package vcard
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"golang.org/x/text/encoding"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// errNoIdentity: the card has nothing to call the person by.
+var errNoIdentity = errors.New("card has no name, organisation, e-mail address or phone number")
+
+// skipped properties are regenerated on export.
+var skipped = map[string]bool{"VERSION": true, "PRODID": true, "REV": true, "BEGIN": true, "END": true}
+
+// Properties other programs use for a spouse, children and an anniversary.
+var (
+	spouseProps      = map[string]bool{"X-SPOUSE": true, "X-EVOLUTION-SPOUSE": true, "X-MS-SPOUSE": true, "X-KADDRESSBOOK-X-SPOUSESNAME": true}
+	childrenProps    = map[string]bool{"X-CHILDREN": true, "X-MS-CHILDREN": true, "X-MS-CHILD": true, "X-CHILD": true}
+	anniversaryProps = map[string]bool{"ANNIVERSARY": true, "X-ANNIVERSARY": true, "X-EVOLUTION-ANNIVERSARY": true,
+		"X-MS-ANNIVERSARY": true, "X-KADDRESSBOOK-X-ANNIVERSARY": true}
+)
+
+// mapper holds the state of mapping one card.
+type mapper struct {
+	fb       encoding.Encoding
+	rec      *Record
+	labels   map[string]string // group (lower case) -> X-ABLabel value
+	used     map[string]bool   // groups whose main property was mapped
+	extra    []prop
+	notes    []string
+	ownFam   bool // the card has X-RAPPORT-FAMILY: other family properties are copies
+	fnSeen   bool
+	photoSet bool
+}
+
+func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
+	m := &mapper{fb: fb, rec: &Record{}, labels: map[string]string{}, used: map[string]bool{}}
+	for i := range ps {
+		p := &ps[i]
+		switch {
+		case p.name == "X-ABLABEL" && p.group != "":
+			m.labels[strings.ToLower(p.group)] = strings.TrimSpace(unescape(decodeText(p, fb)))
+		case p.name == "X-RAPPORT-FAMILY":
+			m.ownFam = true
+		}
+	}
+	for i := range ps {
+		if err := m.prop(&ps[i]); err != nil {
+			return nil, fmt.Errorf("field %s: %w", ps[i].name, err)
+		}
+	}
+	c := &m.rec.Customer
+	if len(m.notes) > 0 {
+		c.CardNote = strings.Join(m.notes, "\n")
+	}
+	for i := range m.extra {
+		p := &m.extra[i]
+		g := strings.ToLower(p.group)
+		if (p.name == "X-ABLABEL" || p.name == "X-ABADR") && (m.used[g] || p.name == "X-ABLABEL" && m.labels[g] == "") {
+			continue
+		}
+		if raw, ok := extraLine(p, m.fb); ok {
+			c.Extra = append(c.Extra, data.ExtraProperty{Raw: raw})
+		}
+	}
+	// FN equal to what Rapport derives anyway is not kept: an empty
+	// FormattedName means "derived", and keeping both would make a
+	// Rapport -> file -> Rapport trip change the customer.
+	fn := c.FormattedName
+	c.FormattedName = ""
+	if derived := c.Name(); fn != derived {
+		c.FormattedName = fn
+	}
+	if c.Name() == "" {
+		switch {
+		case c.Nickname != "":
+			c.FormattedName = c.Nickname
+		case len(c.Phones) > 0:
+			c.FormattedName = c.Phones[0].Value
+		default:
+			return nil, errNoIdentity
+		}
+	}
+	return m.rec, nil
+}
+
+func (m *mapper) text(p *prop) string {
+	return strings.TrimSpace(unescape(decodeText(p, m.fb)))
+}
+
+// parts splits a structured value (N, ADR, ORG) into unescaped components.
+func (m *mapper) parts(p *prop, n int) []string {
+	comps := splitEscaped(decodeText(p, m.fb), ';')
+	for i := range comps {
+		comps[i] = strings.TrimSpace(unescape(comps[i]))
+	}
+	for len(comps) < n {
+		comps = append(comps, "")
+	}
+	return comps
+}
+
+// list splits a comma-separated list (CATEGORIES, NICKNAME).
+func (m *mapper) list(p *prop) []string {
+	var out []string
+	for _, s := range splitEscaped(decodeText(p, m.fb), ',') {
+		if s = strings.TrimSpace(unescape(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// label is the label of a TEL/EMAIL/ADR/URL: a custom group label, else TYPE.
+func (m *mapper) label(p *prop) (string, bool) {
+	label, pref := labelFromTypes(p.types())
+	if v := strings.TrimSpace(p.param("PREF")); v == "1" {
+		pref = true
+	}
+	if p.group != "" {
+		g := strings.ToLower(p.group)
+		m.used[g] = true
+		if l := customLabel(m.labels[g]); l != "" {
+			label = l
+		}
+	}
+	return label, pref
+}
+
+func (m *mapper) date(p *prop) (data.Date, bool) {
+	s := m.text(p)
+	d, err := data.ParseDate(s)
+	if err != nil || d.IsZero() {
+		return data.Date{}, false
+	}
+	// X-APPLE-OMIT-YEAR=1604 (or any year) marks the year as a placeholder.
+	if y := p.param("X-APPLE-OMIT-YEAR"); y != "" && fmt.Sprint(d.Year) == strings.TrimSpace(y) {
+		d.Year = 0
+	}
+	return d, true
+}
+
+func (m *mapper) prop(p *prop) error {
+	c := &m.rec.Customer
+	if skipped[p.name] {
+		return nil
+	}
+	switch p.name {
+	case "FN":
+		if !m.fnSeen {
+			m.fnSeen = true
+			c.FormattedName = m.text(p)
+			return nil
+		}
+	case "N":
+		if c.FamilyName+c.GivenName+c.MiddleName+c.Prefix+c.Suffix == "" {
+			n := m.parts(p, 5)
+			c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix = n[0], n[1], n[2], n[3], strings.Join(nonEmpty(n[4:]), ", ")
+			return nil
+		}
+	case "NICKNAME":
+		if c.Nickname == "" {
+			c.Nickname = strings.Join(m.list(p), ", ")
+			return nil
+		}
+	case "ORG":
+		if c.Company == "" && c.Department == "" {
+			o := m.parts(p, 1)
+			c.Company, c.Department = o[0], strings.Join(nonEmpty(o[1:]), ", ")
+			m.useGroup(p)
+			return nil
+		}
+	case "TITLE":
+		if c.Title == "" {
+			c.Title = m.text(p)
+			m.useGroup(p)
+			return nil
+		}
+	case "NOTE":
+		if t := m.text(p); t != "" {
+			m.notes = append(m.notes, t)
+		}
+		return nil
+	case "CATEGORIES":
+		for _, t := range m.list(p) {
+			if !contains(c.Tags, t) {
+				c.Tags = append(c.Tags, t)
+			}
+		}
+		return nil
+	case "UID":
+		if c.UID == "" {
+			c.UID = m.text(p)
+			return nil
+		}
+	case "TEL", "EMAIL", "URL", "X-SOCIALPROFILE":
+		m.labelled(p)
+		return nil
+	case "ADR":
+		m.address(p)
+		return nil
+	case "BDAY":
+		if d, ok := m.date(p); ok && c.Birthday.IsZero() {
+			c.Birthday = d
+		}
+		return nil // an invalid birthday is dropped, the card kept
+	case "X-ABDATE":
+		if customLabel(m.labels[strings.ToLower(p.group)]) == "anniversary" {
+			if d, ok := m.date(p); ok && (c.Anniversary.IsZero() || c.Anniversary == d) {
+				c.Anniversary = d
+				m.useGroup(p)
+				return nil
+			}
+		}
+	case "PHOTO":
+		if !m.photoSet {
+			ph, ok, err := m.photo(p)
+			if err != nil {
+				return err
+			}
+			if ok {
+				c.Photo, m.photoSet = ph, true
+			}
+			return nil
+		}
+	case "RELATED":
+		v := m.text(p)
+		if p.has("VALUE") && strings.EqualFold(p.param("VALUE"), "text") || !looksLikeURI(v) {
+			types := p.types()
+			word := "other"
+			if len(types) > 0 {
+				word = types[0]
+			}
+			m.family(word, v, "")
+			return nil
+		}
+	case "X-ABRELATEDNAMES":
+		m.useGroup(p)
+		m.family(customLabel(m.labels[strings.ToLower(p.group)]), m.text(p), "")
+		return nil
+	case "X-RAPPORT-PROFILE", "X-RAPPORT-FAMILY", "X-RAPPORT-PET":
+		m.rapport(p)
+		return nil
+	}
+	switch {
+	case anniversaryProps[p.name]:
+		if d, ok := m.date(p); ok && (c.Anniversary.IsZero() || c.Anniversary == d) {
+			c.Anniversary = d
+		}
+		return nil
+	case spouseProps[p.name]:
+		m.family("spouse", m.text(p), "")
+		return nil
+	case childrenProps[p.name]:
+		for _, n := range m.list(p) {
+			m.family("child", n, "")
+		}
+		return nil
+	}
+	m.extra = append(m.extra, *p)
+	return nil
+}
+
+func (m *mapper) useGroup(p *prop) {
+	if p.group != "" {
+		m.used[strings.ToLower(p.group)] = true
+	}
+}
+
+func (m *mapper) labelled(p *prop) {
+	c := &m.rec.Customer
+	v := m.text(p)
+	label, pref := m.label(p)
+	switch p.name {
+	case "TEL":
+		v = trimScheme(v, "tel:")
+	case "EMAIL":
+		v = trimScheme(v, "mailto:")
+	case "X-SOCIALPROFILE":
+		if label == "" {
+			label = strings.ToLower(p.param("X-USER"))
+		}
+	}
+	if v == "" {
+		return
+	}
+	l := data.Labelled{Label: label, Value: v, Pref: pref}
+	switch p.name {
+	case "TEL":
+		c.Phones = append(c.Phones, l)
+	case "EMAIL":
+		c.Emails = append(c.Emails, l)
+	default:
+		c.URLs = append(c.URLs, l)
+	}
+}
+
+func (m *mapper) address(p *prop) {
+	a := m.parts(p, 7)
+	label, pref := m.label(p)
+	addr := data.Address{
+		Label:    label,
+		Street:   strings.Join(nonEmpty(a[:3]), "\n"), // PO box and extended address go with the street
+		Locality: a[3], Region: a[4], Postcode: a[5],
+		Country: strings.Join(nonEmpty(a[6:]), ", "),
+		Pref:    pref,
+	}
+	if addr.Street+addr.Locality+addr.Region+addr.Postcode+addr.Country == "" {
+		return
+	}
+	m.rec.Customer.Addresses = append(m.rec.Customer.Addresses, addr)
+}
+
+// family adds a relative unless the card carries Rapport's own family list
+// (then this property is only a copy for other programs) or already has
+// the same person.
+func (m *mapper) family(word, name, notes string) {
+	if m.ownFam || name == "" {
+		return
+	}
+	rel, note := relationOf(word)
+	if notes == "" {
+		notes = note
+	}
+	for _, f := range m.rec.Profile.Family {
+		if f.Relation == rel && strings.EqualFold(f.Name, name) {
+			return
+		}
+	}
+	m.rec.Profile.Family = append(m.rec.Profile.Family, data.FamilyMember{Relation: rel, Name: name, Notes: notes})
+}
+
+// rapport reads Rapport's own profile properties.
+func (m *mapper) rapport(p *prop) {
+	conf := strings.EqualFold(p.param("X-CONFIDENTIAL"), "TRUE")
+	pr := &m.rec.Profile
+	switch p.name {
+	case "X-RAPPORT-PROFILE":
+		cat := p.param("X-CATEGORY")
+		if cat == "" {
+			cat = data.CatOther
+		}
+		pr.Items = append(pr.Items, data.ProfileItem{Category: cat, Text: unescape(decodeText(p, m.fb)), Confidential: conf})
+	case "X-RAPPORT-FAMILY":
+		v := m.rawParts(p)
+		bday, _ := data.ParseDate(p.param("X-BDAY"))
+		rel := p.param("X-RELATION")
+		if rel == "" {
+			rel = data.RelOther
+		}
+		pr.Family = append(pr.Family, data.FamilyMember{Relation: rel, Name: v[0], Birthday: bday, Notes: v[1], Confidential: conf})
+	case "X-RAPPORT-PET":
+		v := m.rawParts(p)
+		pr.Pets = append(pr.Pets, data.Pet{Name: v[0], Species: p.param("X-SPECIES"), Notes: v[1], Confidential: conf})
+	}
+}
+
+// rawParts is parts without trimming: Rapport's own values are exact.
+func (m *mapper) rawParts(p *prop) []string {
+	comps := splitEscaped(decodeText(p, m.fb), ';')
+	for i := range comps {
+		comps[i] = unescape(comps[i])
+	}
+	if len(comps) > 2 {
+		comps[1] = strings.Join(comps[1:], ";")
+	}
+	for len(comps) < 2 {
+		comps = append(comps, "")
+	}
+	return comps
+}
+
+// photo decodes base64 data, a data: URI or a link. ok is false when there
+// is nothing usable (the field is dropped, the card kept).
+func (m *mapper) photo(p *prop) (ph data.Photo, ok bool, err error) {
+	mime := mimeFromType(p.types())
+	var raw []byte
+	if p.isBase64() {
+		raw = p.value
+	} else {
+		v := strings.TrimSpace(unescape(decodeText(p, m.fb)))
+		lv := strings.ToLower(v)
+		switch {
+		case strings.HasPrefix(lv, "data:"):
+			meta, payload, found := strings.Cut(v[5:], ",")
+			if !found {
+				return ph, false, nil
+			}
+			mt, _, _ := strings.Cut(meta, ";")
+			mime = strings.ToLower(strings.TrimSpace(mt))
+			if !strings.Contains(strings.ToLower(meta), ";base64") {
+				s, err := url.PathUnescape(payload)
+				if err != nil || len(s) > maxPhotoBytes {
+					return ph, false, nil
+				}
+				return data.Photo{Data: []byte(s), MIME: sniffMIME([]byte(s), mime)}, len(s) > 0, nil
+			}
+			raw = []byte(payload)
+		case strings.HasPrefix(lv, "http://"), strings.HasPrefix(lv, "https://"), strings.EqualFold(p.param("VALUE"), "uri") && v != "":
+			return data.Photo{URL: v}, true, nil
+		case len(v) > 64 && isBase64Line([]byte(v)):
+			raw = []byte(v) // base64 without ENCODING, seen from some phones
+		default:
+			return ph, false, nil
+		}
+	}
+	b, err := decodeBase64(raw)
+	if err != nil {
+		return ph, false, err
+	}
+	if len(b) == 0 {
+		return ph, false, nil
+	}
+	return data.Photo{Data: b, MIME: sniffMIME(b, mime)}, true, nil
+}
+
+// decodeBase64 strips all whitespace (2.1 indents continuation lines) and
+// decodes with or without padding. Undecodable data gives nil, no error:
+// a broken photo should not cost the card.
+func decodeBase64(raw []byte) ([]byte, error) {
+	clean := make([]byte, 0, len(raw))
+	for _, c := range raw {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			clean = append(clean, c)
+		}
+	}
+	if base64.StdEncoding.DecodedLen(len(clean)) > maxPhotoBytes+3 {
+		return nil, fmt.Errorf("photo is larger than %d MiB", maxPhotoBytes>>20)
+	}
+	clean = bytes.TrimRight(clean, "=")
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(string(clean)); err == nil {
+			return b, nil
+		}
+	}
+	return nil, nil
+}
+
+func mimeFromType(types []string) string {
+	for _, t := range types {
+		switch {
+		case strings.Contains(t, "/"):
+			return t
+		case t == "jpg":
+			return "image/jpeg"
+		case t != "" && t != "pref" && t != "work" && t != "home":
+			return "image/" + t
+		}
+	}
+	return ""
+}
+
+// sniffMIME recognises common image formats; otherwise the declared type.
+func sniffMIME(b []byte, declared string) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	case bytes.HasPrefix(b, []byte("GIF8")):
+		return "image/gif"
+	case len(b) > 12 && bytes.HasPrefix(b, []byte("RIFF")) && string(b[8:12]) == "WEBP":
+		return "image/webp"
+	case bytes.HasPrefix(b, []byte("BM")):
+		return "image/bmp"
+	}
+	return declared
+}
+
+func looksLikeURI(v string) bool {
+	i := strings.IndexByte(v, ':')
+	if i <= 0 || strings.ContainsAny(v[:i], " \t") {
+		return false
+	}
+	return true
+}
+
+func trimScheme(v, scheme string) string {
+	if len(v) > len(scheme) && strings.EqualFold(v[:len(scheme)], scheme) {
+		return strings.TrimSpace(v[len(scheme):])
+	}
+	return v
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// extraLine renders a property Rapport does not model as one 3.0/4.0-safe
+// content line: no QP, no CHARSET, no bare parameters, UTF-8.
+func extraLine(p *prop, fb encoding.Encoding) (string, bool) {
+	var b strings.Builder
+	if p.group != "" {
+		b.WriteString(p.group)
+		b.WriteByte('.')
+	}
+	if strings.HasPrefix(p.name, "X-") {
+		b.WriteString(p.orig)
+	} else {
+		b.WriteString(p.name)
+	}
+	b64 := p.isBase64()
+	for _, pa := range p.params {
+		switch pa.name {
+		case "CHARSET":
+			continue
+		case "ENCODING":
+			if !b64 {
+				continue
+			}
+			b.WriteString(";ENCODING=b")
+			continue
+		}
+		writeParam(&b, pa.name, pa.values)
+	}
+	var v string
+	if b64 {
+		v = strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+				return -1
+			}
+			return r
+		}, string(p.value))
+	} else {
+		v = strings.ReplaceAll(decodeText(p, fb), "\n", `\n`)
+	}
+	if strings.TrimSpace(v) == "" {
+		return "", false
+	}
+	b.WriteByte(':')
+	b.WriteString(v)
+	return b.String(), true
+}
+
+func writeParam(b *strings.Builder, name string, values []string) {
+	b.WriteByte(';')
+	b.WriteString(name)
+	b.WriteByte('=') // even with no value: a bare name would read back as TYPE
+	for i, v := range values {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(paramValue(v))
+	}
+}
