@@ -303,6 +303,17 @@ func (m *mapper) labelled(p *prop) {
 }
 
 func (m *mapper) address(p *prop) {
+	if p.has("LABEL") {
+		// An unquoted LABEL= holding a colon (ez-vcard issue 114) cut the
+		// line too early: the address starts after the last colon before
+		// the first semicolon.
+		v := p.value
+		if semi := bytes.IndexByte(v, ';'); semi > 0 {
+			if colon := bytes.LastIndexByte(v[:semi], ':'); colon >= 0 {
+				p.value = v[colon+1:]
+			}
+		}
+	}
 	a := m.parts(p, 7)
 	label, pref := m.label(p)
 	addr := data.Address{
