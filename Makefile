@@ -45,11 +45,16 @@ bench:
 screenshots: build
 	@./.ci/screenshots.sh $(SHOTTER)
 
-## package: Rapport.tar.xz with the binary, icon and .desktop entry (from FyneApp.toml)
-package:
+## package: Rapport.tar.xz with the binary, icon, .desktop entry and an install
+## Makefile; app ID, name, version and icon come from FyneApp.toml
+package: deps
 	rm -f Rapport.tar.xz
 	$(FYNE) package -os linux --release
-	@echo "Contents of Rapport.tar.xz:"; tar tJvf Rapport.tar.xz
+	@echo "Rapport.tar.xz contains:"; tar tJvf Rapport.tar.xz
+	@tar tJf Rapport.tar.xz | grep -q '^rapport/usr/local/bin/rapport$$' && \
+	 tar tJf Rapport.tar.xz | grep -q '\.desktop$$' && \
+	 tar tJf Rapport.tar.xz | grep -q 'pixmaps/.*\.png$$' || \
+	 { echo "package: Rapport.tar.xz lacks the binary, .desktop entry or icon" >&2; exit 1; }
 
 clean:
 	rm -f $(BIN) Rapport.tar.xz
