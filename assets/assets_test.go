@@ -116,11 +116,16 @@ func TestSampleCustomers(t *testing.T) {
 func TestSampleVariety(t *testing.T) {
 	ds := readSample(t)
 	companies := map[string]int{}
+	uids := map[string]bool{} // loading the sample twice must add nothing
 	var withBirthday, noYear, leapDay, confidential, nonASCII int
 	var coldRoom []string
 	for _, dc := range ds.Customers {
 		c := dc.Card
 		companies[c.Company]++
+		if c.UID == "" || uids[c.UID] {
+			t.Errorf("%s: UID %q is empty or not unique", c.Name(), c.UID)
+		}
+		uids[c.UID] = true
 		if !c.Birthday.IsZero() {
 			withBirthday++
 			if !c.Birthday.HasYear() {
