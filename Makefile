@@ -42,7 +42,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## screenshots: regenerate docs/screenshots/*.png under Xvfb (see .ci/screenshots.sh)
-screenshots: build
+screenshots: deps build
 	@./.ci/screenshots.sh $(SHOTTER)
 
 ## package: Rapport.tar.xz with the binary, icon, .desktop entry and an install
