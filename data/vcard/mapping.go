@@ -447,7 +447,14 @@ func decodeBase64(raw []byte) ([]byte, error) {
 	}
 	clean = bytes.TrimRight(clean, "=")
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(string(clean)); err == nil {
+		b, err := enc.DecodeString(string(clean))
+		if err == nil {
+			return b, nil
+		}
+		// A broken last group (seen in real Android exports) costs at most
+		// the last two bytes of the image: keep the rest.
+		var ce base64.CorruptInputError
+		if errors.As(err, &ce) && int(ce) >= len(clean)-4 && len(b) > 0 {
 			return b, nil
 		}
 	}
