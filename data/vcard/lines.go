@@ -239,22 +239,20 @@ func (l *lineReader) next() (line []byte, long, ok bool) {
 		if !ok {
 			return line, long, true
 		}
-		switch {
-		case len(nxt) > 0 && (nxt[0] == ' ' || nxt[0] == '\t'):
-			add(nxt[1:], nl)
-			continue
-		case isMarker(nxt, "BEGIN") || isMarker(nxt, "END"):
-		default:
+		if !isMarker(nxt, "BEGIN") && !isMarker(nxt, "END") {
 			head, hasValue := splitHead(line)
-			if !hasValue {
-				break
-			}
-			if hasQP(head) && len(line) > len(head)+1 && line[len(line)-1] == '=' {
+			// A QP soft line break comes first: the next line is data even
+			// when it starts with a space.
+			if hasValue && line[len(line)-1] == '=' && len(line) > len(head)+1 && hasQP(head) {
 				line = line[:len(line)-1]
 				add(nxt, nl)
 				continue
 			}
-			if len(nxt) > 0 && hasBase64(head) && isBase64Line(nxt) {
+			if len(nxt) > 0 && (nxt[0] == ' ' || nxt[0] == '\t') {
+				add(nxt[1:], nl)
+				continue
+			}
+			if hasValue && len(nxt) > 0 && hasBase64(head) && isBase64Line(nxt) {
 				add(nxt, nl)
 				continue
 			}
