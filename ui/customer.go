@@ -1,0 +1,622 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// historyPage is how many interactions are shown at first, and added by
+// "Show older": a customer can have thousands.
+const historyPage = 50
+
+// notesPage is how many notes are shown at first, and added by "Show older".
+const notesPage = 50
+
+// customerScreen is the right side: the selected customer as a person. A
+// header with the name and actions; below it the contact card and personal
+// profile on the left, the history and notes on the right.
+type customerScreen struct {
+	u *UI
+
+	// What is shown (UI goroutine only).
+	id           int64
+	seq          int
+	c            *data.Customer
+	profile      *data.Profile
+	history      []data.Interaction
+	historyTotal int
+	notes        []data.Note
+	notesShown   int
+
+	root        *fyne.Container // the placeholder or content
+	placeholder fyne.CanvasObject
+	content     fyne.CanvasObject
+
+	photo    *fyne.Container
+	name     *widget.Label
+	nickname *widget.Label
+	work     *widget.Label
+	birthday *widget.Label
+
+	editBtn, logBtn, noteBtn, profileBtn, deleteBtn *widget.Button
+
+	contact     *fyne.Container // form-like rows of the contact card
+	profileBox  *fyne.Container // family, pets, profile items by category
+	historyBox  *fyne.Container // one row per interaction, newest first
+	historyMore *widget.Button
+	notesBox    *fyne.Container // one row per note, newest first
+	notesMore   *widget.Button
+	tabs        *container.AppTabs
+	historyTab  *container.TabItem
+	notesTab    *container.TabItem
+}
+
+func newCustomerScreen(u *UI) *customerScreen { return &customerScreen{u: u} }
+
+func (s *customerScreen) build() fyne.CanvasObject {
+	hint := widget.NewLabel("Choose a customer on the left, or add one with Ctrl+N.")
+	hint.Importance = widget.LowImportance
+	s.placeholder = container.NewCenter(hint)
+
+	s.photo = container.NewGridWrap(fyne.NewSize(72, 72))
+	s.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.name.SizeName = theme.SizeNameHeadingText
+	s.name.Truncation = fyne.TextTruncateEllipsis
+	s.nickname = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	s.work = widget.NewLabel("")
+	s.work.Truncation = fyne.TextTruncateEllipsis
+	s.birthday = widget.NewLabel("")
+
+	s.editBtn = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), s.onEdit)
+	s.logBtn = widget.NewButtonWithIcon("Log interaction", theme.HistoryIcon(), s.onLog)
+	s.logBtn.Importance = widget.HighImportance
+	s.noteBtn = widget.NewButtonWithIcon("Add note", theme.FileTextIcon(), s.onAddNote)
+	s.profileBtn = widget.NewButtonWithIcon("Add to profile", theme.ContentAddIcon(), nil)
+	s.profileBtn.OnTapped = s.onAddToProfile
+	s.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), s.onDelete)
+	s.deleteBtn.Importance = widget.DangerImportance
+
+	lines := newTight(s.name, s.nickname, s.work, s.birthday)
+	buttons := container.NewHBox(s.logBtn, s.noteBtn, s.profileBtn, s.editBtn, layout.NewSpacer(), s.deleteBtn)
+	header := container.NewBorder(nil, buttons, container.NewVBox(s.photo), nil, lines)
+
+	s.contact = container.New(layout.NewFormLayout())
+	s.profileBox = container.NewVBox()
+	left := container.NewVScroll(container.NewVBox(
+		heading("Contact"), s.contact,
+		widget.NewSeparator(),
+		heading("Personal"), s.profileBox,
+	))
+
+	s.historyBox = container.NewVBox()
+	s.historyMore = widget.NewButton("Show older", s.onShowMoreHistory)
+	s.notesBox = container.NewVBox()
+	s.notesMore = widget.NewButton("Show older", s.onShowMoreNotes)
+	s.historyTab = container.NewTabItemWithIcon("History", theme.HistoryIcon(),
+		container.NewVScroll(container.NewVBox(s.historyBox, s.historyMore)))
+	s.notesTab = container.NewTabItemWithIcon("Notes", theme.FileTextIcon(),
+		container.NewVScroll(container.NewVBox(s.notesBox, s.notesMore)))
+	s.tabs = container.NewAppTabs(s.historyTab, s.notesTab)
+
+	split := container.NewHSplit(left, s.tabs)
+	split.Offset = 0.45
+	s.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, split)
+	s.root = container.NewStack(s.placeholder)
+	return s.root
+}
+
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// showing reports whether a customer is on screen.
+func (s *customerScreen) showing() bool { return s.id != 0 }
+
+// clear shows the placeholder.
+func (s *customerScreen) clear() {
+	s.seq++
+	s.id, s.c, s.profile, s.history, s.notes = 0, nil, nil, nil, nil
+	s.root.Objects = []fyne.CanvasObject{s.placeholder}
+	s.root.Refresh()
+}
+
+// load fetches customer id with everything about them and shows it. Loading
+// the customer already shown keeps as much history visible as before.
+func (s *customerScreen) load(id int64) {
+	s.seq++
+	seq := s.seq
+	nHistory := historyPage
+	if id == s.id && len(s.history) > nHistory {
+		nHistory = len(s.history)
+	}
+	nNotes := notesPage
+	if id == s.id && s.notesShown > nNotes {
+		nNotes = s.notesShown
+	}
+	st, ctx := s.u.store, s.u.ctx
+	s.u.run(func() {
+		var (
+			c       *data.Customer
+			p       *data.Profile
+			hist    []data.Interaction
+			total   int
+			notes   []data.Note
+			err     error
+			errWhat = "Could not load the customer"
+		)
+		c, err = st.Customer(ctx, id)
+		if err == nil {
+			p, err = st.Profile(ctx, id)
+		}
+		if err == nil {
+			hist, err = st.Interactions(ctx, id, 0, nHistory)
+		}
+		if err == nil {
+			total, err = st.CountInteractions(ctx, id)
+		}
+		if err == nil {
+			notes, err = st.Notes(ctx, id)
+		}
+		fyne.Do(func() {
+			if seq != s.seq {
+				return
+			}
+			if errors.Is(err, data.ErrNotFound) {
+				s.clear()
+				s.u.customers.reload(true)
+				return
+			}
+			if err != nil {
+				s.u.showError(errWhat, err)
+				return
+			}
+			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
+			s.notesShown = min(nNotes, len(notes))
+			s.render()
+		})
+	})
+}
+
+// render puts the loaded customer on screen.
+func (s *customerScreen) render() {
+	c := s.c
+	s.renderHeader(c)
+	s.renderContact(c)
+	s.renderProfile()
+	s.renderHistory()
+	s.renderNotes()
+	if len(s.root.Objects) != 1 || s.root.Objects[0] != s.content {
+		s.root.Objects = []fyne.CanvasObject{s.content}
+		s.root.Refresh()
+	}
+}
+
+func (s *customerScreen) renderHeader(c *data.Customer) {
+	s.name.SetText(c.Name())
+	setOptional(s.nickname, c.Nickname, "Likes to be called “"+c.Nickname+"”")
+	work := joinNonEmpty(" · ", c.Title, c.Department, c.Company)
+	setOptional(s.work, work, work)
+	bday := formatBirthday(c.Birthday)
+	setOptional(s.birthday, bday, "Birthday: "+bday)
+
+	var pic fyne.CanvasObject
+	if len(c.Photo.Data) > 0 {
+		img := canvas.NewImageFromReader(bytes.NewReader(c.Photo.Data), "photo")
+		if img != nil {
+			img.FillMode = canvas.ImageFillContain
+			pic = img
+		}
+	}
+	if pic == nil {
+		pic = widget.NewIcon(theme.AccountIcon())
+	}
+	s.photo.Objects = []fyne.CanvasObject{pic}
+	s.photo.Refresh()
+}
+
+// setOptional shows text in l, or hides l when value is empty.
+func setOptional(l *widget.Label, value, text string) {
+	if value == "" {
+		l.Hide()
+		return
+	}
+	l.SetText(text)
+	l.Show()
+}
+
+func (s *customerScreen) renderContact(c *data.Customer) {
+	var objs []fyne.CanvasObject
+	row := func(key string, value fyne.CanvasObject) {
+		k := muted(key)
+		k.Wrapping = fyne.TextWrapOff
+		objs = append(objs, k, value)
+	}
+	text := func(v string) fyne.CanvasObject {
+		l := widget.NewLabel(v)
+		l.Wrapping = fyne.TextWrapWord
+		l.Selectable = true
+		return l
+	}
+	link := func(v, scheme string) fyne.CanvasObject {
+		target := v
+		if scheme != "" {
+			target = scheme + v
+		} else if !strings.Contains(v, "://") {
+			target = "https://" + v
+		}
+		u, err := url.Parse(target)
+		if err != nil {
+			return text(v)
+		}
+		h := widget.NewHyperlink(v, u)
+		h.Truncation = fyne.TextTruncateEllipsis
+		return h
+	}
+	keyOr := func(label, def string) string {
+		if label == "" {
+			return def
+		}
+		return label
+	}
+	for _, p := range c.Phones {
+		row(keyOr(p.Label, "phone"), text(p.Value))
+	}
+	for _, e := range c.Emails {
+		row(keyOr(e.Label, "e-mail"), link(e.Value, "mailto:"))
+	}
+	for _, l := range c.URLs {
+		row(keyOr(l.Label, "web"), link(l.Value, ""))
+	}
+	for _, a := range c.Addresses {
+		row(keyOr(a.Label, "address"), text(a.OneLine()))
+	}
+	if !c.Anniversary.IsZero() {
+		row("anniversary", text(formatDate(c.Anniversary)))
+	}
+	if len(c.Tags) > 0 {
+		row("tags", text(strings.Join(c.Tags, ", ")))
+	}
+	if c.CardNote != "" {
+		row("note", text(c.CardNote))
+	}
+	if len(objs) == 0 {
+		row("", muted("No phone, e-mail or address yet. Edit to add them."))
+	}
+	s.contact.Objects = objs
+	s.contact.Refresh()
+}
+
+// itemRow is one entry of a section: text, an optional detail line, a lock
+// when it is confidential, and small edit and delete buttons.
+func itemRow(text, detail string, confidential bool, onEdit, onDelete func()) fyne.CanvasObject {
+	main := widget.NewLabel(text)
+	main.Wrapping = fyne.TextWrapWord
+	lines := newTight(main)
+	if detail != "" {
+		lines.Add(muted(detail))
+	}
+	var left fyne.CanvasObject
+	if confidential {
+		lock := widget.NewIcon(iconLock)
+		left = container.NewVBox(lock)
+	}
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), onEdit)
+	edit.Importance = widget.LowImportance
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), onDelete)
+	del.Importance = widget.LowImportance
+	return container.NewBorder(nil, nil, left, container.NewVBox(container.NewHBox(edit, del)), lines)
+}
+
+func (s *customerScreen) renderProfile() {
+	p := s.profile
+	var objs []fyne.CanvasObject
+	sub := func(text string) {
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		objs = append(objs, l)
+	}
+	if len(p.Family) > 0 {
+		sub("Family")
+		for _, f := range p.Family {
+			f := f
+			text := relationLabel(f.Relation) + ": " + f.Name
+			detail := f.Notes
+			if !f.Birthday.IsZero() {
+				detail = joinNonEmpty(" — ", "born "+formatBirthday(f.Birthday), f.Notes)
+			}
+			objs = append(objs, itemRow(text, detail, f.Confidential,
+				func() { s.u.openFamilyDialog(s.c, &f) },
+				func() { s.confirmDeletePart(data.PartFamily, f.ID, f.Name) }))
+		}
+	}
+	if len(p.Pets) > 0 {
+		sub("Pets")
+		for _, pet := range p.Pets {
+			pet := pet
+			text := pet.Name
+			if pet.Species != "" {
+				text += " (" + pet.Species + ")"
+			}
+			objs = append(objs, itemRow(text, pet.Notes, pet.Confidential,
+				func() { s.u.openPetDialog(s.c, &pet) },
+				func() { s.confirmDeletePart(data.PartPet, pet.ID, pet.Name) }))
+		}
+	}
+	for _, cat := range data.ProfileCategories {
+		first := true
+		for _, it := range p.Items {
+			if it.Category != cat.Key {
+				continue
+			}
+			if first {
+				sub(cat.Label)
+				first = false
+			}
+			it := it
+			objs = append(objs, itemRow(it.Text, "", it.Confidential,
+				func() { s.u.openItemDialog(s.c, &it) },
+				func() { s.confirmDeletePart(data.PartItem, it.ID, "“"+it.Text+"”") }))
+		}
+	}
+	if len(objs) == 0 {
+		objs = append(objs, muted("Nothing personal yet. What do they care about? Family, pets, "+
+			"hobbies, teams, food, what they are proud of: use “Add to profile”."))
+	}
+	s.profileBox.Objects = objs
+	s.profileBox.Refresh()
+}
+
+func (s *customerScreen) renderHistory() {
+	var objs []fyne.CanvasObject
+	if len(s.history) == 0 {
+		objs = append(objs, muted("No visits, calls or meetings logged yet. Press Ctrl+L to log one."))
+	}
+	for i := range s.history {
+		in := s.history[i]
+		if i > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		objs = append(objs, s.historyRow(in))
+	}
+	s.historyBox.Objects = objs
+	s.historyBox.Refresh()
+	if older := s.historyTotal - len(s.history); older > 0 {
+		s.historyMore.SetText(fmt.Sprintf("Show older (%d more)", older))
+		s.historyMore.Show()
+	} else {
+		s.historyMore.Hide()
+	}
+	s.historyTab.Text = fmt.Sprintf("History (%d)", s.historyTotal)
+	s.tabs.Refresh()
+}
+
+func (s *customerScreen) historyRow(in data.Interaction) fyne.CanvasObject {
+	sum := widget.NewLabelWithStyle(in.Summary, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	sum.Wrapping = fyne.TextWrapWord
+	when := muted(joinNonEmpty(" · ", kindLabel(in.Kind), formatDateTime(in.At), formatDuration(in.Duration), relative(in.At)))
+	lines := newTight(when)
+	if in.Summary != "" {
+		lines = newTight(sum, when)
+	}
+	if in.Notes != "" {
+		notes := widget.NewLabel(in.Notes)
+		notes.Wrapping = fyne.TextWrapWord
+		lines.Add(notes)
+	}
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.u.openLogDialog(s.c, &in) })
+	edit.Importance = widget.LowImportance
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { s.confirmDeleteInteraction(in) })
+	del.Importance = widget.LowImportance
+	icon := container.NewVBox(widget.NewIcon(kindIcon(in.Kind)))
+	return container.NewBorder(nil, nil, icon, container.NewVBox(container.NewHBox(edit, del)), lines)
+}
+
+func (s *customerScreen) renderNotes() {
+	var objs []fyne.CanvasObject
+	if len(s.notes) == 0 {
+		objs = append(objs, muted("No notes yet. Press Ctrl+Shift+N to jot something down: "+
+			"what they told you, what you promised."))
+	}
+	for i, n := range s.notes[:s.notesShown] {
+		n := n
+		if i > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		detail := formatDateTime(n.At) + " · " + relative(n.At)
+		if n.Confidential {
+			detail += " · confidential"
+		}
+		text := widget.NewLabel(n.Text)
+		text.Wrapping = fyne.TextWrapWord
+		when := muted(detail)
+		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { s.confirmDeleteNote(n) })
+		del.Importance = widget.LowImportance
+		var left fyne.CanvasObject
+		if n.Confidential {
+			left = container.NewVBox(widget.NewIcon(iconLock))
+		}
+		objs = append(objs, container.NewBorder(nil, nil, left, container.NewVBox(del), newTight(when, text)))
+	}
+	s.notesBox.Objects = objs
+	s.notesBox.Refresh()
+	if older := len(s.notes) - s.notesShown; older > 0 {
+		s.notesMore.SetText(fmt.Sprintf("Show older (%d more)", older))
+		s.notesMore.Show()
+	} else {
+		s.notesMore.Hide()
+	}
+	s.notesTab.Text = fmt.Sprintf("Notes (%d)", len(s.notes))
+	s.tabs.Refresh()
+}
+
+func (s *customerScreen) onShowMoreHistory() {
+	id, seq, offset := s.id, s.seq, len(s.history)
+	s.historyMore.Disable()
+	s.u.run(func() {
+		more, err := s.u.store.Interactions(s.u.ctx, id, offset, historyPage)
+		fyne.Do(func() {
+			s.historyMore.Enable()
+			if seq != s.seq {
+				return
+			}
+			if err != nil {
+				s.u.showError("Could not load older history", err)
+				return
+			}
+			s.history = append(s.history, more...)
+			s.renderHistory()
+		})
+	})
+}
+
+func (s *customerScreen) onShowMoreNotes() {
+	s.notesShown = min(len(s.notes), s.notesShown+notesPage)
+	s.renderNotes()
+}
+
+// reload shows the current customer again after a change.
+func (s *customerScreen) reload() {
+	if s.id != 0 {
+		s.load(s.id)
+	}
+}
+
+// needCustomer tells the user to pick someone first; it reports whether a
+// customer is shown.
+func (s *customerScreen) needCustomer(action string) bool {
+	if s.c != nil {
+		return true
+	}
+	dialog.ShowInformation("No customer selected", "Choose a customer in the list first, then "+action+".", s.u.win)
+	return false
+}
+
+func (s *customerScreen) onEdit() {
+	if s.needCustomer("edit them") {
+		s.u.openEditor(s.c)
+	}
+}
+
+func (s *customerScreen) onLog() {
+	if s.needCustomer("log your visit or call") {
+		s.u.openLogDialog(s.c, nil)
+	}
+}
+
+func (s *customerScreen) onAddNote() {
+	if s.needCustomer("add your note") {
+		s.u.openNoteDialog(s.c)
+	}
+}
+
+func (s *customerScreen) onAddToProfile() {
+	if !s.needCustomer("add to their profile") {
+		return
+	}
+	c := s.c
+	menu := fyne.NewMenu("",
+		fyne.NewMenuItem("Interest, preference or fact…", func() { s.u.openItemDialog(c, nil) }),
+		fyne.NewMenuItem("Family member…", func() { s.u.openFamilyDialog(c, nil) }),
+		fyne.NewMenuItem("Pet…", func() { s.u.openPetDialog(c, nil) }),
+	)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(s.profileBtn)
+	widget.ShowPopUpMenuAtPosition(menu, s.u.win.Canvas(), pos.Add(fyne.NewPos(0, s.profileBtn.Size().Height)))
+}
+
+// onDelete asks, then forgets the customer and everything about them.
+func (s *customerScreen) onDelete() {
+	if !s.needCustomer("delete them") {
+		return
+	}
+	c := s.c
+	s.u.confirm("Delete customer",
+		fmt.Sprintf("Delete %s and everything about them?\nTheir profile, history and notes go too. This cannot be undone.", c.Name()),
+		"Delete", func() {
+			s.u.run(func() {
+				err := s.u.store.DeleteCustomer(s.u.ctx, c.ID)
+				fyne.Do(func() {
+					if err != nil {
+						s.u.showError("Could not delete "+c.Name(), err)
+						return
+					}
+					if s.id == c.ID {
+						s.clear()
+						s.u.customers.selectedID = 0
+					}
+					s.u.customers.reload(true)
+				})
+			})
+		})
+}
+
+func (s *customerScreen) confirmDeletePart(part string, id int64, what string) {
+	c := s.c
+	s.u.confirm("Delete from profile", fmt.Sprintf("Delete %s from %s's profile?", what, c.Name()), "Delete", func() {
+		s.u.save("Could not delete "+what, func() error {
+			return s.u.store.DeleteProfilePart(s.u.ctx, part, c.ID, id)
+		}, func() { s.reload(); s.u.customers.reload(false) })
+	})
+}
+
+func (s *customerScreen) confirmDeleteInteraction(in data.Interaction) {
+	c := s.c
+	s.u.confirm("Delete from history", fmt.Sprintf("Delete the %s of %s from %s's history?",
+		strings.ToLower(kindLabel(in.Kind)), formatDateTime(in.At), c.Name()), "Delete", func() {
+		s.u.save("Could not delete the "+kindLabel(in.Kind), func() error {
+			return s.u.store.DeleteInteraction(s.u.ctx, c.ID, in.ID)
+		}, s.reload)
+	})
+}
+
+func (s *customerScreen) confirmDeleteNote(n data.Note) {
+	c := s.c
+	s.u.confirm("Delete note", fmt.Sprintf("Delete the note of %s about %s?", formatDateTime(n.At), c.Name()), "Delete", func() {
+		s.u.save("Could not delete the note", func() error {
+			return s.u.store.DeleteNote(s.u.ctx, c.ID, n.ID)
+		}, s.reload)
+	})
+}
+
+// confirm asks a yes/no question whose yes button says what it does.
+func (u *UI) confirm(title, message, action string, onYes func()) {
+	d := dialog.NewConfirm(title, message, func(ok bool) {
+		if ok {
+			onYes()
+		}
+	}, u.win)
+	d.SetConfirmText(action)
+	d.SetDismissText("Cancel")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// save runs a store change in the background, then calls done on the UI
+// goroutine, or shows the error.
+func (u *UI) save(what string, change func() error, done func()) {
+	u.run(func() {
+		err := change()
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(what, err)
+				return
+			}
+			if done != nil {
+				done()
+			}
+		})
+	})
+}

@@ -1,0 +1,320 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+const (
+	pageSize       = 200                    // customers fetched at a time while browsing
+	searchLimit    = 200                    // matches shown for a search
+	searchDebounce = 120 * time.Millisecond // pause in typing before searching
+)
+
+// customerList is the left side: a search box over a virtualised list. With
+// no search it shows everyone in name order, fetched a page at a time as the
+// list scrolls; with a search it shows the matches.
+type customerList struct {
+	u *UI
+
+	search *searchEntry
+	list   *widget.List
+	status *widget.Label
+	newBtn *widget.Button
+
+	// State below is touched on the UI goroutine only.
+	query   string                         // the search the list shows; "" browses
+	total   int                            // customers in the database
+	pages   map[int][]data.CustomerSummary // browse mode: loaded pages
+	loading map[int]bool                   // browse mode: pages being fetched
+	results []data.CustomerSummary         // search mode
+	seq     int                            // bumped on every reload; stale answers are dropped
+	timer   *time.Timer                    // pending debounced search
+
+	selectedID int64 // the customer on the right
+	selecting  bool  // Select called by code: do not reload the customer
+	openFirst  bool  // Enter pressed: show the first match when it arrives
+}
+
+func newCustomerList(u *UI) *customerList {
+	return &customerList{u: u, pages: map[int][]data.CustomerSummary{}, loading: map[int]bool{}}
+}
+
+func (l *customerList) build() fyne.CanvasObject {
+	l.search = newSearchEntry()
+	l.search.SetPlaceHolder("Search  (Ctrl+F)")
+	l.search.OnChanged = l.onSearchChanged
+	l.search.OnSubmitted = l.onSearchSubmitted
+	l.search.onEscape = l.clearSearch
+
+	l.list = widget.NewList(l.length, l.createRow, l.updateRow)
+	l.list.OnSelected = l.onSelected
+	l.status = widget.NewLabel("")
+	l.status.Truncation = fyne.TextTruncateEllipsis
+	l.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), l.u.onNewCustomer)
+
+	top := container.NewBorder(nil, nil, nil, l.newBtn, l.search)
+	return container.NewBorder(top, l.status, nil, nil, l.list)
+}
+
+func (l *customerList) length() int {
+	if l.query != "" {
+		return len(l.results)
+	}
+	return l.total
+}
+
+// row returns the summary at index i, and false when its page is not loaded
+// yet (it asks for the page then).
+func (l *customerList) row(i int) (data.CustomerSummary, bool) {
+	if l.query != "" {
+		if i < len(l.results) {
+			return l.results[i], true
+		}
+		return data.CustomerSummary{}, false
+	}
+	p := i / pageSize
+	page, ok := l.pages[p]
+	if !ok {
+		l.fetchPage(p)
+		return data.CustomerSummary{}, false
+	}
+	if j := i % pageSize; j < len(page) {
+		return page[j], true
+	}
+	return data.CustomerSummary{}, false
+}
+
+func (l *customerList) createRow() fyne.CanvasObject {
+	name := widget.NewLabelWithStyle("Customer name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	sub := muted("Company · Title")
+	sub.Wrapping = fyne.TextWrapOff
+	sub.Truncation = fyne.TextTruncateEllipsis
+	return newTight(name, sub)
+}
+
+func (l *customerList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	objs := o.(*fyne.Container).Objects
+	name, sub := objs[0].(*widget.Label), objs[1].(*widget.RichText)
+	cs, ok := l.row(i)
+	if !ok {
+		name.SetText("…")
+		setMuted(sub, "")
+		return
+	}
+	name.SetText(cs.Name)
+	setMuted(sub, joinNonEmpty(" · ", cs.Company, cs.Title))
+}
+
+// fetchPage loads one page of the browse list in the background.
+func (l *customerList) fetchPage(p int) {
+	if l.loading[p] {
+		return
+	}
+	l.loading[p] = true
+	seq := l.seq
+	l.u.run(func() {
+		rows, err := l.u.store.ListCustomers(l.u.ctx, p*pageSize, pageSize)
+		fyne.Do(func() {
+			if seq != l.seq {
+				return
+			}
+			delete(l.loading, p)
+			if err != nil {
+				l.u.showError("Could not load the customer list", err)
+				return
+			}
+			l.pages[p] = rows
+			l.list.Refresh()
+			l.reselect()
+		})
+	})
+}
+
+// reload fetches the count and the first page (or the search results) again
+// after something changed. With selectFirst, the first customer is shown
+// when none is.
+func (l *customerList) reload(selectFirst bool) {
+	l.seq++
+	seq, query := l.seq, l.query
+	l.loading = map[int]bool{}
+	l.u.run(func() {
+		n, err := l.u.store.CountCustomers(l.u.ctx)
+		var rows []data.CustomerSummary
+		if err == nil {
+			if query == "" {
+				rows, err = l.u.store.ListCustomers(l.u.ctx, 0, pageSize)
+			} else {
+				rows, err = l.u.store.Search(l.u.ctx, query, searchLimit)
+			}
+		}
+		fyne.Do(func() {
+			if seq != l.seq {
+				return
+			}
+			if err != nil {
+				l.u.showError("Could not load the customer list", err)
+				return
+			}
+			l.total = n
+			if query == "" {
+				l.pages = map[int][]data.CustomerSummary{0: rows}
+				l.results = nil
+			} else {
+				l.pages = map[int][]data.CustomerSummary{}
+				l.results = rows
+			}
+			l.showStatus()
+			if n == 0 {
+				l.selectedID = 0
+				l.u.customer.clear()
+				l.u.showWelcome()
+				return
+			}
+			l.u.showMain()
+			l.list.UnselectAll()
+			l.list.Refresh()
+			openFirst := l.openFirst
+			l.openFirst = false
+			if len(rows) > 0 && (openFirst || selectFirst && (l.selectedID == 0 || !l.u.customer.showing())) {
+				l.list.Select(0)
+				return
+			}
+			l.reselect()
+		})
+	})
+}
+
+// reselect highlights the shown customer's row if it is loaded.
+func (l *customerList) reselect() {
+	if l.selectedID == 0 {
+		return
+	}
+	find := func(rows []data.CustomerSummary, base int) bool {
+		for j, r := range rows {
+			if r.ID == l.selectedID {
+				l.selecting = true
+				l.list.Select(base + j)
+				l.selecting = false
+				return true
+			}
+		}
+		return false
+	}
+	if l.query != "" {
+		find(l.results, 0)
+		return
+	}
+	for p, rows := range l.pages {
+		if find(rows, p*pageSize) {
+			return
+		}
+	}
+}
+
+func (l *customerList) showStatus() {
+	switch {
+	case l.query == "":
+		l.status.SetText(plural(l.total, "customer"))
+	case len(l.results) == 0:
+		l.status.SetText(fmt.Sprintf("Nobody matches “%s”", l.query))
+	case len(l.results) >= searchLimit:
+		l.status.SetText(fmt.Sprintf("First %d matches — type more to narrow down", len(l.results)))
+	default:
+		l.status.SetText(plural(len(l.results), "match") + fmt.Sprintf(" of %d", l.total))
+	}
+}
+
+func (l *customerList) onSelected(i widget.ListItemID) {
+	cs, ok := l.row(i)
+	if !ok || l.selecting {
+		return
+	}
+	if cs.ID == l.selectedID && l.u.customer.showing() {
+		return
+	}
+	l.selectedID = cs.ID
+	l.u.customer.load(cs.ID)
+}
+
+// onSearchChanged waits for a pause in typing, then searches.
+func (l *customerList) onSearchChanged(string) {
+	if l.timer != nil && l.timer.Stop() {
+		l.u.jobs.add(-1) // the pending search will not run
+	}
+	l.u.jobs.add(1)
+	l.timer = time.AfterFunc(searchDebounce, func() {
+		defer l.u.jobs.add(-1)
+		fyne.DoAndWait(l.applySearch)
+	})
+}
+
+// applySearch shows the search that is in the box now.
+func (l *customerList) applySearch() {
+	q := l.search.Text
+	if q == l.query {
+		return
+	}
+	l.query = q
+	l.results = nil
+	l.list.ScrollToTop()
+	l.reload(false)
+}
+
+// onSearchSubmitted (Enter) opens the first match.
+func (l *customerList) onSearchSubmitted(string) {
+	if l.timer != nil && l.timer.Stop() {
+		l.u.jobs.add(-1)
+	}
+	if l.search.Text != l.query {
+		l.openFirst = true
+		l.applySearch()
+		return
+	}
+	if _, ok := l.row(0); ok {
+		l.list.Select(0)
+	}
+}
+
+func (l *customerList) clearSearch() {
+	if l.search.Text != "" {
+		l.search.SetText("")
+	}
+	if l.timer != nil && l.timer.Stop() {
+		l.u.jobs.add(-1)
+	}
+	l.applySearch()
+}
+
+func (l *customerList) focusSearch() {
+	l.u.win.Canvas().Focus(l.search)
+	l.search.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
+// searchEntry is an Entry that clears itself on Escape.
+type searchEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newSearchEntry() *searchEntry {
+	e := &searchEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}

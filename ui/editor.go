@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// customerEditor is the form that adds a customer or edits their contact
+// card. Problems with what was typed are shown in the form, which stays open.
+type customerEditor struct {
+	u    *UI
+	orig *data.Customer // nil: a new customer
+
+	given, family, nickname *widget.Entry
+	company, title          *widget.Entry
+	phones, emails          *labelledRows
+	addrLabel               *widget.SelectEntry
+	street, city, postcode  *widget.Entry
+	region, country         *widget.Entry
+	birthday                *widget.Entry
+	tags                    *widget.Entry
+	cardNote                *widget.Entry
+
+	message      *widget.Label // what is wrong, in the form
+	save, cancel *widget.Button
+	dlg          *dialog.CustomDialog
+}
+
+// openEditor shows the customer form: empty for c == nil, else filled in.
+func (u *UI) openEditor(c *data.Customer) {
+	e := &customerEditor{u: u, orig: c}
+	u.editor = e
+	title := "New customer"
+	if c != nil {
+		title = "Edit " + c.Name()
+	}
+	e.dlg = dialog.NewCustomWithoutButtons(title, e.build(), u.win)
+	e.dlg.SetButtons([]fyne.CanvasObject{e.cancel, e.save})
+	e.dlg.Resize(fyne.NewSize(680, 720))
+	e.dlg.Show()
+	u.win.Canvas().Focus(e.given)
+}
+
+func newEntry(placeholder string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+func (e *customerEditor) build() fyne.CanvasObject {
+	e.given = newEntry("Jane")
+	e.family = newEntry("Doe")
+	e.nickname = newEntry("what they like to be called")
+	e.company = newEntry("Acme Ltd")
+	e.title = newEntry("Head of Purchasing")
+	e.phones = newLabelledRows("phone", "+44 20 7946 0000", []string{"mobile", "work", "home", "other"})
+	e.emails = newLabelledRows("e-mail", "jane@example.com", []string{"work", "home", "other"})
+	e.addrLabel = widget.NewSelectEntry([]string{"work", "home", "other"})
+	e.addrLabel.SetPlaceHolder("label")
+	e.street = newEntry("street and number")
+	e.city = newEntry("city")
+	e.postcode = newEntry("postcode")
+	e.region = newEntry("region")
+	e.country = newEntry("country")
+	e.birthday = newEntry("15 April 1975, or 15 April")
+	e.birthday.Validator = func(s string) error {
+		_, err := data.ParseDate(s)
+		return err
+	}
+	e.tags = newEntry("golf, key account, prefers mornings")
+	e.cardNote = widget.NewMultiLineEntry()
+	e.cardNote.SetPlaceHolder("anything that belongs on their card")
+	e.cardNote.Wrapping = fyne.TextWrapWord
+	e.cardNote.SetMinRowsVisible(3)
+
+	if c := e.orig; c != nil {
+		e.given.SetText(c.GivenName)
+		e.family.SetText(c.FamilyName)
+		e.nickname.SetText(c.Nickname)
+		e.company.SetText(c.Company)
+		e.title.SetText(c.Title)
+		e.phones.set(c.Phones)
+		e.emails.set(c.Emails)
+		if len(c.Addresses) > 0 {
+			a := c.Addresses[0]
+			e.addrLabel.SetText(a.Label)
+			e.street.SetText(a.Street)
+			e.city.SetText(a.Locality)
+			e.postcode.SetText(a.Postcode)
+			e.region.SetText(a.Region)
+			e.country.SetText(a.Country)
+		}
+		e.birthday.SetText(c.Birthday.String())
+		e.tags.SetText(strings.Join(c.Tags, ", "))
+		e.cardNote.SetText(c.CardNote)
+	} else {
+		e.phones.set(nil)
+		e.emails.set(nil)
+	}
+
+	e.message = widget.NewLabel("")
+	e.message.Importance = widget.DangerImportance
+	e.message.Wrapping = fyne.TextWrapWord
+	e.message.Hide()
+	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
+	e.save.Importance = widget.HighImportance
+	e.cancel = widget.NewButton("Cancel", func() { e.dlg.Hide() })
+
+	address := container.NewVBox(
+		container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(120, e.street.MinSize().Height), e.addrLabel), nil, e.street),
+		container.NewGridWithColumns(2, e.postcode, e.city),
+		container.NewGridWithColumns(2, e.region, e.country),
+	)
+	bdayItem := widget.NewFormItem("Birthday", e.birthday)
+	bdayItem.HintText = "Leave the year out if you do not know it."
+	form := widget.NewForm(
+		widget.NewFormItem("Given name", e.given),
+		widget.NewFormItem("Family name", e.family),
+		&widget.FormItem{Text: "Nickname", Widget: e.nickname, HintText: "How they like to be addressed."},
+		widget.NewFormItem("Company", e.company),
+		widget.NewFormItem("Title", e.title),
+		widget.NewFormItem("Phones", e.phones.box),
+		widget.NewFormItem("E-mails", e.emails.box),
+		widget.NewFormItem("Address", address),
+		bdayItem,
+		&widget.FormItem{Text: "Tags", Widget: e.tags, HintText: "Separate them with commas."},
+		widget.NewFormItem("Card note", e.cardNote),
+	)
+	e.given.OnSubmitted = func(string) { e.onSave() }
+	e.family.OnSubmitted = func(string) { e.onSave() }
+	return container.NewBorder(nil, e.message, nil, nil, container.NewVScroll(form))
+}
+
+// customer builds the customer from the form, keeping what the form does not
+// show (middle name, links, photo, other addresses, ...) from the original.
+func (e *customerEditor) customer() (*data.Customer, error) {
+	c := &data.Customer{}
+	if e.orig != nil {
+		cp := *e.orig
+		c = &cp
+	}
+	given, family := strings.TrimSpace(e.given.Text), strings.TrimSpace(e.family.Text)
+	if e.orig != nil && (given != e.orig.GivenName || family != e.orig.FamilyName) {
+		c.FormattedName = "" // the name changed: show the new one
+	}
+	c.GivenName, c.FamilyName = given, family
+	c.Nickname = strings.TrimSpace(e.nickname.Text)
+	c.Company = strings.TrimSpace(e.company.Text)
+	c.Title = strings.TrimSpace(e.title.Text)
+	c.Phones = e.phones.values()
+	c.Emails = e.emails.values()
+	addr := data.Address{Label: strings.TrimSpace(e.addrLabel.Text), Street: e.street.Text, Locality: e.city.Text,
+		Postcode: e.postcode.Text, Region: e.region.Text, Country: e.country.Text}
+	var rest []data.Address
+	if e.orig != nil && len(e.orig.Addresses) > 1 {
+		rest = e.orig.Addresses[1:]
+	}
+	c.Addresses = append([]data.Address{addr}, rest...)
+	c.Tags = nil
+	for _, t := range strings.Split(e.tags.Text, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			c.Tags = append(c.Tags, t)
+		}
+	}
+	c.CardNote = strings.TrimSpace(e.cardNote.Text)
+
+	if c.GivenName == "" && c.FamilyName == "" && c.Nickname == "" && c.Company == "" {
+		e.u.win.Canvas().Focus(e.given)
+		return nil, errors.New("A customer needs a name: type at least a given or family name (or their company).")
+	}
+	bday, err := data.ParseDate(e.birthday.Text)
+	if err != nil {
+		e.u.win.Canvas().Focus(e.birthday)
+		return nil, errors.New("Birthday: " + err.Error())
+	}
+	c.Birthday = bday
+	if c.FormattedName == "" && c.NameFromParts() == "" && c.Nickname != "" {
+		c.FormattedName = c.Nickname // only a nickname: that is their name here
+	}
+	return c, nil
+}
+
+func (e *customerEditor) showMessage(msg string) {
+	e.message.SetText(msg)
+	e.message.Show()
+}
+
+func (e *customerEditor) onSave() {
+	c, err := e.customer()
+	if err != nil {
+		e.showMessage(err.Error())
+		return
+	}
+	e.message.Hide()
+	e.save.Disable()
+	u := e.u
+	u.run(func() {
+		var err error
+		if c.ID == 0 {
+			err = u.store.CreateCustomer(u.ctx, c)
+		} else {
+			err = u.store.UpdateCustomer(u.ctx, c)
+		}
+		fyne.Do(func() {
+			e.save.Enable()
+			if errors.Is(err, data.ErrInvalid) {
+				e.showMessage(capitalize(err.Error()))
+				return
+			}
+			if err != nil {
+				u.showError("Could not save "+c.Name(), err)
+				return
+			}
+			e.dlg.Hide()
+			u.customerChanged(c.ID)
+		})
+	})
+}
+
+// labelledRows edits a list of labelled values (phones, e-mails): one row
+// each with a label, the value and a remove button, and an "Add" button.
+type labelledRows struct {
+	what, placeholder string
+	labels            []string
+	rows              []*labelledRow
+	list              *fyne.Container
+	box               *fyne.Container
+}
+
+type labelledRow struct {
+	label *widget.SelectEntry
+	value *widget.Entry
+	pref  bool // kept from the card: the preferred number or address
+	obj   fyne.CanvasObject
+}
+
+func newLabelledRows(what, placeholder string, labels []string) *labelledRows {
+	r := &labelledRows{what: what, placeholder: placeholder, labels: labels}
+	r.list = container.NewVBox()
+	add := widget.NewButtonWithIcon("Add "+what, theme.ContentAddIcon(), func() { r.add(data.Labelled{Label: labels[0]}) })
+	add.Importance = widget.LowImportance
+	r.box = container.NewVBox(r.list, container.NewHBox(add, layout.NewSpacer()))
+	return r
+}
+
+// set replaces the rows; there is always at least one, empty, to type in.
+func (r *labelledRows) set(values []data.Labelled) {
+	r.rows = nil
+	r.list.Objects = nil
+	for _, v := range values {
+		r.add(v)
+	}
+	if len(values) == 0 {
+		r.add(data.Labelled{Label: r.labels[0]})
+	}
+}
+
+func (r *labelledRows) add(v data.Labelled) {
+	row := &labelledRow{label: widget.NewSelectEntry(r.labels), value: newEntry(r.placeholder), pref: v.Pref}
+	row.label.SetText(v.Label)
+	row.value.SetText(v.Value)
+	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { r.remove(row) })
+	remove.Importance = widget.LowImportance
+	row.obj = container.NewBorder(nil, nil,
+		container.NewGridWrap(fyne.NewSize(120, row.value.MinSize().Height), row.label), remove, row.value)
+	r.rows = append(r.rows, row)
+	r.list.Add(row.obj)
+}
+
+func (r *labelledRows) remove(row *labelledRow) {
+	for i, x := range r.rows {
+		if x == row {
+			r.rows = append(r.rows[:i], r.rows[i+1:]...)
+			break
+		}
+	}
+	r.list.Remove(row.obj)
+	if len(r.rows) == 0 {
+		r.add(data.Labelled{Label: r.labels[0]})
+	}
+}
+
+func (r *labelledRows) values() []data.Labelled {
+	var out []data.Labelled
+	for _, row := range r.rows {
+		if v := strings.TrimSpace(row.value.Text); v != "" {
+			out = append(out, data.Labelled{Label: strings.TrimSpace(row.label.Text), Value: v, Pref: row.pref})
+		}
+	}
+	return out
+}

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"log"
+
+	"fyne.io/fyne/v2/dialog"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// showError tells the user what went wrong. what says what Rapport was doing
+// ("Could not save Jane Doe"). A validation problem (data.ErrInvalid) is the
+// user's input to fix: it is shown as information, not logged. Anything else
+// is logged with its detail to stderr and shown as an error.
+// Call it on the UI goroutine.
+func (u *UI) showError(what string, err error) {
+	if err == nil {
+		return
+	}
+	if errors.Is(err, data.ErrInvalid) {
+		dialog.ShowInformation("Please check", capitalize(err.Error()), u.win)
+		return
+	}
+	log.Printf("rapport: %s: %v", what, err)
+	msg := what + "."
+	if errors.Is(err, data.ErrNotFound) {
+		msg += "\nIt no longer exists: it may have been deleted."
+		u.customers.reload(false)
+	} else {
+		msg += "\n\n" + err.Error()
+	}
+	dialog.ShowError(fmt.Errorf("%s", msg), u.win)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	if c := s[0]; c >= 'a' && c <= 'z' {
+		return string(c-'a'+'A') + s[1:]
+	}
+	return s
+}

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// logDialog records a visit, call, e-mail or meeting, or edits one.
+type logDialog struct {
+	*formDialog
+	kind    *widget.Select
+	date    *widget.DateEntry
+	clock   *widget.Entry
+	minutes *widget.Entry
+	summary *widget.Entry
+	notes   *widget.Entry
+}
+
+// openLogDialog logs a new interaction with c (in == nil) or edits in.
+func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
+	d := &logDialog{}
+	it := data.Interaction{CustomerID: c.ID, Kind: data.KindVisit, At: now()}
+	title := "Log an interaction with " + c.Name()
+	if in != nil {
+		it = *in
+		title = "Edit " + strings.ToLower(kindLabel(in.Kind)) + " with " + c.Name()
+	}
+	var kinds []string
+	for _, k := range data.InteractionKinds {
+		kinds = append(kinds, kindLabel(k))
+	}
+	d.kind = widget.NewSelect(kinds, nil)
+	d.kind.SetSelected(kindLabel(it.Kind))
+	d.date = widget.NewDateEntry()
+	at := it.At.Local()
+	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+	d.date.SetDate(&day)
+	d.clock = newEntry("14:30")
+	d.clock.SetText(at.Format("15:04"))
+	d.minutes = newEntry("minutes")
+	if it.Duration > 0 {
+		d.minutes.SetText(strconv.Itoa(int(it.Duration / time.Minute)))
+	}
+	d.summary = newEntry("Showed the new range; they want a quote by Friday")
+	d.summary.SetText(it.Summary)
+	d.notes = widget.NewMultiLineEntry()
+	d.notes.Wrapping = fyne.TextWrapWord
+	d.notes.SetMinRowsVisible(4)
+	d.notes.SetPlaceHolder("What was said, what you promised, what to bring next time")
+	d.notes.SetText(it.Notes)
+
+	form := widget.NewForm(
+		widget.NewFormItem("Kind", d.kind),
+		widget.NewFormItem("Date", d.date),
+		&widget.FormItem{Text: "Time", Widget: d.clock, HintText: "24-hour clock, like 14:30."},
+		&widget.FormItem{Text: "Duration", Widget: d.minutes, HintText: "In minutes; leave empty if it does not matter."},
+		widget.NewFormItem("Summary", d.summary),
+		widget.NewFormItem("Notes", d.notes),
+	)
+	check := func() string {
+		at, msg := d.when()
+		if msg != "" {
+			return msg
+		}
+		mins := 0
+		if t := trim(d.minutes.Text); t != "" {
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(t, "min"), " "))
+			if err != nil || n < 0 {
+				return fmt.Sprintf("Duration: %q is not a number of minutes (like 45).", t)
+			}
+			mins = n
+		}
+		if trim(d.summary.Text) == "" && trim(d.notes.Text) == "" {
+			return "What was it about? Type a short summary."
+		}
+		it.Kind = kindFromLabel(d.kind.Selected)
+		it.At, it.Duration = at, time.Duration(mins)*time.Minute
+		it.Summary, it.Notes = d.summary.Text, d.notes.Text
+		return ""
+	}
+	save := func() error {
+		if it.ID == 0 {
+			return u.store.LogInteraction(u.ctx, &it)
+		}
+		return u.store.UpdateInteraction(u.ctx, &it)
+	}
+	done := func() {
+		u.customer.tabs.Select(u.customer.historyTab)
+		u.customer.reload()
+	}
+	d.formDialog = u.newFormDialog(title, form, 600, check, save, done)
+	u.logDialog = d
+	d.dlg.Show()
+	u.win.Canvas().Focus(d.summary)
+}
+
+// when reads the date and time fields, or says what is wrong with them.
+func (d *logDialog) when() (time.Time, string) {
+	text := trim(d.date.Text)
+	if text == "" {
+		return time.Time{}, "Date: when was it? Pick a day."
+	}
+	var y int
+	var m time.Month
+	var day int
+	// The DateEntry keeps Date in step with valid text in the locale's format
+	// (its Validator); anything else typed is read the way Rapport reads dates.
+	if d.date.Date != nil && (d.date.Validator == nil || d.date.Validate() == nil) {
+		y, m, day = d.date.Date.Date()
+	} else {
+		pd, err := data.ParseDate(text)
+		if err != nil || !pd.HasYear() {
+			return time.Time{}, fmt.Sprintf("Date: %q is not a day (pick one from the calendar).", text)
+		}
+		y, m, day = pd.Year, pd.Month, pd.Day
+	}
+	h, min, ok := parseClock(d.clock.Text)
+	if !ok {
+		return time.Time{}, fmt.Sprintf("Time: %q is not a time of day (like 14:30).", trim(d.clock.Text))
+	}
+	return time.Date(y, m, day, h, min, 0, 0, time.Local), ""
+}
+
+// parseClock reads "14:30", "14.30", "1430", "9" or "" (which is 00:00 as
+// far as the clock goes, but here means "some time that day": noon).
+func parseClock(s string) (h, m int, ok bool) {
+	s = strings.ReplaceAll(trim(s), ".", ":")
+	if s == "" {
+		return 12, 0, true
+	}
+	hs, ms, found := strings.Cut(s, ":")
+	if !found && len(s) > 2 {
+		hs, ms = s[:len(s)-2], s[len(s)-2:]
+	}
+	var err1, err2 error
+	h, err1 = strconv.Atoi(hs)
+	if ms != "" {
+		m, err2 = strconv.Atoi(ms)
+	}
+	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, 0, false
+	}
+	return h, m, true
+}

@@ -1,0 +1,268 @@
+// Package ui is Rapport's window: the customer list on the left, the selected
+// customer as a person on the right, and the dialogs that change them.
+//
+// Everything that touches the store runs off the UI goroutine (UI.run), and
+// comes back to the widgets through fyne.Do.
+package ui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/assets"
+	"github.com/rapportcrm/rapport/data"
+)
+
+// UI is Rapport's main window and the screens in it.
+type UI struct {
+	app   fyne.App
+	win   fyne.Window
+	store *data.Store
+	ctx   context.Context
+
+	jobs jobs
+
+	customers *customerList
+	customer  *customerScreen
+	welcome   *welcomeScreen
+
+	body     *fyne.Container // holds either the welcome screen or split
+	split    *container.Split
+	showing  fyne.CanvasObject
+	busy     *widget.ProgressBarInfinite
+	busyText *widget.Label
+	busyBar  *fyne.Container
+
+	// editor is the customer form dialog that is open, if any (tests drive it).
+	editor *customerEditor
+	// The dialogs most recently opened (tests drive them).
+	logDialog     *logDialog
+	noteDialog    *noteDialog
+	profileDialog *profileDialog
+}
+
+// New builds the main window on the store. Call ShowAndRun to open it.
+func New(a fyne.App, s *data.Store) *UI {
+	u := &UI{app: a, store: s, ctx: context.Background()}
+	u.win = a.NewWindow("Rapport")
+	u.win.SetIcon(appIcon)
+	u.win.Resize(fyne.NewSize(1200, 780))
+	u.win.SetMaster()
+
+	u.customers = newCustomerList(u)
+	u.customer = newCustomerScreen(u)
+	u.welcome = newWelcomeScreen(u)
+
+	u.split = container.NewHSplit(u.customers.build(), u.customer.build())
+	u.split.Offset = 0.27
+	u.busy = widget.NewProgressBarInfinite()
+	u.busy.Stop()
+	u.busyText = widget.NewLabel("")
+	u.busyBar = container.NewBorder(nil, nil, u.busyText, nil, u.busy)
+	u.busyBar.Hide()
+	u.body = container.NewStack()
+	u.win.SetContent(container.NewBorder(nil, u.busyBar, nil, nil, u.body))
+	u.win.SetMainMenu(u.buildMenu())
+	u.addShortcuts()
+
+	u.customers.reload(true)
+	return u
+}
+
+var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// ShowAndRun opens the window and runs the app until it is closed.
+func (u *UI) ShowAndRun() { u.win.ShowAndRun() }
+
+// showMain shows the list and the customer screen (there are customers).
+func (u *UI) showMain() { u.show(u.split) }
+
+// showWelcome shows the first-run screen (the database is empty).
+func (u *UI) showWelcome() { u.show(u.welcome.build()) }
+
+func (u *UI) show(o fyne.CanvasObject) {
+	if u.showing == o {
+		return
+	}
+	u.showing = o
+	u.body.Objects = []fyne.CanvasObject{o}
+	u.body.Refresh()
+}
+
+// setBusy shows or hides the activity bar at the bottom of the window.
+func (u *UI) setBusy(text string) {
+	if text == "" {
+		u.busy.Stop()
+		u.busyBar.Hide()
+		return
+	}
+	u.busyText.SetText(text)
+	u.busyBar.Show()
+	u.busy.Start()
+}
+
+func (u *UI) buildMenu() *fyne.MainMenu {
+	newItem := fyne.NewMenuItem("New customer…", u.onNewCustomer)
+	newItem.Shortcut = scNew
+	sample := fyne.NewMenuItem("Load sample customers", u.onLoadSample)
+	// Fyne adds Quit to the first menu itself.
+	file := fyne.NewMenu("File", newItem, fyne.NewMenuItemSeparator(), sample)
+
+	edit := fyne.NewMenuItem("Edit…", func() { u.customer.onEdit() })
+	logItem := fyne.NewMenuItem("Log interaction…", func() { u.customer.onLog() })
+	logItem.Shortcut = scLog
+	note := fyne.NewMenuItem("Add note…", func() { u.customer.onAddNote() })
+	note.Shortcut = scNote
+	del := fyne.NewMenuItem("Delete…", func() { u.customer.onDelete() })
+	cust := fyne.NewMenu("Customer", edit, logItem, note, fyne.NewMenuItemSeparator(), del)
+
+	find := fyne.NewMenuItem("Find customer", u.customers.focusSearch)
+	find.Shortcut = scFind
+	view := fyne.NewMenu("View", find)
+
+	help := fyne.NewMenu("Help",
+		fyne.NewMenuItem("Keyboard shortcuts", u.onShowShortcuts),
+		fyne.NewMenuItem("About Rapport", u.onAbout))
+	return fyne.NewMainMenu(file, cust, view, help)
+}
+
+var (
+	scFind = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	scNew  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	scLog  = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	scNote = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+)
+
+// addShortcuts registers the shortcuts on the canvas too: the main menu
+// handles them in a desktop window, the canvas wherever there is no menu.
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	c.AddShortcut(scFind, func(fyne.Shortcut) { u.customers.focusSearch() })
+	c.AddShortcut(scNew, func(fyne.Shortcut) { u.onNewCustomer() })
+	c.AddShortcut(scLog, func(fyne.Shortcut) { u.customer.onLog() })
+	c.AddShortcut(scNote, func(fyne.Shortcut) { u.customer.onAddNote() })
+}
+
+const shortcutHelp = `Ctrl+F	Find a customer (Esc clears the search, Enter opens the first match)
+Ctrl+N	New customer
+Ctrl+L	Log a visit, call or meeting with the selected customer
+Ctrl+Shift+N	Add a note about the selected customer`
+
+func (u *UI) onShowShortcuts() {
+	grid := container.New(layout.NewFormLayout())
+	for _, line := range strings.Split(shortcutHelp, "\n") {
+		k, v, _ := strings.Cut(line, "\t")
+		grid.Add(widget.NewLabelWithStyle(k, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		grid.Add(widget.NewLabel(v))
+	}
+	dialog.ShowCustom("Keyboard shortcuts", "Close", grid, u.win)
+}
+
+func (u *UI) onAbout() {
+	meta := u.app.Metadata()
+	version := meta.Version
+	if version == "" {
+		version = "development build"
+	}
+	msg := widget.NewLabel("Rapport keeps your customers as people: their family, pets and hobbies,\n" +
+		"every visit and call, and what you promised them.\n\n" +
+		"Everything stays on this computer, in one file.\nVersion " + version)
+	dialog.ShowCustom("About Rapport", "Close", container.NewHBox(
+		container.NewGridWrap(fyne.NewSize(64, 64), widget.NewIcon(appIcon)), msg), u.win)
+}
+
+// onNewCustomer opens the empty customer form.
+func (u *UI) onNewCustomer() { u.openEditor(nil) }
+
+// onLoadSample adds the sample customers, then shows the first of them.
+func (u *UI) onLoadSample() {
+	u.setBusy("Loading sample customers…")
+	u.welcome.setLoading(true)
+	u.run(func() {
+		ds, err := data.ReadDataset(bytes.NewReader(assets.SampleJSON))
+		n := 0
+		if err == nil {
+			n, err = u.store.LoadDataset(u.ctx, ds, time.Now())
+		}
+		fyne.Do(func() {
+			u.setBusy("")
+			u.welcome.setLoading(false)
+			if err != nil {
+				u.showError("Could not load the sample customers", err)
+				return
+			}
+			if n == 0 {
+				dialog.ShowInformation("Sample customers", "The sample customers are already here.", u.win)
+			}
+			u.customers.clearSearch()
+			u.customers.reload(true)
+		})
+	})
+}
+
+// customerChanged refreshes the list and shows customer id (0: none).
+func (u *UI) customerChanged(id int64) {
+	u.customers.reload(id == 0)
+	if id != 0 {
+		u.customers.selectedID = id
+		u.customer.load(id)
+	} else {
+		u.customer.clear()
+	}
+}
+
+// jobs counts background work so tests can wait for it to settle.
+type jobs struct {
+	mu   sync.Mutex
+	n    int
+	idle *sync.Cond
+}
+
+func (j *jobs) add(delta int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.idle == nil {
+		j.idle = sync.NewCond(&j.mu)
+	}
+	j.n += delta
+	if j.n == 0 {
+		j.idle.Broadcast()
+	}
+}
+
+// wait blocks until no job is running or scheduled.
+func (j *jobs) wait() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.idle == nil {
+		j.idle = sync.NewCond(&j.mu)
+	}
+	for j.n > 0 {
+		j.idle.Wait()
+	}
+}
+
+// run does fn on a new goroutine; fn reports back with fyne.Do.
+func (u *UI) run(fn func()) {
+	u.jobs.add(1)
+	go func() {
+		defer u.jobs.add(-1)
+		fn()
+	}()
+}
+
+// wait blocks until all background work (and its fyne.Do updates) is done.
+func (u *UI) wait() { u.jobs.wait() }

@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// muted is secondary text (dates, details, hints): quieter than the main
+// text but readable, which a LowImportance label is not in the dark theme.
+func muted(text string) *widget.RichText {
+	rt := widget.NewRichText(&widget.TextSegment{Text: text, Style: mutedStyle})
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
+}
+
+var mutedStyle = widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, Inline: true, SizeName: theme.SizeNameText}
+
+// setMuted changes the text of a muted RichText.
+func setMuted(rt *widget.RichText, text string) {
+	rt.Segments[0].(*widget.TextSegment).Text = text
+	rt.Refresh()
+}
+
+// tightVBox stacks text widgets with less space between them than VBox: each
+// label already pads itself.
+type tightVBox struct{}
+
+func newTight(objs ...fyne.CanvasObject) *fyne.Container {
+	return &fyne.Container{Layout: tightVBox{}, Objects: objs}
+}
+
+func (tightVBox) overlap() float32 { return theme.InnerPadding() - theme.Padding() }
+
+func (t tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	n := 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		s.Width = fyne.Max(s.Width, m.Width)
+		s.Height += m.Height
+		n++
+	}
+	if n > 1 {
+		s.Height -= float32(n-1) * t.overlap()
+	}
+	return s
+}
+
+func (t tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - t.overlap()
+	}
+}
