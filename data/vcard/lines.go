@@ -104,10 +104,10 @@ func (p *physReader) readLine(limit int) (line []byte, long, ok bool) {
 		}
 		if room := limit - len(line); room > 0 {
 			if len(part) > room {
-				line = append(line, part[:room]...)
+				line = appendGrow(line, part[:room])
 				long = true
 			} else {
-				line = append(line, part...)
+				line = appendGrow(line, part)
 			}
 		} else if len(part) > 0 {
 			long = true
@@ -227,12 +227,12 @@ func (l *lineReader) next() (line []byte, long, ok bool) {
 		long = long || bl
 		if room := maxLineBytes - len(line); room < len(b) {
 			if room > 0 {
-				line = append(line, b[:room]...)
+				line = appendGrow(line, b[:room])
 			}
 			long = true
 			return
 		}
-		line = append(line, b...)
+		line = appendGrow(line, b)
 	}
 	for {
 		nxt, nl, ok := l.physical()
@@ -306,4 +306,22 @@ func isBase64Line(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// appendGrow is append that doubles capacity: plain append grows large
+// slices by only 1.25x, which for a 14 MB photo line allocates ~70 MB.
+func appendGrow(dst, b []byte) []byte {
+	if need := len(dst) + len(b); need > cap(dst) {
+		nc := 2 * cap(dst)
+		if nc < need {
+			nc = need
+		}
+		if nc < 128 {
+			nc = 128
+		}
+		n := make([]byte, len(dst), nc)
+		copy(n, dst)
+		dst = n
+	}
+	return append(dst, b...)
 }

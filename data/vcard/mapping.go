@@ -432,11 +432,11 @@ func (m *mapper) photo(p *prop) (ph data.Photo, ok bool, err error) {
 	return data.Photo{Data: b, MIME: sniffMIME(b, mime)}, true, nil
 }
 
-// decodeBase64 strips all whitespace (2.1 indents continuation lines) and
-// decodes with or without padding. Undecodable data gives nil, no error:
+// decodeBase64 strips all whitespace (2.1 indents continuation lines),
+// overwriting raw, and decodes with or without padding. Undecodable data gives nil, no error:
 // a broken photo should not cost the card.
 func decodeBase64(raw []byte) ([]byte, error) {
-	clean := make([]byte, 0, len(raw))
+	clean := raw[:0] // in place: the raw value is not needed afterwards
 	for _, c := range raw {
 		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			clean = append(clean, c)
@@ -447,7 +447,9 @@ func decodeBase64(raw []byte) ([]byte, error) {
 	}
 	clean = bytes.TrimRight(clean, "=")
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-		b, err := enc.DecodeString(string(clean))
+		b := make([]byte, enc.DecodedLen(len(clean)))
+		n, err := enc.Decode(b, clean)
+		b = b[:n]
 		if err == nil {
 			return b, nil
 		}
