@@ -163,8 +163,11 @@ func (w *cardWriter) extras(ex []data.ExtraProperty, opt Options) []string {
 		if i := strings.IndexByte(name, '.'); i >= 0 {
 			group, name = name[:i], name[i+1:]
 		}
-		name = strings.ToUpper(strings.TrimSpace(name))
-		if name == "" || skipped[name] || opt.NoPhotos && name == "PHOTO" {
+		if !isToken(name) || group != "" && !isToken(group) {
+			continue // other parsers reject the whole file for a bad name
+		}
+		name = strings.ToUpper(name)
+		if skipped[name] || opt.NoPhotos && name == "PHOTO" {
 			continue
 		}
 		if group != "" {

@@ -16,8 +16,9 @@ import (
 // errNoIdentity: the card has nothing to call the person by.
 var errNoIdentity = errors.New("card has no name, organisation, e-mail address or phone number")
 
-// skipped properties are regenerated on export.
-var skipped = map[string]bool{"VERSION": true, "PRODID": true, "REV": true, "BEGIN": true, "END": true}
+// skipped properties are regenerated on export (PROFILE:VCARD is 2426
+// boilerplate that vobject rejects when repeated).
+var skipped = map[string]bool{"VERSION": true, "PRODID": true, "REV": true, "BEGIN": true, "END": true, "PROFILE": true}
 
 // Properties other programs use for a spouse, children and an anniversary.
 var (
@@ -533,13 +534,13 @@ func contains(ss []string, s string) bool {
 func extraLine(p *prop, fb encoding.Encoding) (string, bool) {
 	var b strings.Builder
 	if p.group != "" {
-		b.WriteString(p.group)
+		b.WriteString(tokenize(p.group))
 		b.WriteByte('.')
 	}
 	if strings.HasPrefix(p.name, "X-") {
-		b.WriteString(p.orig)
+		b.WriteString(tokenize(p.orig))
 	} else {
-		b.WriteString(p.name)
+		b.WriteString(tokenize(p.name))
 	}
 	b64 := p.isBase64()
 	for _, pa := range p.params {
@@ -576,7 +577,7 @@ func extraLine(p *prop, fb encoding.Encoding) (string, bool) {
 
 func writeParam(b *strings.Builder, name string, values []string) {
 	b.WriteByte(';')
-	b.WriteString(name)
+	b.WriteString(tokenize(name))
 	b.WriteByte('=') // even with no value: a bare name would read back as TYPE
 	for i, v := range values {
 		if i > 0 {
@@ -584,4 +585,32 @@ func writeParam(b *strings.Builder, name string, values []string) {
 		}
 		b.WriteString(paramValue(v))
 	}
+}
+
+// tokenize makes a property, group or parameter name a valid token
+// (letters, digits, '-'): other parsers reject names like
+// "X-messaging/gadu-All" (Nextcloud).
+func tokenize(s string) string {
+	if isToken(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x80 && isTokenByte(byte(r)) {
+			return r
+		}
+		return '-'
+	}, s)
+}
+
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isTokenByte(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isTokenByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
 }
