@@ -1,0 +1,45 @@
+// Package vcard reads and writes contact cards (vCard 2.1, 3.0 and 4.0)
+// as Rapport customers and profiles.
+//
+// Reading is our own streaming parser rather than go-vcard's, because the
+// files phones and mail clients write need what go-vcard does not do (see
+// shared/notes/go-vcard-limits.md): 2.1 bare parameters, quoted-printable
+// with soft line breaks, legacy charsets and raw 8-bit text, UTF-16, base64
+// with stray whitespace, nested AGENT cards, broken lines, a missing BEGIN
+// or END. The decoder holds one card at a time; a line longer than
+// 24 MiB or a photo over 16 MiB spoils only its card (*CardError).
+//
+// Mapping:
+//   - FN, N, NICKNAME, ORG (company;department), TITLE, NOTE (CardNote),
+//     CATEGORIES (Tags), UID, BDAY, ANNIVERSARY (also X-ANNIVERSARY,
+//     X-EVOLUTION-ANNIVERSARY, X-MS-ANNIVERSARY and Apple's labelled
+//     X-ABDATE), TEL, EMAIL, URL and X-SOCIALPROFILE (URLs), ADR, PHOTO.
+//   - Relatives: RELATED (text values), X-ABRELATEDNAMES with its label,
+//     X-SPOUSE / X-EVOLUTION-SPOUSE / X-MS-SPOUSE, X-CHILDREN go to
+//     Profile.Family. When a card has X-RAPPORT-FAMILY those are copies we
+//     wrote ourselves and are ignored, so re-import never duplicates anyone.
+//   - FormattedName is left empty when FN is what Rapport would derive
+//     anyway (Customer.Name), so an export/import trip does not change it.
+//     A card with no name gets the nickname or first phone as its name; a
+//     card with no name, organisation, e-mail or phone is a *CardError.
+//   - Everything else (X-ANDROID-CUSTOM, X-MS-*, GEO, TZ, KEY, LABEL, IMPP,
+//     ROLE, ...) is kept in Customer.Extra as one UTF-8 content line without
+//     QP, CHARSET or bare parameters, and written back on export. VERSION,
+//     PRODID, REV and PROFILE are regenerated.
+//
+// Rapport's own profile travels as:
+//
+//	X-RAPPORT-PROFILE;X-CATEGORY=hobby:Sailing
+//	X-RAPPORT-FAMILY;X-RELATION=child;X-BDAY=2012-05-01:Emma;notes
+//	X-RAPPORT-PET;X-SPECIES=dog:Rex;notes
+//
+// with X-CONFIDENTIAL=TRUE on confidential entries (written only with
+// Options.Confidential). Values are structured text (name;notes, escaped),
+// parameters use RFC 6868, so any text survives.
+//
+// Writing is deterministic (no REV, fixed order, fixed PRODID): export,
+// import, export gives identical bytes. Lines end in CRLF and are folded at
+// 75 octets, never inside a UTF-8 sequence.
+//
+// See labels.go for the label conventions.
+package vcard
