@@ -466,6 +466,9 @@ func decodeBase64(raw []byte) ([]byte, error) {
 
 func mimeFromType(types []string) string {
 	for _, t := range types {
+		if strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789.+-/") != "" {
+			continue // not a media type: would not survive a data: URI
+		}
 		switch {
 		case strings.Contains(t, "/"):
 			return t
