@@ -104,6 +104,12 @@ func parseLine(line []byte, fallback encoding.Encoding) (prop, bool) {
 	if name == "" || strings.ContainsAny(name, " \t\"") {
 		return prop{}, false
 	}
+	// Names must be tokens for other parsers; map odd characters now so
+	// the name we act on is the one we write back.
+	name = tokenize(name)
+	if p.group != "" {
+		p.group = tokenize(p.group)
+	}
 	p.orig = name
 	p.name = strings.ToUpper(name)
 	p.params = parseParams(h[nameEnd:])
@@ -134,6 +140,9 @@ func parseParams(s string) []param {
 			continue
 		}
 		name := strings.ToUpper(strings.TrimSpace(s[:i]))
+		if name != "" {
+			name = tokenize(name)
+		}
 		s = s[i+1:]
 		var vals []string
 		for {
