@@ -406,7 +406,7 @@ func (m *mapper) photo(p *prop) (ph data.Photo, ok bool, err error) {
 				return ph, false, nil
 			}
 			mt, _, _ := strings.Cut(meta, ";")
-			mime = strings.ToLower(strings.TrimSpace(mt))
+			mime = normMIME(mt)
 			if !strings.Contains(strings.ToLower(meta), ";base64") {
 				s, err := url.PathUnescape(payload)
 				if err != nil || len(s) > maxPhotoBytes {
@@ -466,19 +466,30 @@ func decodeBase64(raw []byte) ([]byte, error) {
 
 func mimeFromType(types []string) string {
 	for _, t := range types {
-		if strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789.+-/") != "" {
-			continue // not a media type: would not survive a data: URI
+		if t == "pref" || t == "work" || t == "home" {
+			continue
 		}
-		switch {
-		case strings.Contains(t, "/"):
-			return t
-		case t == "jpg":
-			return "image/jpeg"
-		case t != "" && t != "pref" && t != "work" && t != "home":
-			return "image/" + t
+		if m := normMIME(t); m != "" {
+			return m
 		}
 	}
 	return ""
+}
+
+// normMIME turns a PHOTO TYPE or data: URI media type into a MIME type:
+// JPEG -> image/jpeg. Anything that is not a plain media type gives "", as
+// it would not survive being written back.
+func normMIME(t string) string {
+	t = strings.ToLower(strings.TrimSpace(t))
+	switch {
+	case t == "" || strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789.+-/") != "":
+		return ""
+	case t == "jpg":
+		return "image/jpeg"
+	case strings.Contains(t, "/"):
+		return t
+	}
+	return "image/" + t
 }
 
 // sniffMIME recognises common image formats; otherwise the declared type.
