@@ -46,10 +46,14 @@ screenshots: deps build
 	@./.ci/screenshots.sh $(SHOTTER)
 
 ## package: Rapport.tar.xz with the binary, icon, .desktop entry and an install
-## Makefile; app ID, name, version and icon come from FyneApp.toml
+## Makefile; app ID, name, version and icon come from FyneApp.toml.
+## fyne package rewrites FyneApp.toml with Build+1; we put it back, so that
+## bumping Version/Build stays a deliberate, committed edit.
 package: deps
 	rm -f Rapport.tar.xz
-	$(FYNE) package -os linux --release
+	@cp FyneApp.toml .FyneApp.toml.keep; \
+	 $(FYNE) package -os linux --release; rc=$$?; \
+	 mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
 	@echo "Rapport.tar.xz contains:"; tar tJvf Rapport.tar.xz
 	@tar tJf Rapport.tar.xz | grep -q '^rapport/usr/local/bin/rapport$$' && \
 	 tar tJf Rapport.tar.xz | grep -q '\.desktop$$' && \
