@@ -252,7 +252,7 @@ func (l *lineReader) next() (line []byte, long, ok bool) {
 				add(nxt[1:], nl)
 				continue
 			}
-			if hasValue && len(nxt) > 0 && hasBase64(head) && isBase64Line(nxt) {
+			if hasValue && len(nxt) > 0 && isBase64Line(nxt) && hasBase64(head) {
 				add(nxt, nl)
 				continue
 			}
@@ -283,15 +283,28 @@ func splitHead(line []byte) (head []byte, ok bool) {
 	return line, false
 }
 
-// hasQP reports ENCODING=QUOTED-PRINTABLE or a bare 2.1 QUOTED-PRINTABLE.
+// headEncoding is the ENCODING of a content line's head, parsed exactly as
+// the value will be decoded later (a substring test is fooled by names
+// like X-FOO-ENCODING=QUOTED-PRINTABLE).
+func headEncoding(head []byte) string {
+	i := bytes.IndexByte(head, ';')
+	if i < 0 {
+		return ""
+	}
+	p := prop{params: parseParams(string(head[i:]))}
+	return p.encoding()
+}
+
 func hasQP(head []byte) bool {
-	h := bytes.ToUpper(head)
-	return bytes.Contains(h, []byte("ENCODING=QUOTED-PRINTABLE")) || bytes.Contains(h, []byte(";QUOTED-PRINTABLE"))
+	return bytes.Contains(bytes.ToUpper(head), []byte("QUOTED-PRINTABLE")) && headEncoding(head) == "QUOTED-PRINTABLE"
 }
 
 func hasBase64(head []byte) bool {
-	h := bytes.ToUpper(head)
-	return bytes.Contains(h, []byte("BASE64")) || bytes.Contains(h, []byte("ENCODING=B"))
+	if !bytes.Contains(bytes.ToUpper(head), []byte("B")) {
+		return false
+	}
+	e := headEncoding(head)
+	return e == "B" || e == "BASE64"
 }
 
 // isBase64Line reports whether an unindented line can only be more base64
