@@ -159,7 +159,7 @@ func parseParams(s string) []param {
 					}
 					v += s[:k]
 					s = s[k:]
-					vals = append(vals, decode6868(v))
+					vals = append(vals, cleanText(decode6868(v)))
 					goto sep
 				}
 			}
@@ -169,7 +169,7 @@ func parseParams(s string) []param {
 					k = len(s)
 				}
 				v, s = strings.TrimSpace(s[:k]), s[k:]
-				vals = append(vals, decode6868(v))
+				vals = append(vals, cleanText(decode6868(v)))
 			}
 		sep:
 			if len(s) > 0 && s[0] == ',' {
@@ -214,7 +214,7 @@ func mergeParam(ps []param, name string, vals []string) []param {
 
 // addBare turns a 2.1 bare parameter into its named form.
 func addBare(ps []param, v string) []param {
-	if v == "" {
+	if v = strings.TrimSpace(cleanText(v)); v == "" {
 		return ps
 	}
 	switch u := strings.ToUpper(v); u {
