@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -74,9 +75,21 @@ func phoneSearchTerms(v string) string {
 // ftsQuery turns what someone typed into an FTS5 query: every word must
 // appear, the last one (or every one) as a prefix, so results follow typing.
 func ftsQuery(input string) string {
-	words := strings.FieldsFunc(input, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	var terms []string
+	for _, w := range queryWords(input) {
+		terms = append(terms, `"`+w+`"*`)
+	}
+	return strings.Join(terms, " ")
+}
+
+// historyQuery is ftsQuery for interactions and notes, less a one-letter
+// word being typed: in a million notes it matches nearly everything and
+// would cost a full index scan per keystroke while narrowing nothing.
+func historyQuery(input string) string {
+	words := queryWords(input)
+	if n := len(words); n > 0 && utf8.RuneCountInString(words[n-1]) == 1 {
+		words = words[:n-1]
+	}
 	var terms []string
 	for _, w := range words {
 		terms = append(terms, `"`+w+`"*`)
@@ -84,14 +97,25 @@ func ftsQuery(input string) string {
 	return strings.Join(terms, " ")
 }
 
-// searchCap bounds how many raw matches one search looks at: a one-letter
-// query at 100k customers must not sort the whole table on every keystroke.
-const searchCap = 2000
+func queryWords(input string) []string {
+	return strings.FieldsFunc(input, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// searchCap bounds how many card matches one search sorts by name: a
+// one-letter query at 100k customers must not sort the whole table on every
+// keystroke. historyCap bounds how many matching interactions and notes are
+// looked at, newest first.
+const (
+	searchCap  = 1000
+	historyCap = 200
+)
 
 // Search finds customers whose name, company, contact details, profile,
-// notes or history match every word typed (as prefixes), in name order.
-// Customers matched on their card come before those matched only in their
-// history. An empty query lists everyone.
+// notes or history match every word typed (as prefixes). Customers matched
+// on their card come first, in name order; then those matched only in their
+// history or notes, most recent match first. An empty query lists everyone.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]CustomerSummary, error) {
 	q := ftsQuery(query)
 	if q == "" {
@@ -103,15 +127,21 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Customer
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
-	if len(out) >= limit {
+	hq := historyQuery(query)
+	if len(out) >= limit || hq == "" {
 		return out, nil
 	}
-	more, err := s.summaries(ctx, `WITH hits(id) AS (
-			SELECT i.customer_id FROM interaction_fts f JOIN interactions i ON i.id = f.rowid WHERE interaction_fts MATCH ?1
-			UNION SELECT n.customer_id FROM note_fts f JOIN notes n ON n.id = f.rowid WHERE note_fts MATCH ?1
-			LIMIT ?3)
+	// FTS5 walks rowids backwards without sorting, and rowids grow as history
+	// is written, so the capped matches are the most recently written ones.
+	more, err := s.summaries(ctx, `WITH docs(customer_id, at) AS (
+			SELECT i.customer_id, i.at FROM interactions i
+			WHERE i.id IN (SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)
+			UNION ALL
+			SELECT n.customer_id, n.at FROM notes n
+			WHERE n.id IN (SELECT rowid FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)),
+		hits(id, newest) AS (SELECT customer_id, max(at) FROM docs GROUP BY customer_id)
 		SELECT `+summaryColumns+` FROM hits JOIN customers c ON c.id = hits.id LEFT JOIN companies co ON co.id = c.company_id
-		ORDER BY c.sort_name, c.id LIMIT ?2`, q, limit, searchCap)
+		ORDER BY hits.newest DESC`, hq, historyCap)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}

@@ -134,9 +134,9 @@ CREATE INDEX notes_customer_at ON notes(customer_id, at DESC, id DESC);
 -- their own documents (rowid = their id). The store keeps them in sync.
 -- secure-delete removes a deleted row's terms from the index at once, so a
 -- forgotten customer leaves no trace in it.
-CREATE VIRTUAL TABLE customer_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+CREATE VIRTUAL TABLE customer_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4');
 INSERT INTO customer_fts(customer_fts, rank) VALUES ('secure-delete', 1);
-CREATE VIRTUAL TABLE interaction_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+CREATE VIRTUAL TABLE interaction_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
 INSERT INTO interaction_fts(interaction_fts, rank) VALUES ('secure-delete', 1);
-CREATE VIRTUAL TABLE note_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+CREATE VIRTUAL TABLE note_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
 INSERT INTO note_fts(note_fts, rank) VALUES ('secure-delete', 1);
