@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // CreateCustomer stores a new customer and sets c.ID (and c.UID when empty).
@@ -197,6 +199,16 @@ func NormalizePhone(v string) string {
 	return b.String()
 }
 
+// PhoneKey is what duplicate matching compares: the national number when
+// the number parses (so "+44 20 7946 0958" and "020 7946 0958" agree), else
+// the digits without a trunk prefix.
+func PhoneKey(v string) string {
+	if num, err := phonenumbers.Parse(v, "ZZ"); err == nil {
+		return phonenumbers.GetNationalSignificantNumber(num)
+	}
+	return strings.TrimLeft(NormalizePhone(v), "+0")
+}
+
 // NormalizeEmail lower-cases an address for comparison.
 func NormalizeEmail(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 
@@ -211,7 +223,7 @@ func writeCardDetails(ctx context.Context, tx *sql.Tx, c *Customer) error {
 		list []Labelled
 		norm func(string) string
 	}{
-		{"phone", c.Phones, NormalizePhone},
+		{"phone", c.Phones, PhoneKey},
 		{"email", c.Emails, NormalizeEmail},
 		{"url", c.URLs, strings.TrimSpace},
 	} {
@@ -378,6 +390,19 @@ func (s *Store) DeleteCustomer(ctx context.Context, id int64) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := deleteCustomer(ctx, tx, id); err != nil {
+		return err
+	}
+	if err := deleteOrphanCompanies(ctx, tx); err != nil {
+		return err
+	}
+	if err := commit(tx); err != nil {
+		return err
+	}
+	return s.scrub(ctx)
+}
+
+func deleteCustomer(ctx context.Context, tx *sql.Tx, id int64) error {
 	for _, q := range []string{
 		`DELETE FROM interaction_fts WHERE rowid IN (SELECT id FROM interactions WHERE customer_id = ?)`,
 		`DELETE FROM note_fts WHERE rowid IN (SELECT id FROM notes WHERE customer_id = ?)`,
@@ -394,13 +419,7 @@ func (s *Store) DeleteCustomer(ctx context.Context, id int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
 	}
-	if err := deleteOrphanCompanies(ctx, tx); err != nil {
-		return err
-	}
-	if err := commit(tx); err != nil {
-		return err
-	}
-	return s.scrub(ctx)
+	return nil
 }
 
 // scrub copies the zeroed pages back into the main file and empties the

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // indexDoc replaces one document of an FTS table.
@@ -63,13 +61,7 @@ func reindexCard(ctx context.Context, tx *sql.Tx, id int64) error {
 // national number, so "2079460958", "020 7946" and "+4420" all find
 // "+44 (20) 7946-0958".
 func phoneSearchTerms(v string) string {
-	terms := []string{v, NormalizePhone(v)}
-	if num, err := phonenumbers.Parse(v, "ZZ"); err == nil {
-		terms = append(terms, phonenumbers.GetNationalSignificantNumber(num))
-	} else if d := strings.TrimLeft(NormalizePhone(v), "0"); d != "" {
-		terms = append(terms, d) // drop a trunk prefix: 06 12.. -> 612..
-	}
-	return strings.Join(terms, " ")
+	return v + " " + NormalizePhone(v) + " " + PhoneKey(v)
 }
 
 // ftsQuery turns what someone typed into an FTS5 query: every word must

@@ -1,0 +1,681 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// ImportCard is one contact card to import, as read by data/vcard.
+type ImportCard struct {
+	Source   string // file name, for messages
+	Index    int    // card number in the file; 0 when the whole file failed
+	Customer Customer
+	Profile  Profile
+	Err      error // the card (or file) could not be read: counted as failed
+}
+
+// ImportAction says what an import did with one card.
+type ImportAction string
+
+// What an import can do with a card.
+const (
+	ActionNew       ImportAction = "new"
+	ActionUpdated   ImportAction = "updated"
+	ActionUnchanged ImportAction = "unchanged"
+	ActionSkipped   ImportAction = "skipped"
+	ActionFailed    ImportAction = "failed"
+)
+
+// ImportResult is what happened to one card.
+type ImportResult struct {
+	Source     string
+	Index      int
+	Name       string
+	Action     ImportAction
+	CustomerID int64  // the customer created, updated or matched
+	Reason     string // why it was skipped or failed, or what it matched
+}
+
+// Where names the card for messages: "file.vcf card 3 (Jane Doe)".
+func (r ImportResult) Where() string {
+	w := r.Source
+	if r.Index > 0 {
+		w += fmt.Sprintf(" card %d", r.Index)
+	}
+	if r.Name != "" {
+		w += " (" + r.Name + ")"
+	}
+	return w
+}
+
+// ImportSummary counts what an import did, card by card.
+type ImportSummary struct {
+	BatchID                                  int64 // 0 for a dry run or when nothing changed
+	New, Updated, Unchanged, Skipped, Failed int
+	Results                                  []ImportResult
+}
+
+func (s *ImportSummary) add(r ImportResult) {
+	switch r.Action {
+	case ActionNew:
+		s.New++
+	case ActionUpdated:
+		s.Updated++
+	case ActionUnchanged:
+		s.Unchanged++
+	case ActionSkipped:
+		s.Skipped++
+	case ActionFailed:
+		s.Failed++
+	}
+	s.Results = append(s.Results, r)
+}
+
+// String is the one-line summary.
+func (s *ImportSummary) String() string {
+	return fmt.Sprintf("%d new, %d updated, %d unchanged, %d skipped, %d failed", s.New, s.Updated, s.Unchanged, s.Skipped, s.Failed)
+}
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	DryRun   bool   // work everything out, write nothing: the preview
+	Source   string // what the batch is called in "undo import of …"
+	Progress func(cards int)
+}
+
+// Import merges cards into the store in one transaction, recorded as a batch
+// that UndoImport takes back in one step. A card matches an existing customer
+// by UID; else by e-mail address; else by phone number and name; else (a card
+// with no e-mail or phone) by name and company. A match is updated with what
+// the card carries; fields it lacks are kept, and history, notes and existing
+// profile entries are never touched. Bad cards are counted as failed and do
+// not stop good ones. Cancelling ctx writes nothing.
+func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt ImportOptions) (*ImportSummary, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	now := time.Now()
+	sum := &ImportSummary{}
+	var changes []importChange
+	n := 0
+	for card := range cards {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		res, ch, err := s.importOne(ctx, tx, &card, now)
+		if err != nil {
+			return nil, err // the database failed, not the card
+		}
+		sum.add(res)
+		if ch != nil {
+			changes = append(changes, *ch)
+		}
+		n++
+		if opt.Progress != nil && n%100 == 0 {
+			opt.Progress(n)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if opt.Progress != nil {
+		opt.Progress(n)
+	}
+	if opt.DryRun || len(changes) == 0 {
+		return sum, nil
+	}
+	if sum.BatchID, err = recordBatch(ctx, tx, opt.Source, sum, changes, now); err != nil {
+		return nil, err
+	}
+	if err := commit(tx); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+type importChange struct {
+	customerID int64
+	created    bool
+	before     *Customer
+	added      addedRows
+}
+
+// addedRows are the profile rows an import added to an existing customer.
+type addedRows struct {
+	Items  []int64 `json:"items,omitempty"`
+	Family []int64 `json:"family,omitempty"`
+	Pets   []int64 `json:"pets,omitempty"`
+}
+
+func (a addedRows) empty() bool { return len(a.Items)+len(a.Family)+len(a.Pets) == 0 }
+
+func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
+	c := &card.Customer
+	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name()}
+	if card.Err != nil {
+		res.Action, res.Reason = ActionFailed, card.Err.Error()
+		return res, nil, nil
+	}
+	normalizeCustomer(c)
+	if err := c.Validate(); err != nil {
+		res.Action, res.Reason = ActionFailed, err.Error()
+		return res, nil, nil
+	}
+	id, why, err := matchCustomer(ctx, tx, c)
+	var amb ambiguousError
+	switch {
+	case errors.As(err, &amb):
+		res.Action, res.Reason = ActionSkipped, amb.Error()
+		return res, nil, nil
+	case err != nil:
+		return res, nil, err
+	}
+	if id == 0 {
+		c.ID = 0
+		if c.UID != "" && uidTaken(ctx, tx, c.UID) {
+			c.UID = "" // matched nothing by UID yet taken: cannot happen, but never fail on it
+		}
+		if err := s.createCustomer(ctx, tx, c, now); err != nil {
+			if errors.Is(err, ErrInvalid) {
+				res.Action, res.Reason = ActionFailed, err.Error()
+				return res, nil, nil
+			}
+			return res, nil, err
+		}
+		if err := s.replaceProfile(ctx, tx, c.ID, &card.Profile); err != nil {
+			return res, nil, err
+		}
+		res.Action, res.CustomerID = ActionNew, c.ID
+		return res, &importChange{customerID: c.ID, created: true}, nil
+	}
+
+	res.CustomerID, res.Reason = id, why
+	old, err := getCustomer(ctx, tx, id)
+	if err != nil {
+		return res, nil, err
+	}
+	merged, changed := mergeCard(old, c)
+	if changed {
+		if err := s.updateCustomer(ctx, tx, merged, now); err != nil {
+			if errors.Is(err, ErrInvalid) {
+				res.Action, res.Reason = ActionFailed, err.Error()
+				return res, nil, nil
+			}
+			return res, nil, err
+		}
+	}
+	added, err := addMissingProfile(ctx, tx, id, &card.Profile)
+	if err != nil {
+		return res, nil, err
+	}
+	if !changed && added.empty() {
+		res.Action = ActionUnchanged
+		return res, nil, nil
+	}
+	if !added.empty() {
+		if err := reindexCard(ctx, tx, id); err != nil {
+			return res, nil, err
+		}
+	}
+	res.Action = ActionUpdated
+	ch := &importChange{customerID: id, added: added}
+	if changed {
+		ch.before = old
+	}
+	return res, ch, nil
+}
+
+func uidTaken(ctx context.Context, tx *sql.Tx, uid string) bool {
+	var n int
+	tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE uid = ?`, uid).Scan(&n)
+	return n > 0
+}
+
+type ambiguousError struct {
+	by  string
+	ids []int64
+}
+
+func (e ambiguousError) Error() string {
+	return fmt.Sprintf("matches %d customers by %s (IDs %v); not merged, to be safe", len(e.ids), e.by, e.ids)
+}
+
+// matchCustomer finds the customer a card is about, and says how it matched.
+func matchCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (int64, string, error) {
+	if c.UID != "" {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE uid = ?`, c.UID).Scan(&id)
+		if err == nil {
+			return id, "same UID", nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, "", err
+		}
+	}
+	var emails []string
+	for _, e := range c.Emails {
+		emails = append(emails, NormalizeEmail(e.Value))
+	}
+	if ids, err := customersWith(ctx, tx, "email", emails); err != nil {
+		return 0, "", err
+	} else if len(ids) == 1 {
+		return ids[0], "same e-mail address", nil
+	} else if len(ids) > 1 {
+		return 0, "", ambiguousError{"e-mail address", ids}
+	}
+	var phones []string
+	for _, p := range c.Phones {
+		phones = append(phones, PhoneKey(p.Value))
+	}
+	ids, err := customersWith(ctx, tx, "phone", phones)
+	if err != nil {
+		return 0, "", err
+	}
+	// A shared switchboard number is not enough: the name must match too.
+	var named []int64
+	for _, id := range ids {
+		if same, err := sameName(ctx, tx, id, c); err != nil {
+			return 0, "", err
+		} else if same {
+			named = append(named, id)
+		}
+	}
+	if len(named) == 1 {
+		return named[0], "same phone number and name", nil
+	} else if len(named) > 1 {
+		return 0, "", ambiguousError{"phone number and name", named}
+	}
+	if len(c.Emails) > 0 || len(c.Phones) > 0 {
+		return 0, "", nil
+	}
+	// Nothing to go on but the name: the same name at the same company.
+	rows, err := tx.QueryContext(ctx, `SELECT c.id FROM customers c LEFT JOIN companies co ON co.id = c.company_id
+		WHERE c.sort_name = ? AND coalesce(co.name, '') = ? COLLATE NOCASE
+		AND NOT EXISTS (SELECT 1 FROM contact_points p WHERE p.customer_id = c.id AND p.kind IN ('email', 'phone'))`,
+		c.SortName(), c.Company)
+	if err != nil {
+		return 0, "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids[:0:0], id)
+	}
+	if len(ids) == 1 {
+		return ids[0], "same name and company", nil
+	}
+	return 0, "", rows.Err()
+}
+
+func customersWith(ctx context.Context, tx *sql.Tx, kind string, values []string) ([]int64, error) {
+	var keys []any
+	for _, v := range values {
+		if v != "" {
+			keys = append(keys, v)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT customer_id FROM contact_points WHERE kind = '`+kind+`'
+		AND normalized IN (?`+strings.Repeat(", ?", len(keys)-1)+`) ORDER BY customer_id`, keys...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func sameName(ctx context.Context, tx *sql.Tx, id int64, c *Customer) (bool, error) {
+	var display, given, family string
+	err := tx.QueryRowContext(ctx, `SELECT display_name, given_name, family_name FROM customers WHERE id = ?`, id).Scan(&display, &given, &family)
+	if err != nil {
+		return false, err
+	}
+	if given != "" || family != "" {
+		if c.GivenName != "" || c.FamilyName != "" {
+			return foldName(given) == foldName(c.GivenName) && foldName(family) == foldName(c.FamilyName), nil
+		}
+	}
+	return foldName(display) == foldName(c.Name()), nil
+}
+
+var nameFolder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// foldName compares names the way people read them: case, accents and spacing
+// aside ("Zoë  Hartley" is "zoe hartley").
+func foldName(s string) string {
+	out, _, err := transform.String(nameFolder, strings.ToLower(s))
+	if err != nil {
+		out = strings.ToLower(s)
+	}
+	return strings.Join(strings.Fields(out), " ")
+}
+
+// mergeCard lays what a card carries over an existing customer: fields the
+// card has replace the old ones, fields it lacks are kept, and lists (phones,
+// e-mails, links, addresses, tags, extra properties) gain what is new.
+func mergeCard(old, card *Customer) (*Customer, bool) {
+	m := *old
+	m.Phones = append([]Labelled(nil), old.Phones...)
+	m.Emails = append([]Labelled(nil), old.Emails...)
+	m.URLs = append([]Labelled(nil), old.URLs...)
+	m.Addresses = append([]Address(nil), old.Addresses...)
+	m.Tags = append([]string(nil), old.Tags...)
+	m.Extra = append([]ExtraProperty(nil), old.Extra...)
+	for _, f := range []struct{ dst, src *string }{
+		{&m.Prefix, &card.Prefix}, {&m.GivenName, &card.GivenName}, {&m.MiddleName, &card.MiddleName},
+		{&m.FamilyName, &card.FamilyName}, {&m.Suffix, &card.Suffix}, {&m.FormattedName, &card.FormattedName},
+		{&m.Nickname, &card.Nickname}, {&m.Company, &card.Company}, {&m.Department, &card.Department},
+		{&m.Title, &card.Title}, {&m.CardNote, &card.CardNote},
+	} {
+		if *f.src != "" {
+			*f.dst = *f.src
+		}
+	}
+	if !card.Birthday.IsZero() {
+		m.Birthday = card.Birthday
+	}
+	if !card.Anniversary.IsZero() {
+		m.Anniversary = card.Anniversary
+	}
+	if !card.Photo.Empty() {
+		m.Photo = card.Photo
+	}
+	m.Phones = mergeLabelled(m.Phones, card.Phones, PhoneKey)
+	m.Emails = mergeLabelled(m.Emails, card.Emails, NormalizeEmail)
+	m.URLs = mergeLabelled(m.URLs, card.URLs, strings.TrimSpace)
+	for _, a := range card.Addresses {
+		if !containsFunc(m.Addresses, func(b Address) bool { return foldName(b.OneLine()) == foldName(a.OneLine()) }) {
+			m.Addresses = append(m.Addresses, a)
+		}
+	}
+	for _, t := range card.Tags {
+		if !containsFunc(m.Tags, func(u string) bool { return strings.EqualFold(t, u) }) {
+			m.Tags = append(m.Tags, t)
+		}
+	}
+	for _, x := range card.Extra {
+		if !containsFunc(m.Extra, func(y ExtraProperty) bool { return y.Raw == x.Raw }) {
+			m.Extra = append(m.Extra, x)
+		}
+	}
+	return &m, !sameCard(old, &m)
+}
+
+func mergeLabelled(have, more []Labelled, key func(string) string) []Labelled {
+	for _, l := range more {
+		i := indexFunc(have, func(h Labelled) bool { return key(h.Value) == key(l.Value) })
+		switch {
+		case i < 0:
+			have = append(have, l)
+		case have[i].Label == "" && l.Label != "":
+			have[i].Label = l.Label
+		}
+	}
+	return have
+}
+
+func indexFunc[T any](s []T, f func(T) bool) int {
+	for i, v := range s {
+		if f(v) {
+			return i
+		}
+	}
+	return -1
+}
+
+func containsFunc[T any](s []T, f func(T) bool) bool { return indexFunc(s, f) >= 0 }
+
+// sameCard compares the stored parts of two cards.
+func sameCard(a, b *Customer) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+// addMissingProfile adds the card's profile entries the customer lacks; it
+// never changes or removes what is there.
+func addMissingProfile(ctx context.Context, tx *sql.Tx, id int64, p *Profile) (addedRows, error) {
+	var added addedRows
+	if len(p.Items)+len(p.Family)+len(p.Pets) == 0 {
+		return added, nil
+	}
+	have, err := getProfile(ctx, tx, id)
+	if err != nil {
+		return added, err
+	}
+	for _, it := range p.Items {
+		if containsFunc(have.Items, func(h ProfileItem) bool { return h.Category == it.Category && foldName(h.Text) == foldName(it.Text) }) {
+			continue
+		}
+		it.ID, it.CustomerID = 0, id
+		if err := it.validate(); err != nil {
+			continue // a card's odd entry is not worth failing the card for
+		}
+		if err := saveProfileItem(ctx, tx, &it); err != nil {
+			return added, err
+		}
+		added.Items = append(added.Items, it.ID)
+	}
+	for _, f := range p.Family {
+		if containsFunc(have.Family, func(h FamilyMember) bool { return h.Relation == f.Relation && foldName(h.Name) == foldName(f.Name) }) {
+			continue
+		}
+		f.ID, f.CustomerID = 0, id
+		if err := f.validate(); err != nil {
+			continue
+		}
+		if err := saveFamilyMember(ctx, tx, &f); err != nil {
+			return added, err
+		}
+		added.Family = append(added.Family, f.ID)
+	}
+	for _, pet := range p.Pets {
+		if containsFunc(have.Pets, func(h Pet) bool { return foldName(h.Name) == foldName(pet.Name) }) {
+			continue
+		}
+		pet.ID, pet.CustomerID = 0, id
+		if err := pet.validate(); err != nil {
+			continue
+		}
+		if err := savePet(ctx, tx, &pet); err != nil {
+			return added, err
+		}
+		added.Pets = append(added.Pets, pet.ID)
+	}
+	return added, nil
+}
+
+func recordBatch(ctx context.Context, tx *sql.Tx, source string, sum *ImportSummary, changes []importChange, now time.Time) (int64, error) {
+	var batch int64
+	if err := insertRow(ctx, tx, &batch, `INSERT INTO import_batches (created_at, source, new, updated) VALUES (?, ?, ?, ?)`,
+		now.Unix(), source, sum.New, sum.Updated); err != nil {
+		return 0, fmt.Errorf("record import: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO import_changes (batch_id, customer_id, created, before, added) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	// A customer changed twice in one import keeps its first "before" and
+	// the union of added rows.
+	seen := map[int64]*importChange{}
+	var order []int64
+	for i := range changes {
+		ch := &changes[i]
+		if prev, ok := seen[ch.customerID]; ok {
+			prev.added.Items = append(prev.added.Items, ch.added.Items...)
+			prev.added.Family = append(prev.added.Family, ch.added.Family...)
+			prev.added.Pets = append(prev.added.Pets, ch.added.Pets...)
+			if prev.before == nil && !prev.created {
+				prev.before = ch.before
+			}
+			continue
+		}
+		seen[ch.customerID] = ch
+		order = append(order, ch.customerID)
+	}
+	for _, id := range order {
+		ch := seen[id]
+		var before, added string
+		if ch.before != nil {
+			b, _ := json.Marshal(ch.before)
+			before = string(b)
+		}
+		if !ch.added.empty() {
+			b, _ := json.Marshal(ch.added)
+			added = string(b)
+		}
+		if _, err := stmt.ExecContext(ctx, batch, id, ch.created, before, added); err != nil {
+			return 0, fmt.Errorf("record import change: %w", err)
+		}
+	}
+	return batch, nil
+}
+
+// ImportBatch is an import that can be undone.
+type ImportBatch struct {
+	ID      int64
+	At      time.Time
+	Source  string
+	New     int
+	Updated int
+}
+
+// LastImport returns the most recent import that can still be undone, or
+// ErrNotFound.
+func (s *Store) LastImport(ctx context.Context) (*ImportBatch, error) {
+	b := &ImportBatch{}
+	var at int64
+	err := s.read.QueryRowContext(ctx, `SELECT id, created_at, source, new, updated FROM import_batches ORDER BY id DESC LIMIT 1`).
+		Scan(&b.ID, &at, &b.Source, &b.New, &b.Updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("no import to undo: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, mapError(err)
+	}
+	b.At = time.Unix(at, 0)
+	return b, nil
+}
+
+// UndoResult says what undoing an import did.
+type UndoResult struct {
+	Removed, Restored int
+	// Kept are customers the import created that have history or notes
+	// logged since: removing them would lose that work, so they stay.
+	Kept []int64
+}
+
+// UndoImport takes back one import: customers it created are removed (unless
+// history or notes were logged for them since), cards it updated are put back
+// as they were, and profile entries it added are removed.
+func (s *Store) UndoImport(ctx context.Context, batchID int64) (*UndoResult, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT customer_id, created, before, added FROM import_changes WHERE batch_id = ?`, batchID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	type change struct {
+		id            int64
+		created       bool
+		before, added string
+	}
+	var changes []change
+	for rows.Next() {
+		var c change
+		if err := rows.Scan(&c.id, &c.created, &c.before, &c.added); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		changes = append(changes, c)
+	}
+	rows.Close()
+	var exists int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM import_batches WHERE id = ?`, batchID).Scan(&exists); err != nil || exists == 0 {
+		return nil, fmt.Errorf("import %d: %w", batchID, ErrNotFound)
+	}
+	res := &UndoResult{}
+	now := time.Now()
+	for _, ch := range changes {
+		if ch.created {
+			var work int
+			tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM interactions WHERE customer_id = ?1) + (SELECT count(*) FROM notes WHERE customer_id = ?1)`, ch.id).Scan(&work)
+			if work > 0 {
+				res.Kept = append(res.Kept, ch.id)
+				continue
+			}
+			if err := deleteCustomer(ctx, tx, ch.id); err != nil && !errors.Is(err, ErrNotFound) {
+				return nil, err
+			}
+			res.Removed++
+			continue
+		}
+		if ch.added != "" {
+			var a addedRows
+			if err := json.Unmarshal([]byte(ch.added), &a); err != nil {
+				return nil, fmt.Errorf("undo import %d: %w", batchID, err)
+			}
+			for _, del := range []struct {
+				table string
+				ids   []int64
+			}{{PartItem, a.Items}, {PartFamily, a.Family}, {PartPet, a.Pets}} {
+				for _, id := range del.ids {
+					if _, err := tx.ExecContext(ctx, `DELETE FROM `+del.table+` WHERE id = ?`, id); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		if ch.before != "" {
+			var old Customer
+			if err := json.Unmarshal([]byte(ch.before), &old); err != nil {
+				return nil, fmt.Errorf("undo import %d: %w", batchID, err)
+			}
+			old.ID = ch.id
+			if err := s.updateCustomer(ctx, tx, &old, now); err != nil {
+				return nil, fmt.Errorf("undo import %d: restore customer %d: %w", batchID, ch.id, err)
+			}
+		} else if err := reindexCard(ctx, tx, ch.id); err != nil {
+			return nil, err
+		}
+		res.Restored++
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM import_batches WHERE id = ?`, batchID); err != nil {
+		return nil, err
+	}
+	if err := deleteOrphanCompanies(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := commit(tx); err != nil {
+		return nil, err
+	}
+	return res, s.scrub(ctx)
+}
