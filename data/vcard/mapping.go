@@ -487,6 +487,9 @@ func normMIME(t string) string {
 	case t == "jpg":
 		return "image/jpeg"
 	case strings.Contains(t, "/"):
+		if a, b, _ := strings.Cut(t, "/"); a == "" || b == "" || strings.Contains(b, "/") {
+			return ""
+		}
 		return t
 	}
 	return "image/" + t
