@@ -13,6 +13,7 @@ import (
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/ui"
 	"github.com/rapportcrm/rapport/ui/cli"
+	_ "github.com/rapportcrm/rapport/ui/localefix" // before Fyne reads the locale
 )
 
 const appID = "com.rapportcrm.rapport"

@@ -2,7 +2,9 @@ package data
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,8 +98,9 @@ type ImportOptions struct {
 
 // Import merges cards into the store in one transaction, recorded as a batch
 // that UndoImport takes back in one step. A card matches an existing customer
-// by UID; else by e-mail address; else by phone number and name; else (a card
-// with no e-mail or phone) by name and company. A match is updated with what
+// by UID (a card without one gets a UID derived from its content); else by
+// e-mail address unless the names differ; else by phone number and the same
+// name. A match is updated with what
 // the card carries; fields it lacks are kept, and history, notes and existing
 // profile entries are never touched. Bad cards are counted as failed and do
 // not stop good ones. Cancelling ctx writes nothing.
@@ -174,6 +177,9 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now
 		res.Action, res.Reason = ActionFailed, err.Error()
 		return res, nil, nil
 	}
+	if c.UID == "" {
+		c.UID = contentUID(c, &card.Profile)
+	}
 	id, why, err := matchCustomer(ctx, tx, c)
 	var amb ambiguousError
 	switch {
@@ -185,9 +191,6 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now
 	}
 	if id == 0 {
 		c.ID = 0
-		if c.UID != "" && uidTaken(ctx, tx, c.UID) {
-			c.UID = "" // matched nothing by UID yet taken: cannot happen, but never fail on it
-		}
 		if err := s.createCustomer(ctx, tx, c, now); err != nil {
 			if errors.Is(err, ErrInvalid) {
 				res.Action, res.Reason = ActionFailed, err.Error()
@@ -238,12 +241,6 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now
 	return res, ch, nil
 }
 
-func uidTaken(ctx context.Context, tx *sql.Tx, uid string) bool {
-	var n int
-	tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE uid = ?`, uid).Scan(&n)
-	return n > 0
-}
-
 type ambiguousError struct {
 	by  string
 	ids []int64
@@ -269,9 +266,16 @@ func matchCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (int64, string,
 	for _, e := range c.Emails {
 		emails = append(emails, NormalizeEmail(e.Value))
 	}
-	if ids, err := customersWith(ctx, tx, "email", emails); err != nil {
+	ids, err := customersWith(ctx, tx, "email", emails)
+	if err != nil {
 		return 0, "", err
-	} else if len(ids) == 1 {
+	}
+	// Couples and teams share an address: an e-mail match counts only when
+	// the names do not say these are two different people.
+	if ids, err = filterByName(ctx, tx, ids, c, false); err != nil {
+		return 0, "", err
+	}
+	if len(ids) == 1 {
 		return ids[0], "same e-mail address", nil
 	} else if len(ids) > 1 {
 		return 0, "", ambiguousError{"e-mail address", ids}
@@ -280,45 +284,31 @@ func matchCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (int64, string,
 	for _, p := range c.Phones {
 		phones = append(phones, PhoneKey(p.Value))
 	}
-	ids, err := customersWith(ctx, tx, "phone", phones)
-	if err != nil {
+	if ids, err = customersWith(ctx, tx, "phone", phones); err != nil {
 		return 0, "", err
 	}
 	// A shared switchboard number is not enough: the name must match too.
-	var named []int64
-	for _, id := range ids {
-		if same, err := sameName(ctx, tx, id, c); err != nil {
-			return 0, "", err
-		} else if same {
-			named = append(named, id)
-		}
-	}
-	if len(named) == 1 {
-		return named[0], "same phone number and name", nil
-	} else if len(named) > 1 {
-		return 0, "", ambiguousError{"phone number and name", named}
-	}
-	if len(c.Emails) > 0 || len(c.Phones) > 0 {
-		return 0, "", nil
-	}
-	// Nothing to go on but the name: the same name at the same company.
-	rows, err := tx.QueryContext(ctx, `SELECT c.id FROM customers c LEFT JOIN companies co ON co.id = c.company_id
-		WHERE c.sort_name = ? AND coalesce(co.name, '') = ? COLLATE NOCASE
-		AND NOT EXISTS (SELECT 1 FROM contact_points p WHERE p.customer_id = c.id AND p.kind IN ('email', 'phone'))`,
-		c.SortName(), c.Company)
-	if err != nil {
+	if ids, err = filterByName(ctx, tx, ids, c, true); err != nil {
 		return 0, "", err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		ids = append(ids[:0:0], id)
-	}
 	if len(ids) == 1 {
-		return ids[0], "same name and company", nil
+		return ids[0], "same phone number and name", nil
+	} else if len(ids) > 1 {
+		return 0, "", ambiguousError{"phone number and name", ids}
 	}
-	return 0, "", rows.Err()
+	return 0, "", nil
+}
+
+// contentUID gives a card without a UID one derived from what it says, so
+// importing the same file twice matches every card to itself, while two
+// different cards that happen to share a name stay two customers.
+func contentUID(c *Customer, p *Profile) string {
+	b, _ := json.Marshal(struct {
+		C *Customer
+		P *Profile
+	}{c, p})
+	sum := sha256.Sum256(b)
+	return "rapport-" + hex.EncodeToString(sum[:16])
 }
 
 func customersWith(ctx context.Context, tx *sql.Tx, kind string, values []string) ([]int64, error) {
@@ -348,18 +338,43 @@ func customersWith(ctx context.Context, tx *sql.Tx, kind string, values []string
 	return ids, rows.Err()
 }
 
-func sameName(ctx context.Context, tx *sql.Tx, id int64, c *Customer) (bool, error) {
-	var display, given, family string
-	err := tx.QueryRowContext(ctx, `SELECT display_name, given_name, family_name FROM customers WHERE id = ?`, id).Scan(&display, &given, &family)
-	if err != nil {
-		return false, err
-	}
-	if given != "" || family != "" {
-		if c.GivenName != "" || c.FamilyName != "" {
-			return foldName(given) == foldName(c.GivenName) && foldName(family) == foldName(c.FamilyName), nil
+// filterByName keeps the candidates whose name agrees with the card's. With
+// strict, both must have a name and it must be the same; otherwise a missing
+// name on either side does not disagree.
+func filterByName(ctx context.Context, tx *sql.Tx, ids []int64, c *Customer, strict bool) ([]int64, error) {
+	var keep []int64
+	for _, id := range ids {
+		var other Customer
+		err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name FROM customers WHERE id = ?`, id).
+			Scan(&other.FormattedName, &other.GivenName, &other.FamilyName)
+		if err != nil {
+			return nil, err
+		}
+		if namesAgree(&other, c, strict) {
+			keep = append(keep, id)
 		}
 	}
-	return foldName(display) == foldName(c.Name()), nil
+	return keep, nil
+}
+
+// namesAgree compares the personal names of two cards: given and family
+// name when both have them, else the full names; case and accents aside.
+func namesAgree(a, b *Customer, strict bool) bool {
+	if a.GivenName+a.FamilyName != "" && b.GivenName+b.FamilyName != "" {
+		return foldName(a.GivenName) == foldName(b.GivenName) && foldName(a.FamilyName) == foldName(b.FamilyName)
+	}
+	an, bn := foldName(personalName(a)), foldName(personalName(b))
+	if an == "" || bn == "" {
+		return !strict
+	}
+	return an == bn
+}
+
+func personalName(c *Customer) string {
+	if c.FormattedName != "" {
+		return c.FormattedName
+	}
+	return c.NameFromParts()
 }
 
 var nameFolder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)

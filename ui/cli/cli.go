@@ -41,6 +41,9 @@ func commands() []command {
 		{"search", "[--db PATH] [--limit N] QUERY", "matching customers, one per line: id, name, company", runSearch},
 		{"log", "[--db PATH] --customer ID --kind visit|call|email|meeting|other [--at TIME] [--minutes N] TEXT", "log an interaction", runLog},
 		{"sample", "[--db PATH]", "load the sample customers", runSample},
+		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
+		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
+		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
 	}
 }
 
@@ -55,9 +58,12 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 func Main(ctx context.Context, args []string, env *Env) int {
 	err := run(ctx, args, env)
 	var ue usageError
+	var silent errSilent
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &silent):
+		return ExitError
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue):

@@ -1,0 +1,70 @@
+package data
+
+import (
+	"context"
+	"fmt"
+)
+
+// ExportFilter chooses the customers to export: the IDs given, else those a
+// search finds (without the search-as-you-type caps), else everyone.
+type ExportFilter struct {
+	IDs   []int64
+	Query string
+}
+
+// EachCustomer calls fn with the card and profile of every chosen customer,
+// in a stable order (name, then UID) so that the same customers export to
+// the same bytes whatever their IDs.
+func (s *Store) EachCustomer(ctx context.Context, f ExportFilter, fn func(*Customer, *Profile) error) error {
+	ids := f.IDs
+	if len(ids) == 0 {
+		var err error
+		if ids, err = s.exportIDs(ctx, f.Query); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		c, err := getCustomer(ctx, s.read, id)
+		if err != nil {
+			return err
+		}
+		p, err := getProfile(ctx, s.read, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(c, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) exportIDs(ctx context.Context, query string) ([]int64, error) {
+	sqlText := `SELECT id FROM customers ORDER BY sort_name, uid`
+	var args []any
+	if q := ftsQuery(query); q != "" {
+		sqlText = `SELECT id FROM customers WHERE id IN (
+			SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1
+			UNION SELECT customer_id FROM interactions WHERE id IN (SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH ?1)
+			UNION SELECT customer_id FROM notes WHERE id IN (SELECT rowid FROM note_fts WHERE note_fts MATCH ?1))
+			ORDER BY sort_name, uid`
+		args = append(args, q)
+	}
+	rows, err := s.read.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("choose customers to export: %w", mapError(err))
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/vcard"
+)
+
+// errSomeFailed makes the exit code 1 after a summary that already said why.
+var errSomeFailed = errors.New("some cards failed")
+
+func runImport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("import", env)
+	db := dbFlag(fs)
+	dry := fs.Bool("dry-run", false, "show what would happen, write nothing")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("import: name the .vcf files to import")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	sum, err := s.Import(ctx, vcard.Cards(files), data.ImportOptions{DryRun: *dry, Source: strings.Join(names, ", ")})
+	if err != nil {
+		return fmt.Errorf("import: %w (nothing was written)", err)
+	}
+	for _, r := range sum.Results {
+		switch r.Action {
+		case data.ActionFailed, data.ActionSkipped:
+			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", r.Action, r.Where(), r.Reason)
+		}
+	}
+	prefix := "imported"
+	if *dry {
+		prefix = "dry run, nothing written: would import"
+	}
+	fmt.Fprintf(env.Stdout, "%s: %s\n", prefix, sum)
+	if sum.BatchID != 0 {
+		fmt.Fprintln(env.Stdout, "undo with: rapport undo-import")
+	}
+	if sum.Failed > 0 {
+		fmt.Fprintf(env.Stderr, "rapport: import: %d card(s) failed; the others were %s\n", sum.Failed, map[bool]string{true: "checked", false: "imported"}[*dry])
+		return errSilent{errSomeFailed}
+	}
+	return nil
+}
+
+// errSilent is an error whose message was already printed.
+type errSilent struct{ error }
+
+func runUndoImport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("undo-import", env)
+	db := dbFlag(fs)
+	if rest, err := parse(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("undo-import takes no arguments")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	b, err := s.LastImport(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := s.UndoImport(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "undid import of %s: %d customers removed, %d restored", b.Source, res.Removed, res.Restored)
+	if len(res.Kept) > 0 {
+		fmt.Fprintf(env.Stdout, ", %d kept because history was logged for them since", len(res.Kept))
+	}
+	fmt.Fprintln(env.Stdout)
+	return nil
+}
+
+func runExport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("export", env)
+	db := dbFlag(fs)
+	out := fs.String("o", "", "write to this file (default: standard output)")
+	version := fs.String("vcard", "3.0", "vCard version: 3.0 or 4.0")
+	noPhotos := fs.Bool("no-photos", false, "leave photos out")
+	confidential := fs.Bool("confidential", false, "include profile items marked confidential")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *version != "3.0" && *version != "4.0" {
+		return usagef("export: --vcard must be 3.0 or 4.0 (got %q)", *version)
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	write := func(w io.Writer) (int, error) {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		enc := vcard.NewEncoder(bw, vcard.Options{Version: *version, NoPhotos: *noPhotos, Confidential: *confidential})
+		n := 0
+		err := s.EachCustomer(ctx, data.ExportFilter{Query: strings.Join(rest, " ")}, func(c *data.Customer, p *data.Profile) error {
+			n++
+			if err := enc.Encode(c, p); err != nil {
+				return fmt.Errorf("customer %d (%s): %w", c.ID, c.Name(), err)
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		return n, bw.Flush()
+	}
+	if *out == "" {
+		_, err := write(env.Stdout)
+		return err
+	}
+	n, err := writeFileAtomic(*out, write)
+	if err != nil {
+		return fmt.Errorf("export to %s: %w", *out, err)
+	}
+	fmt.Fprintf(env.Stderr, "exported %d customers to %s\n", n, *out)
+	return nil
+}
+
+// writeFileAtomic writes through a temporary file beside path and renames
+// it into place, so a failed export never leaves a half-written file where
+// a good one was.
+func writeFileAtomic(path string, write func(io.Writer) (int, error)) (int, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return 0, err
+	}
+	n, err := write(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return n, err
+	}
+	return n, nil
+}
