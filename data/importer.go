@@ -170,6 +170,9 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now
 	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name()}
 	if card.Err != nil {
 		res.Action, res.Reason = ActionFailed, card.Err.Error()
+		if errors.Is(card.Err, ErrEmptyCard) {
+			res.Action = ActionSkipped
+		}
 		return res, nil, nil
 	}
 	normalizeCustomer(c)

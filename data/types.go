@@ -15,6 +15,8 @@ var (
 	ErrInvalid  = errors.New("invalid")
 	// ErrNewerSchema means the file was written by a newer Rapport.
 	ErrNewerSchema = errors.New("database was written by a newer version of Rapport")
+	// ErrEmptyCard marks a contact card with nothing in it to import.
+	ErrEmptyCard = errors.New("empty card")
 	// ErrNotDatabase means the file exists but is not a Rapport/SQLite database.
 	ErrNotDatabase = errors.New("not a Rapport database")
 )

@@ -23,7 +23,7 @@ var corpusWant = map[string]struct{ cards, cardErrs int }{
 	"FolkerKinzel-VCards/v3.vcf":                                     {2, 0},
 	"FolkerKinzel-VCards/v3Utf16Bom.vcf":                             {2, 0},
 	"FolkerKinzel-VCards/v4.vcf":                                     {2, 0},
-	"aosp-vcard/v21_android_custom_prop.vcf":                         {0, 1}, // only X-ANDROID-CUSTOM
+	"aosp-vcard/v21_android_custom_prop.vcf":                         {1, 0}, // only X-ANDROID-CUSTOM: kept as "Unnamed contact"
 	"aosp-vcard/v21_backslash.vcf":                                   {1, 0},
 	"aosp-vcard/v21_blackberry_photo.vcf":                            {1, 0},
 	"aosp-vcard/v21_complicated.vcf":                                 {1, 0},
@@ -72,7 +72,7 @@ var corpusWant = map[string]struct{ cards, cardErrs int }{
 	"nextcloud/contact-multiple.vcf":                                 {7, 0},
 	"nextcloud/forrest-gump.vcf":                                     {1, 0},
 	"sabre-vobject/issue153.vcf":                                     {1, 0},
-	"sabre-vobject/issue64.vcf":                                      {0, 1}, // only a PHOTO
+	"sabre-vobject/issue64.vcf":                                      {1, 0}, // only a PHOTO: kept as "Unnamed contact"
 	"thunderbird-comm-central/export.vcf":                            {2, 0},
 }
 

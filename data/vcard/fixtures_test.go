@@ -185,6 +185,13 @@ func TestFixtures(t *testing.T) {
 			t.Errorf("department %q", recs[1].Customer.Department)
 		}
 	})
+	t.Run("details without a name", func(t *testing.T) {
+		recs, errs := decodeFixture(t, "unnamed-details.vcf")
+		if len(recs) != 1 || len(errs) != 0 || recs[0].Customer.Name() != unnamed ||
+			recs[0].Customer.Photo.URL != "https://example.com/p.jpg" || len(recs[0].Customer.Extra) != 1 {
+			t.Errorf("%+v %v", recs, errs)
+		}
+	})
 }
 
 func TestFixturesRoundTrip(t *testing.T) {

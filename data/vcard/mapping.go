@@ -13,8 +13,12 @@ import (
 	"github.com/rapportcrm/rapport/data"
 )
 
-// errNoIdentity: the card has nothing to call the person by.
-var errNoIdentity = errors.New("card has no name, organisation, e-mail address or phone number")
+// errNoIdentity: the card is empty: no name and nothing else worth keeping.
+var errNoIdentity = fmt.Errorf("card has no name and no details: %w", data.ErrEmptyCard)
+
+// unnamed is the name of a card that carries details but no name, so that
+// what it carries (a photo, notes, an app's data) is not lost.
+const unnamed = "Unnamed contact"
 
 // skipped properties are regenerated on export (PROFILE:VCARD is 2426
 // boilerplate that vobject rejects when repeated).
@@ -85,6 +89,8 @@ func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
 			c.FormattedName = c.Nickname
 		case len(c.Phones) > 0:
 			c.FormattedName = c.Phones[0].Value
+		case hasDetails(c, &m.rec.Profile):
+			c.FormattedName = unnamed
 		default:
 			return nil, errNoIdentity
 		}
@@ -630,4 +636,10 @@ func isToken(s string) bool {
 
 func isTokenByte(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+}
+
+func hasDetails(c *data.Customer, p *data.Profile) bool {
+	return !c.Photo.Empty() || len(c.Extra) > 0 || c.CardNote != "" || len(c.URLs) > 0 || len(c.Addresses) > 0 ||
+		len(c.Tags) > 0 || !c.Birthday.IsZero() || !c.Anniversary.IsZero() || c.Title != "" ||
+		len(p.Items)+len(p.Family)+len(p.Pets) > 0
 }

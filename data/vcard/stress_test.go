@@ -92,7 +92,7 @@ func TestBrokenCardInMiddle(t *testing.T) {
 	buf.WriteString("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Too Big\r\nPHOTO;ENCODING=b;TYPE=JPEG:")
 	buf.WriteString(strings.Repeat("QUFB", (maxLineBytes/4)+1000))
 	buf.WriteString("\r\nEND:VCARD\r\n")
-	buf.WriteString("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nobody\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nX-EMPTY:x\r\nEND:VCARD\r\n")
+	buf.WriteString("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nobody\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:\r\nEND:VCARD\r\n")
 	writeCards(&buf, 2)
 	recs, errs, fatal := decodeAll(buf.Bytes())
 	if fatal != nil {
