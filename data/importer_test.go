@@ -1,0 +1,188 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"testing"
+	"time"
+)
+
+func cardsOf(cards ...ImportCard) iter.Seq[ImportCard] { return slices.Values(cards) }
+
+func card(i int, c Customer) ImportCard { return ImportCard{Source: "test.vcf", Index: i, Customer: c} }
+
+func mustImport(t *testing.T, s *Store, opt ImportOptions, cards ...ImportCard) *ImportSummary {
+	t.Helper()
+	sum, err := s.Import(context.Background(), cardsOf(cards...), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func TestImportMergeRules(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ann := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Lee", UID: "uid-ann", Title: "Chef",
+		Emails: []Labelled{{Value: "ann@bistro.example"}}, Tags: []string{"vip"}})
+	s.LogInteraction(ctx, &Interaction{CustomerID: ann.ID, Kind: KindVisit, At: time.Now(), Summary: "tasting"})
+	s.SaveProfileItem(ctx, &ProfileItem{CustomerID: ann.ID, Category: CatHobby, Text: "tango"})
+	bob := mustCreate(t, s, &Customer{GivenName: "Bob", FamilyName: "Marsh", Company: "Grand Hotel",
+		Phones: []Labelled{{Label: "work", Value: "+44 20 7946 0000"}}})
+
+	sum := mustImport(t, s, ImportOptions{Source: "phone.vcf"},
+		// same UID: updates Ann, keeps what the card lacks
+		card(1, Customer{UID: "uid-ann", GivenName: "Ann", FamilyName: "Lee", Nickname: "Annie",
+			Phones: []Labelled{{Label: "cell", Value: "07700 900123"}}, Tags: []string{"VIP", "wine"}}),
+		// same e-mail, different case, no UID
+		card(2, Customer{GivenName: "Ann", FamilyName: "Lee", Emails: []Labelled{{Value: "ANN@Bistro.example"}}, Title: "Head chef"}),
+		// same switchboard as Bob, another person: stays two
+		card(3, Customer{GivenName: "Carol", FamilyName: "Dunn", Company: "Grand Hotel",
+			Phones: []Labelled{{Value: "020 7946 0000"}}}),
+		// same number written differently and the same name: Bob
+		card(4, Customer{GivenName: "bob", FamilyName: "Marsh", Phones: []Labelled{{Value: "020 7946 0000"}},
+			Emails: []Labelled{{Value: "bob@grand.example"}}}),
+		// a couple sharing an address: Dan is not Ann
+		card(5, Customer{GivenName: "Dan", FamilyName: "Lee", Emails: []Labelled{{Value: "ann@bistro.example"}}}),
+		card(6, Customer{} /* nothing: fails */),
+	)
+	if sum.New != 2 || sum.Updated != 3 || sum.Failed != 1 || sum.BatchID == 0 {
+		t.Fatalf("summary %s %+v", sum, sum.Results)
+	}
+	if r := sum.Results[5]; r.Action != ActionFailed || r.Where() != "test.vcf card 6" || r.Reason == "" {
+		t.Errorf("failed card result %+v", r)
+	}
+	got, _ := s.Customer(ctx, ann.ID)
+	if got.Nickname != "Annie" || got.Title != "Head chef" || len(got.Phones) != 1 || len(got.Emails) != 1 ||
+		!slices.Equal(got.Tags, []string{"vip", "wine"}) {
+		t.Errorf("Ann after merge: %+v", got)
+	}
+	if h, _ := s.Interactions(ctx, ann.ID, 0, 10); len(h) != 1 {
+		t.Error("history touched")
+	}
+	if p, _ := s.Profile(ctx, ann.ID); len(p.Items) != 1 {
+		t.Error("profile touched")
+	}
+	b, _ := s.Customer(ctx, bob.ID)
+	if len(b.Emails) != 1 || len(b.Phones) != 1 {
+		t.Errorf("Bob after merge: %+v", b)
+	}
+	if n, _ := s.CountCustomers(ctx); n != 4 {
+		t.Errorf("%d customers, want 4 (Ann, Bob, Carol, Dan)", n)
+	}
+}
+
+func TestImportTwiceCreatesNothing(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	cards := []ImportCard{
+		card(1, Customer{GivenName: "No", FamilyName: "Contact"}), // nothing to match on but its content
+		card(2, Customer{GivenName: "Eve", Emails: []Labelled{{Value: "eve@example.com"}}}),
+		card(3, Customer{GivenName: "Eve", Emails: []Labelled{{Value: "eve@example.com"}}}), // duplicate inside the file
+		card(4, Customer{FormattedName: "Broken", CardNote: "one"}),
+		card(5, Customer{FormattedName: "Broken", CardNote: "two"}), // same name, different card: two customers
+	}
+	first := mustImport(t, s, ImportOptions{}, cards...)
+	if first.New != 4 || first.Unchanged != 1 {
+		t.Fatalf("first import %s", first)
+	}
+	second := mustImport(t, s, ImportOptions{}, cards...)
+	if second.New != 0 || second.Unchanged != 5 || second.BatchID != 0 {
+		t.Errorf("second import %s", second)
+	}
+	if n, _ := s.CountCustomers(ctx); n != 4 {
+		t.Errorf("%d customers", n)
+	}
+}
+
+func TestImportDryRunAndCancel(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	sum := mustImport(t, s, ImportOptions{DryRun: true}, card(1, Customer{GivenName: "Dry"}), card(2, Customer{GivenName: "Run"}))
+	if sum.New != 2 {
+		t.Errorf("dry run summary %s", sum)
+	}
+	if n, _ := s.CountCustomers(ctx); n != 0 {
+		t.Errorf("dry run wrote %d customers", n)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	many := func(yield func(ImportCard) bool) {
+		for i := 1; i <= 1000; i++ {
+			if i == 500 {
+				cancel()
+			}
+			if !yield(card(i, Customer{GivenName: fmt.Sprint("Person ", i)})) {
+				return
+			}
+		}
+	}
+	if _, err := s.Import(cctx, many, ImportOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled import: %v", err)
+	}
+	if n, _ := s.CountCustomers(ctx); n != 0 {
+		t.Errorf("cancelled import wrote %d customers", n)
+	}
+}
+
+func TestUndoImport(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ann := mustCreate(t, s, &Customer{GivenName: "Ann", UID: "u1", Title: "Chef"})
+	sum := mustImport(t, s, ImportOptions{Source: "a.vcf"},
+		card(1, Customer{GivenName: "Ann", UID: "u1", Title: "Owner"}),
+		ImportCard{Source: "a.vcf", Index: 2, Customer: Customer{GivenName: "Zed", UID: "u2"},
+			Profile: Profile{Pets: []Pet{{Name: "Rex"}}}},
+		card(3, Customer{GivenName: "Worked", UID: "u3"}),
+	)
+	if sum.New != 2 || sum.Updated != 1 {
+		t.Fatalf("%s", sum)
+	}
+	worked := sum.Results[2].CustomerID
+	s.AddNote(ctx, &Note{CustomerID: worked, Text: "met them today"})
+
+	b, err := s.LastImport(ctx)
+	if err != nil || b.ID != sum.BatchID || b.Source != "a.vcf" || b.New != 2 {
+		t.Fatalf("last import %+v %v", b, err)
+	}
+	res, err := s.UndoImport(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Removed != 1 || res.Restored != 1 || len(res.Kept) != 1 || res.Kept[0] != worked {
+		t.Errorf("undo %+v", res)
+	}
+	if got, _ := s.Customer(ctx, ann.ID); got.Title != "Chef" {
+		t.Errorf("Ann not restored: %q", got.Title)
+	}
+	if r, _ := s.Search(ctx, "zed", 10); len(r) != 0 {
+		t.Error("created customer not removed")
+	}
+	if r, _ := s.Search(ctx, "rex", 10); len(r) != 0 {
+		t.Error("their pet still found")
+	}
+	if _, err := s.LastImport(ctx); !errors.Is(err, ErrNotFound) {
+		t.Errorf("batch still there: %v", err)
+	}
+}
+
+func TestImportAddsMissingProfileOnly(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	c := mustCreate(t, s, &Customer{GivenName: "Pat", UID: "p"})
+	s.SaveFamilyMember(ctx, &FamilyMember{CustomerID: c.ID, Relation: RelSpouse, Name: "Sam", Notes: "our notes"})
+	prof := Profile{Family: []FamilyMember{{Relation: RelSpouse, Name: "sam"}, {Relation: RelChild, Name: "Kim"}}}
+	sum := mustImport(t, s, ImportOptions{}, ImportCard{Index: 1, Customer: Customer{GivenName: "Pat", UID: "p"}, Profile: prof})
+	if sum.Updated != 1 {
+		t.Fatalf("%s", sum)
+	}
+	p, _ := s.Profile(ctx, c.ID)
+	if len(p.Family) != 2 || p.Family[0].Notes != "our notes" || p.Family[1].Name != "Kim" {
+		t.Errorf("family %+v", p.Family)
+	}
+	if again := mustImport(t, s, ImportOptions{}, ImportCard{Index: 1, Customer: Customer{GivenName: "Pat", UID: "p"}, Profile: prof}); again.Unchanged != 1 {
+		t.Errorf("second import %s", again)
+	}
+}
