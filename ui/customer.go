@@ -172,7 +172,7 @@ func (s *customerScreen) load(id int64) {
 		if err == nil {
 			notes, err = st.Notes(ctx, id)
 		}
-		fyne.Do(func() {
+		s.u.do(func() {
 			if seq != s.seq {
 				return
 			}
@@ -468,7 +468,7 @@ func (s *customerScreen) onShowMoreHistory() {
 	s.historyMore.Disable()
 	s.u.run(func() {
 		more, err := s.u.store.Interactions(s.u.ctx, id, offset, historyPage)
-		fyne.Do(func() {
+		s.u.do(func() {
 			s.historyMore.Enable()
 			if seq != s.seq {
 				return
@@ -548,7 +548,7 @@ func (s *customerScreen) onDelete() {
 		"Delete", func() {
 			s.u.run(func() {
 				err := s.u.store.DeleteCustomer(s.u.ctx, c.ID)
-				fyne.Do(func() {
+				s.u.do(func() {
 					if err != nil {
 						s.u.showError("Could not delete "+c.Name(), err)
 						return
@@ -609,7 +609,7 @@ func (u *UI) confirm(title, message, action string, onYes func()) {
 func (u *UI) save(what string, change func() error, done func()) {
 	u.run(func() {
 		err := change()
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				u.showError(what, err)
 				return

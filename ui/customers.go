@@ -123,7 +123,7 @@ func (l *customerList) fetchPage(p int) {
 	seq := l.seq
 	l.u.run(func() {
 		rows, err := l.u.store.ListCustomers(l.u.ctx, p*pageSize, pageSize)
-		fyne.Do(func() {
+		l.u.do(func() {
 			if seq != l.seq {
 				return
 			}
@@ -156,7 +156,7 @@ func (l *customerList) reload(selectFirst bool) {
 				rows, err = l.u.store.Search(l.u.ctx, query, searchLimit)
 			}
 		}
-		fyne.Do(func() {
+		l.u.do(func() {
 			if seq != l.seq {
 				return
 			}
@@ -229,7 +229,7 @@ func (l *customerList) showStatus() {
 	case len(l.results) >= searchLimit:
 		l.status.SetText(fmt.Sprintf("First %d matches — type more to narrow down", len(l.results)))
 	default:
-		l.status.SetText(plural(len(l.results), "match") + fmt.Sprintf(" of %d", l.total))
+		l.status.SetText(fmt.Sprintf("%d of %d match", len(l.results), l.total))
 	}
 }
 
@@ -253,7 +253,7 @@ func (l *customerList) onSearchChanged(string) {
 	l.u.jobs.add(1)
 	l.timer = time.AfterFunc(searchDebounce, func() {
 		defer l.u.jobs.add(-1)
-		fyne.DoAndWait(l.applySearch)
+		l.u.do(l.applySearch)
 	})
 }
 

@@ -210,7 +210,7 @@ func (e *customerEditor) onSave() {
 		} else {
 			err = u.store.UpdateCustomer(u.ctx, c)
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			e.save.Enable()
 			if errors.Is(err, data.ErrInvalid) {
 				e.showMessage(capitalize(err.Error()))

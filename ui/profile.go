@@ -43,7 +43,7 @@ func (u *UI) newFormDialog(title string, form *widget.Form, width float32,
 		fd.save.Disable()
 		u.run(func() {
 			err := store()
-			fyne.Do(func() {
+			u.do(func() {
 				fd.save.Enable()
 				if errors.Is(err, data.ErrInvalid) {
 					fd.showMessage(capitalize(err.Error()))

@@ -2,7 +2,7 @@
 // customer as a person on the right, and the dialogs that change them.
 //
 // Everything that touches the store runs off the UI goroutine (UI.run), and
-// comes back to the widgets through fyne.Do.
+// comes back to the widgets through fyne.Do (UI.do).
 package ui
 
 import (
@@ -31,6 +31,7 @@ type UI struct {
 	ctx   context.Context
 
 	jobs jobs
+	doMu sync.Mutex // see do
 
 	customers *customerList
 	customer  *customerScreen
@@ -197,7 +198,7 @@ func (u *UI) onLoadSample() {
 		if err == nil {
 			n, err = u.store.LoadDataset(u.ctx, ds, time.Now())
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			u.setBusy("")
 			u.welcome.setLoading(false)
 			if err != nil {
@@ -255,7 +256,20 @@ func (j *jobs) wait() {
 	}
 }
 
-// run does fn on a new goroutine; fn reports back with fyne.Do.
+// do runs fn on the UI goroutine: call it from background work (never from
+// the UI goroutine) to show results. The lock changes nothing in the app,
+// where fyne.Do runs everything on one goroutine; the test driver runs
+// fyne.Do at once on the calling goroutine, and the lock keeps two jobs
+// from changing widgets at the same time there.
+func (u *UI) do(fn func()) {
+	fyne.Do(func() {
+		u.doMu.Lock()
+		defer u.doMu.Unlock()
+		fn()
+	})
+}
+
+// run does fn on a new goroutine; fn reports back with u.do.
 func (u *UI) run(fn func()) {
 	u.jobs.add(1)
 	go func() {
@@ -264,5 +278,6 @@ func (u *UI) run(fn func()) {
 	}()
 }
 
-// wait blocks until all background work (and its fyne.Do updates) is done.
+// wait blocks until all background work (and, under the test driver, its
+// fyne.Do updates) is done.
 func (u *UI) wait() { u.jobs.wait() }
