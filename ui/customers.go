@@ -229,7 +229,7 @@ func (l *customerList) showStatus() {
 	case len(l.results) >= searchLimit:
 		l.status.SetText(fmt.Sprintf("First %d matches — type more to narrow down", len(l.results)))
 	default:
-		l.status.SetText(fmt.Sprintf("%d of %d match", len(l.results), l.total))
+		l.status.SetText(fmt.Sprintf("%d of %d customers match", len(l.results), l.total))
 	}
 }
 

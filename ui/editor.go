@@ -57,13 +57,13 @@ func newEntry(placeholder string) *widget.Entry {
 }
 
 func (e *customerEditor) build() fyne.CanvasObject {
-	e.given = newEntry("Jane")
-	e.family = newEntry("Doe")
+	e.given = newEntry("")
+	e.family = newEntry("")
 	e.nickname = newEntry("what they like to be called")
-	e.company = newEntry("Acme Ltd")
-	e.title = newEntry("Head of Purchasing")
-	e.phones = newLabelledRows("phone", "+44 20 7946 0000", []string{"mobile", "work", "home", "other"})
-	e.emails = newLabelledRows("e-mail", "jane@example.com", []string{"work", "home", "other"})
+	e.company = newEntry("")
+	e.title = newEntry("")
+	e.phones = newLabelledRows("phone", "number", []string{"mobile", "work", "home", "other"})
+	e.emails = newLabelledRows("e-mail", "address", []string{"work", "home", "other"})
 	e.addrLabel = widget.NewSelectEntry([]string{"work", "home", "other"})
 	e.addrLabel.SetPlaceHolder("label")
 	e.street = newEntry("street and number")
@@ -71,14 +71,14 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	e.postcode = newEntry("postcode")
 	e.region = newEntry("region")
 	e.country = newEntry("country")
-	e.birthday = newEntry("15 April 1975, or 15 April")
+	e.birthday = newEntry("e.g. 15 April 1975, or 15/04 without the year")
 	e.birthday.Validator = func(s string) error {
 		_, err := data.ParseDate(s)
 		return err
 	}
-	e.tags = newEntry("golf, key account, prefers mornings")
+	e.tags = newEntry("e.g. golf, key account")
 	e.cardNote = widget.NewMultiLineEntry()
-	e.cardNote.SetPlaceHolder("anything that belongs on their card")
+	e.cardNote.SetPlaceHolder("Anything that belongs on their card")
 	e.cardNote.Wrapping = fyne.TextWrapWord
 	e.cardNote.SetMinRowsVisible(3)
 
@@ -121,7 +121,7 @@ func (e *customerEditor) build() fyne.CanvasObject {
 		container.NewGridWithColumns(2, e.region, e.country),
 	)
 	bdayItem := widget.NewFormItem("Birthday", e.birthday)
-	bdayItem.HintText = "Leave the year out if you do not know it."
+	bdayItem.HintText = "Leave the year out if you do not know it; their age is shown when you do."
 	form := widget.NewForm(
 		widget.NewFormItem("Given name", e.given),
 		widget.NewFormItem("Family name", e.family),

@@ -48,7 +48,7 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 	if it.Duration > 0 {
 		d.minutes.SetText(strconv.Itoa(int(it.Duration / time.Minute)))
 	}
-	d.summary = newEntry("Showed the new range; they want a quote by Friday")
+	d.summary = newEntry("What happened, in one line")
 	d.summary.SetText(it.Summary)
 	d.notes = widget.NewMultiLineEntry()
 	d.notes.Wrapping = fyne.TextWrapWord

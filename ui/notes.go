@@ -21,7 +21,7 @@ func (u *UI) openNoteDialog(c *data.Customer) {
 	d.text = widget.NewMultiLineEntry()
 	d.text.Wrapping = fyne.TextWrapWord
 	d.text.SetMinRowsVisible(6)
-	d.text.SetPlaceHolder("Their daughter starts university in September; ask how it went.")
+	d.text.SetPlaceHolder("What did they tell you? What did you promise?")
 	d.confidential = newConfidentialCheck(false)
 	form := widget.NewForm(
 		widget.NewFormItem("Note", d.text),

@@ -116,7 +116,7 @@ func (u *UI) openItemDialog(c *data.Customer, it *data.ProfileItem) {
 	d.text = widget.NewMultiLineEntry()
 	d.text.Wrapping = fyne.TextWrapWord
 	d.text.SetMinRowsVisible(3)
-	d.text.SetPlaceHolder("Plays golf on Saturdays, handicap 12")
+	d.text.SetPlaceHolder("What you learned, e.g. plays golf on Saturdays")
 	d.text.SetText(item.Text)
 	d.confidential = newConfidentialCheck(item.Confidential)
 	form := widget.NewForm(
@@ -159,15 +159,15 @@ func (u *UI) openFamilyDialog(c *data.Customer, f *data.FamilyMember) {
 	}
 	d.relation = widget.NewSelect(labels, nil)
 	d.relation.SetSelected(relationLabel(m.Relation))
-	d.name = newEntry("Anna")
+	d.name = newEntry("")
 	d.name.SetText(m.Name)
-	d.birthday = newEntry("3 May 2015, or 3 May")
+	d.birthday = newEntry("e.g. 3 May 2015, or 3 May")
 	d.birthday.SetText(m.Birthday.String())
 	d.birthday.Validator = func(s string) error {
 		_, err := data.ParseDate(s)
 		return err
 	}
-	d.notes = newEntry("plays the violin; started school this year")
+	d.notes = newEntry("e.g. plays the violin")
 	d.notes.SetText(m.Notes)
 	d.confidential = newConfidentialCheck(m.Confidential)
 	form := widget.NewForm(
@@ -205,11 +205,11 @@ func (u *UI) openPetDialog(c *data.Customer, p *data.Pet) {
 		pet = *p
 		title = "Edit " + p.Name
 	}
-	d.name = newEntry("Biscuit")
+	d.name = newEntry("")
 	d.name.SetText(pet.Name)
-	d.species = newEntry("dog, cat, horse…")
+	d.species = newEntry("e.g. dog, cat, horse")
 	d.species.SetText(pet.Species)
-	d.notes = newEntry("a beagle; loves the beach")
+	d.notes = newEntry("")
 	d.notes.SetText(pet.Notes)
 	d.confidential = newConfidentialCheck(pet.Confidential)
 	form := widget.NewForm(

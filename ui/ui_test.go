@@ -308,7 +308,7 @@ func TestSearch(t *testing.T) {
 	if !strings.Contains(rows, "Janet Rowe") || strings.Contains(rows, "John Smith") {
 		t.Errorf("list rows on screen:\n%s", rows)
 	}
-	if !strings.Contains(u.customers.status.Text, "2 of 3 match") {
+	if !strings.Contains(u.customers.status.Text, "2 of 3 customers match") {
 		t.Errorf("status = %q", u.customers.status.Text)
 	}
 

@@ -41,12 +41,9 @@ func (w *welcomeScreen) build() fyne.CanvasObject {
 	w.activity = widget.NewActivity()
 	w.activity.Hide()
 
-	tips := widget.NewLabel("Ctrl+N  new customer      Ctrl+F  find      Ctrl+L  log a visit or call      Ctrl+Shift+N  add a note")
-	tips.Importance = widget.LowImportance
-	tips.Alignment = fyne.TextAlignCenter
-	sampleHint := widget.NewLabelWithStyle("The sample is a dozen made-up customers to try things on; delete them when you are done.",
-		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	sampleHint.Importance = widget.LowImportance
+	tips := centred(muted("Ctrl+N  new customer   ·   Ctrl+F  find   ·   Ctrl+L  log a visit or call   ·   Ctrl+Shift+N  add a note"))
+	sampleHint := centred(muted("The sample is a dozen made-up customers to try things on; delete them when you are done."))
+	tips.Wrapping, sampleHint.Wrapping = fyne.TextWrapOff, fyne.TextWrapOff
 
 	buttons := container.NewHBox(layout.NewSpacer(), w.addBtn, w.sampleBtn, w.activity, layout.NewSpacer())
 	w.root = container.NewCenter(container.NewVBox(

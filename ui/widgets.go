@@ -16,6 +16,14 @@ func muted(text string) *widget.RichText {
 
 var mutedStyle = widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, Inline: true, SizeName: theme.SizeNameText}
 
+// centred centres a one-paragraph RichText.
+func centred(rt *widget.RichText) *widget.RichText {
+	seg := rt.Segments[0].(*widget.TextSegment)
+	seg.Style.Alignment = fyne.TextAlignCenter
+	seg.Style.Inline = false
+	return rt
+}
+
 // setMuted changes the text of a muted RichText.
 func setMuted(rt *widget.RichText, text string) {
 	rt.Segments[0].(*widget.TextSegment).Text = text
