@@ -40,6 +40,7 @@ type customerScreen struct {
 	historyTotal int
 	notes        []data.Note
 	notesShown   int
+	colleagues   []data.CustomerSummary
 
 	root        *fyne.Container // the placeholder or content
 	placeholder fyne.CanvasObject
@@ -53,7 +54,7 @@ type customerScreen struct {
 
 	editBtn, logBtn, noteBtn, profileBtn, deleteBtn *widget.Button
 
-	contact     *fyne.Container // form-like rows of the contact card
+	contact     *fyne.Container // form-like rows of the contact card, or a hint
 	profileBox  *fyne.Container // family, pets, profile items by category
 	historyBox  *fyne.Container // one row per interaction, newest first
 	historyMore *widget.Button
@@ -93,7 +94,7 @@ func (s *customerScreen) build() fyne.CanvasObject {
 	buttons := container.NewHBox(s.logBtn, s.noteBtn, s.profileBtn, s.editBtn, layout.NewSpacer(), s.deleteBtn)
 	header := container.NewBorder(nil, buttons, container.NewVBox(s.photo), nil, lines)
 
-	s.contact = container.New(layout.NewFormLayout())
+	s.contact = container.NewStack()
 	s.profileBox = container.NewVBox()
 	left := container.NewVScroll(container.NewVBox(
 		heading("Contact"), s.contact,
@@ -156,6 +157,7 @@ func (s *customerScreen) load(id int64) {
 			hist    []data.Interaction
 			total   int
 			notes   []data.Note
+			mates   []data.CustomerSummary
 			err     error
 			errWhat = "Could not load the customer"
 		)
@@ -172,6 +174,9 @@ func (s *customerScreen) load(id int64) {
 		if err == nil {
 			notes, err = st.Notes(ctx, id)
 		}
+		if err == nil && c.Company != "" {
+			mates, err = st.Colleagues(ctx, id)
+		}
 		s.u.do(func() {
 			if seq != s.seq {
 				return
@@ -186,6 +191,7 @@ func (s *customerScreen) load(id int64) {
 				return
 			}
 			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
+			s.colleagues = mates
 			s.notesShown = min(nNotes, len(notes))
 			s.render()
 		})
@@ -294,10 +300,27 @@ func (s *customerScreen) renderContact(c *data.Customer) {
 	if c.CardNote != "" {
 		row("note", text(c.CardNote))
 	}
-	if len(objs) == 0 {
-		row("", muted("No phone, e-mail or address yet. Edit to add them."))
+	if len(s.colleagues) > 0 {
+		var links []fyne.CanvasObject
+		const most = 8 // a big company can have hundreds
+		for i, cs := range s.colleagues {
+			if i == most {
+				links = append(links, muted(fmt.Sprintf("and %d more: search for “%s”", len(s.colleagues)-most, c.Company)))
+				break
+			}
+			id := cs.ID
+			b := widget.NewButton(cs.Name, func() { s.u.customers.show(id) })
+			b.Importance = widget.LowImportance
+			b.Alignment = widget.ButtonAlignLeading
+			links = append(links, b)
+		}
+		row("colleagues", container.NewVBox(links...))
 	}
-	s.contact.Objects = objs
+	if len(objs) == 0 {
+		s.contact.Objects = []fyne.CanvasObject{container.NewPadded(muted("No phone, e-mail or address yet. Edit to add them."))}
+	} else {
+		s.contact.Objects = []fyne.CanvasObject{container.New(layout.NewFormLayout(), objs...)}
+	}
 	s.contact.Refresh()
 }
 

@@ -227,7 +227,7 @@ func (l *customerList) showStatus() {
 	case len(l.results) == 0:
 		l.status.SetText(fmt.Sprintf("Nobody matches “%s”", l.query))
 	case len(l.results) >= searchLimit:
-		l.status.SetText(fmt.Sprintf("First %d matches — type more to narrow down", len(l.results)))
+		l.status.SetText(fmt.Sprintf("First %d matches: type more", len(l.results)))
 	default:
 		l.status.SetText(fmt.Sprintf("%d of %d customers match", len(l.results), l.total))
 	}
@@ -292,6 +292,14 @@ func (l *customerList) clearSearch() {
 		l.u.jobs.add(-1)
 	}
 	l.applySearch()
+}
+
+// show shows customer id, and highlights their row if it is loaded.
+func (l *customerList) show(id int64) {
+	l.selectedID = id
+	l.u.customer.load(id)
+	l.list.UnselectAll()
+	l.reselect()
 }
 
 func (l *customerList) focusSearch() {

@@ -192,6 +192,35 @@ func TestWelcomeThenSample(t *testing.T) {
 	if !strings.Contains(u.customers.status.Text, "customers") {
 		t.Errorf("status = %q", u.customers.status.Text)
 	}
+
+	// Loading it again (File menu) adds nobody, and says so.
+	u.onLoadSample()
+	u.wait()
+	if n, _ := s.CountCustomers(context.Background()); n != want {
+		t.Errorf("loading the sample twice: %d customers", n)
+	}
+	if msg := joined(topDialog(t, u)); !strings.Contains(msg, "already here") {
+		t.Errorf("second load says:\n%s", msg)
+	}
+}
+
+func TestColleaguesLinkToEachOther(t *testing.T) {
+	u, _ := newTestUI(t, person("Jane", "Doe", "Acme"), person("John", "Smith", "Acme"), person("Zed", "Zulu", "Other"))
+	if u.customer.name.Text != "Jane Doe" {
+		t.Fatalf("shown %q", u.customer.name.Text)
+	}
+	b := findButton(u.customer.contact, "John Smith")
+	if b == nil {
+		t.Fatalf("no link to the colleague; contact shows:\n%s", joined(u.customer.contact))
+	}
+	test.Tap(b)
+	u.wait()
+	if u.customer.name.Text != "John Smith" || u.customers.selectedID != u.customer.id {
+		t.Errorf("after tapping the colleague: %q", u.customer.name.Text)
+	}
+	if findButton(u.customer.contact, "Zed Zulu") != nil {
+		t.Error("Zed works elsewhere")
+	}
 }
 
 func TestAddCustomerWithTheForm(t *testing.T) {
