@@ -444,8 +444,12 @@ const summaryColumns = `c.id, c.display_name, coalesce(co.name, ''), c.title`
 
 // ListCustomers returns one page of all customers in name order.
 func (s *Store) ListCustomers(ctx context.Context, offset, limit int) ([]CustomerSummary, error) {
-	return s.summaries(ctx, `SELECT `+summaryColumns+` FROM customers c LEFT JOIN companies co ON co.id = c.company_id
-		ORDER BY c.sort_name, c.id LIMIT ? OFFSET ?`, limit, offset)
+	// The page is cut from the (sort_name, id) index alone, so a deep offset
+	// skips index entries, not joined rows.
+	return s.summaries(ctx, `SELECT `+summaryColumns+` FROM
+		(SELECT id FROM customers ORDER BY sort_name, id LIMIT ? OFFSET ?) AS page
+		JOIN customers c ON c.id = page.id LEFT JOIN companies co ON co.id = c.company_id
+		ORDER BY c.sort_name, c.id`, limit, offset)
 }
 
 func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]CustomerSummary, error) {

@@ -1,0 +1,103 @@
+package data_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/vcard"
+)
+
+// generatedCards writes n realistic vCards: names, company, phones, e-mail,
+// address, birthday, tags and a note.
+func generatedCards(b *testing.B, n int) []byte {
+	b.Helper()
+	given := []string{"Maria", "James", "Anna", "Mohammed", "Sofia", "Lukas", "Zoë", "Jörg", "Françoise", "Priya"}
+	family := []string{"Smith", "Müller", "García", "Nguyen", "Kowalski", "Okafor", "Rossi", "Dubois"}
+	var buf bytes.Buffer
+	enc := vcard.NewEncoder(&buf, vcard.Options{Version: "3.0"})
+	for i := 0; i < n; i++ {
+		c := &data.Customer{
+			UID:       fmt.Sprintf("gen-%07d", i),
+			GivenName: given[i%len(given)], FamilyName: fmt.Sprintf("%s%d", family[i%len(family)], i),
+			Company: fmt.Sprintf("Bistro %d", i%3000), Title: "Owner",
+			Phones:    []data.Labelled{{Label: "work", Value: fmt.Sprintf("+44 20 7946 %04d", i%10000)}, {Label: "cell", Value: fmt.Sprintf("+44 7700 9%05d", i)}},
+			Emails:    []data.Labelled{{Label: "work", Value: fmt.Sprintf("person%d@example.com", i)}},
+			Addresses: []data.Address{{Label: "work", Street: fmt.Sprintf("%d High Street", i%200), Locality: "Leeds", Postcode: "LS1 4AP", Country: "UK"}},
+			Birthday:  data.Date{Year: 1960 + i%40, Month: time.Month(1 + i%12), Day: 1 + i%28},
+			Tags:      []string{"restaurant", "north"},
+			CardNote:  "Met at the trade fair; interested in a new cold room.",
+		}
+		if err := enc.Encode(c, &data.Profile{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return buf.Bytes()
+}
+
+func benchImport(b *testing.B, n int, again bool) {
+	file := generatedCards(b, n)
+	ctx := context.Background()
+	b.SetBytes(int64(len(file)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if again {
+			if _, err := s.Import(ctx, vcard.Reader("gen.vcf", bytes.NewReader(file)), data.ImportOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		sum, err := s.Import(ctx, vcard.Reader("gen.vcf", bytes.NewReader(file)), data.ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if want := map[bool]int{false: n, true: 0}[again]; sum.New != want || sum.Failed != 0 {
+			b.Fatalf("summary %s", sum)
+		}
+		s.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkImport: decode, match, write, index and commit n cards.
+func BenchmarkImport(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("fresh/cards=%d", n), func(b *testing.B) { benchImport(b, n, false) })
+		b.Run(fmt.Sprintf("merge/cards=%d", n), func(b *testing.B) { benchImport(b, n, true) })
+	}
+}
+
+// BenchmarkExport10k writes 10k customers as vCard 3.0.
+func BenchmarkExport10k(b *testing.B) {
+	ctx := context.Background()
+	s, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Import(ctx, vcard.Reader("gen.vcf", bytes.NewReader(generatedCards(b, 10_000))), data.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var out bytes.Buffer
+		enc := vcard.NewEncoder(&out, vcard.Options{Version: "3.0"})
+		n := 0
+		if err := s.EachCustomer(ctx, data.ExportFilter{}, func(c *data.Customer, p *data.Profile) error { n++; return enc.Encode(c, p) }); err != nil {
+			b.Fatal(err)
+		}
+		if n != 10_000 {
+			b.Fatalf("exported %d", n)
+		}
+	}
+}
