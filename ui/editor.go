@@ -31,6 +31,7 @@ type customerEditor struct {
 	cardNote                *widget.Entry
 
 	message      *widget.Label // what is wrong, in the form
+	body         *fyne.Container
 	save, cancel *widget.Button
 	dlg          *dialog.CustomDialog
 }
@@ -137,7 +138,8 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	)
 	e.given.OnSubmitted = func(string) { e.onSave() }
 	e.family.OnSubmitted = func(string) { e.onSave() }
-	return container.NewBorder(nil, e.message, nil, nil, container.NewVScroll(form))
+	e.body = container.NewBorder(nil, e.message, nil, nil, container.NewVScroll(form))
+	return e.body
 }
 
 // customer builds the customer from the form, keeping what the form does not
@@ -192,6 +194,12 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 func (e *customerEditor) showMessage(msg string) {
 	e.message.SetText(msg)
 	e.message.Show()
+	e.body.Refresh() // lay out again around the message
+}
+
+func (e *customerEditor) hideMessage() {
+	e.message.Hide()
+	e.body.Refresh()
 }
 
 func (e *customerEditor) onSave() {
@@ -200,7 +208,7 @@ func (e *customerEditor) onSave() {
 		e.showMessage(err.Error())
 		return
 	}
-	e.message.Hide()
+	e.hideMessage()
 	e.save.Disable()
 	u := e.u
 	u.run(func() {

@@ -19,6 +19,7 @@ type formDialog struct {
 	u       *UI
 	dlg     *dialog.CustomDialog
 	message *widget.Label
+	body    *fyne.Container
 	save    *widget.Button
 	cancel  *widget.Button
 }
@@ -40,6 +41,7 @@ func (u *UI) newFormDialog(title string, form *widget.Form, width float32,
 			return
 		}
 		fd.message.Hide()
+		fd.body.Refresh()
 		fd.save.Disable()
 		u.run(func() {
 			err := store()
@@ -59,7 +61,8 @@ func (u *UI) newFormDialog(title string, form *widget.Form, width float32,
 		})
 	})
 	fd.save.Importance = widget.HighImportance
-	fd.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, fd.message, nil, nil, form), u.win)
+	fd.body = container.NewBorder(nil, fd.message, nil, nil, form)
+	fd.dlg = dialog.NewCustomWithoutButtons(title, fd.body, u.win)
 	fd.dlg.SetButtons([]fyne.CanvasObject{fd.cancel, fd.save})
 	fd.dlg.Resize(fyne.NewSize(width, form.MinSize().Height+160))
 	return fd
@@ -68,6 +71,7 @@ func (u *UI) newFormDialog(title string, form *widget.Form, width float32,
 func (fd *formDialog) showMessage(msg string) {
 	fd.message.SetText(msg)
 	fd.message.Show()
+	fd.body.Refresh() // lay out again around the message
 }
 
 // profileDialog adds or edits one part of a customer's personal profile: an
