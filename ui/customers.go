@@ -134,7 +134,7 @@ func (l *customerList) fetchPage(p int) {
 			}
 			l.pages[p] = rows
 			l.list.Refresh()
-			l.reselect()
+			l.reselectIn(rows, p*pageSize)
 		})
 	})
 }
@@ -195,29 +195,33 @@ func (l *customerList) reload(selectFirst bool) {
 
 // reselect highlights the shown customer's row if it is loaded.
 func (l *customerList) reselect() {
-	if l.selectedID == 0 {
-		return
-	}
-	find := func(rows []data.CustomerSummary, base int) bool {
-		for j, r := range rows {
-			if r.ID == l.selectedID {
-				l.selecting = true
-				l.list.Select(base + j)
-				l.selecting = false
-				return true
-			}
-		}
-		return false
-	}
 	if l.query != "" {
-		find(l.results, 0)
+		l.reselectIn(l.results, 0)
 		return
 	}
 	for p, rows := range l.pages {
-		if find(rows, p*pageSize) {
+		if l.reselectIn(rows, p*pageSize) {
 			return
 		}
 	}
+}
+
+// reselectIn highlights the shown customer's row if it is among rows, which
+// start at index base. Only a newly loaded page is searched when it arrives,
+// so the list does not jump back to the selection while someone scrolls.
+func (l *customerList) reselectIn(rows []data.CustomerSummary, base int) bool {
+	if l.selectedID == 0 {
+		return false
+	}
+	for j, r := range rows {
+		if r.ID == l.selectedID {
+			l.selecting = true
+			l.list.Select(base + j)
+			l.selecting = false
+			return true
+		}
+	}
+	return false
 }
 
 func (l *customerList) showStatus() {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -565,6 +567,39 @@ func TestManyCustomersArePaged(t *testing.T) {
 	cs2, ok := u.customers.row(last)
 	if !ok || cs2.Name == "" {
 		t.Errorf("row %d after its page loaded: %+v %v", last, cs2, ok)
+	}
+}
+
+func TestLongHistoryIsPaged(t *testing.T) {
+	u, s := newTestUI(t, data.Customer{GivenName: "Jane", FamilyName: "Doe", Photo: data.Photo{Data: assets.Icon, MIME: "image/png"}})
+	ctx := context.Background()
+	id := u.customer.id
+	start := time.Now().AddDate(0, 0, -100)
+	for i := 0; i < historyPage+10; i++ {
+		in := data.Interaction{CustomerID: id, Kind: data.KindCall, At: start.AddDate(0, 0, i), Summary: fmt.Sprintf("Call %d", i)}
+		if err := s.LogInteraction(ctx, &in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.customer.reload()
+	u.wait()
+	if _, ok := u.customer.photo.Objects[0].(*canvas.Image); !ok {
+		t.Errorf("the photo should show, got %T", u.customer.photo.Objects[0])
+	}
+	if len(u.customer.history) != historyPage || !u.customer.historyMore.Visible() ||
+		u.customer.historyMore.Text != "Show older (10 more)" {
+		t.Fatalf("shown %d, button %q visible %v", len(u.customer.history), u.customer.historyMore.Text, u.customer.historyMore.Visible())
+	}
+	if first := joined(u.customer.historyBox.Objects[0]); !strings.Contains(first, fmt.Sprintf("Call %d", historyPage+9)) {
+		t.Errorf("newest first, got:\n%s", first)
+	}
+	test.Tap(u.customer.historyMore)
+	u.wait()
+	if len(u.customer.history) != historyPage+10 || u.customer.historyMore.Visible() {
+		t.Errorf("after Show older: %d shown, button visible %v", len(u.customer.history), u.customer.historyMore.Visible())
+	}
+	if last := texts(u.customer.historyBox); !strings.Contains(strings.Join(last, "\n"), "Call 0") {
+		t.Error("the oldest call should show at the end")
 	}
 }
 
