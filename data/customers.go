@@ -440,7 +440,7 @@ func (s *Store) CountCustomers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-const summaryColumns = `c.id, c.display_name, coalesce(co.name, ''), c.title`
+const summaryColumns = `c.id, c.display_name, coalesce(co.name, ''), c.title, coalesce(c.temperature, 0)`
 
 // ListCustomers returns one page of all customers in name order.
 func (s *Store) ListCustomers(ctx context.Context, offset, limit int) ([]CustomerSummary, error) {
@@ -461,12 +461,23 @@ func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]Cus
 	var out []CustomerSummary
 	for rows.Next() {
 		var cs CustomerSummary
-		if err := rows.Scan(&cs.ID, &cs.Name, &cs.Company, &cs.Title); err != nil {
+		if err := rows.Scan(&cs.ID, &cs.Name, &cs.Company, &cs.Title, &cs.Temperature); err != nil {
 			return nil, err
 		}
 		out = append(out, cs)
 	}
 	return out, rows.Err()
+}
+
+// ListByTemperature returns one page of the customers whose temperature
+// has been taken, coolest first (at most maxTemp, when maxTemp > 0): whom to
+// look after.
+func (s *Store) ListByTemperature(ctx context.Context, maxTemp, offset, limit int) ([]CustomerSummary, error) {
+	if maxTemp <= 0 {
+		maxTemp = 5
+	}
+	return s.summaries(ctx, `SELECT `+summaryColumns+` FROM customers c LEFT JOIN companies co ON co.id = c.company_id
+		WHERE c.temperature IS NOT NULL AND c.temperature <= ? ORDER BY c.temperature, c.sort_name, c.id LIMIT ? OFFSET ?`, maxTemp, limit, offset)
 }
 
 // Companies lists companies with how many customers work there.

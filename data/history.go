@@ -26,11 +26,37 @@ func (s *Store) logInteraction(ctx context.Context, tx *sql.Tx, in *Interaction)
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	if err := insertRow(ctx, tx, &in.ID, `INSERT INTO interactions (customer_id, kind, at, duration_s, summary, notes) VALUES (?, ?, ?, ?, ?, ?)`,
-		in.CustomerID, in.Kind, in.At.Unix(), int64(in.Duration/time.Second), in.Summary, in.Notes); err != nil {
+	if err := insertRow(ctx, tx, &in.ID, `INSERT INTO interactions (customer_id, kind, at, duration_s, summary, notes,
+		temperature, temp_concern_id, temp_comment, heard, heard_confirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.CustomerID, in.Kind, in.At.Unix(), int64(in.Duration/time.Second), in.Summary, in.Notes,
+		nullInt(int64(in.Temperature)), nullInt(in.TempConcernID), in.TempComment, in.Heard, in.HeardConfirmed); err != nil {
 		return fmt.Errorf("log %s for customer %d: %w", in.Kind, in.CustomerID, err)
 	}
-	return indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes)
+	if err := refreshContactStats(ctx, tx, in.CustomerID); err != nil {
+		return err
+	}
+	return indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes, in.Heard, in.TempComment)
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// refreshContactStats keeps the customer's last contact and current
+// temperature, which the Today view and the list sort by, in step with the
+// history.
+func refreshContactStats(ctx context.Context, tx *sql.Tx, customerID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET
+		last_contact_at = (SELECT max(at) FROM interactions WHERE customer_id = ?1),
+		temperature = (SELECT temperature FROM interactions WHERE customer_id = ?1 AND temperature IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1)
+		WHERE id = ?1`, customerID)
+	if err != nil {
+		return fmt.Errorf("update contact stats of customer %d: %w", customerID, err)
+	}
+	return nil
 }
 
 // UpdateInteraction changes an interaction already logged.
@@ -44,11 +70,16 @@ func (s *Store) UpdateInteraction(ctx context.Context, in *Interaction) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := updateRow(ctx, tx, "interaction", in.ID, `UPDATE interactions SET kind = ?, at = ?, duration_s = ?, summary = ?, notes = ? WHERE id = ? AND customer_id = ?`,
-		in.Kind, in.At.Unix(), int64(in.Duration/time.Second), in.Summary, in.Notes, in.ID, in.CustomerID); err != nil {
+	if err := updateRow(ctx, tx, "interaction", in.ID, `UPDATE interactions SET kind = ?, at = ?, duration_s = ?, summary = ?, notes = ?,
+		temperature = ?, temp_concern_id = ?, temp_comment = ?, heard = ?, heard_confirmed = ? WHERE id = ? AND customer_id = ?`,
+		in.Kind, in.At.Unix(), int64(in.Duration/time.Second), in.Summary, in.Notes,
+		nullInt(int64(in.Temperature)), nullInt(in.TempConcernID), in.TempComment, in.Heard, in.HeardConfirmed, in.ID, in.CustomerID); err != nil {
 		return err
 	}
-	if err := indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes); err != nil {
+	if err := refreshContactStats(ctx, tx, in.CustomerID); err != nil {
+		return err
+	}
+	if err := indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes, in.Heard, in.TempComment); err != nil {
 		return err
 	}
 	return commit(tx)
@@ -56,22 +87,30 @@ func (s *Store) UpdateInteraction(ctx context.Context, in *Interaction) error {
 
 // DeleteInteraction removes one interaction and its search entry.
 func (s *Store) DeleteInteraction(ctx context.Context, customerID, id int64) error {
-	return s.deleteDoc(ctx, "interactions", "interaction_fts", customerID, id)
+	return s.deleteDoc(ctx, "interactions", "interaction_fts", customerID, id, func(tx *sql.Tx) error {
+		return refreshContactStats(ctx, tx, customerID)
+	})
 }
 
 // Interactions returns a customer's history, newest first, one page at a time.
 func (s *Store) Interactions(ctx context.Context, customerID int64, offset, limit int) ([]Interaction, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, at, duration_s, summary, notes FROM interactions
-		WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`, customerID, limit, offset)
+	return interactions(ctx, s.read, `customer_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`, customerID, limit, offset)
+}
+
+func interactions(ctx context.Context, q queryer, where string, args ...any) ([]Interaction, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, customer_id, kind, at, duration_s, summary, notes,
+		coalesce(temperature, 0), coalesce(temp_concern_id, 0), temp_comment, heard, heard_confirmed
+		FROM interactions WHERE `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("load history of customer %d: %w", customerID, mapError(err))
+		return nil, fmt.Errorf("load history: %w", mapError(err))
 	}
 	defer rows.Close()
 	var out []Interaction
 	for rows.Next() {
-		in := Interaction{CustomerID: customerID}
+		var in Interaction
 		var at, dur int64
-		if err := rows.Scan(&in.ID, &in.Kind, &at, &dur, &in.Summary, &in.Notes); err != nil {
+		if err := rows.Scan(&in.ID, &in.CustomerID, &in.Kind, &at, &dur, &in.Summary, &in.Notes,
+			&in.Temperature, &in.TempConcernID, &in.TempComment, &in.Heard, &in.HeardConfirmed); err != nil {
 			return nil, err
 		}
 		in.At, in.Duration = time.Unix(at, 0), time.Duration(dur)*time.Second
@@ -117,12 +156,16 @@ func (s *Store) addNote(ctx context.Context, tx *sql.Tx, n *Note) error {
 
 // DeleteNote removes one note and its search entry.
 func (s *Store) DeleteNote(ctx context.Context, customerID, id int64) error {
-	return s.deleteDoc(ctx, "notes", "note_fts", customerID, id)
+	return s.deleteDoc(ctx, "notes", "note_fts", customerID, id, nil)
 }
 
 // Notes returns a customer's notes, newest first.
 func (s *Store) Notes(ctx context.Context, customerID int64) ([]Note, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, at, text, confidential FROM notes WHERE customer_id = ? ORDER BY at DESC, id DESC`, customerID)
+	return queryNotes(ctx, s.read, customerID, -1)
+}
+
+func queryNotes(ctx context.Context, q queryer, customerID int64, limit int) ([]Note, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, at, text, confidential FROM notes WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?`, customerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("load notes of customer %d: %w", customerID, mapError(err))
 	}
@@ -140,7 +183,7 @@ func (s *Store) Notes(ctx context.Context, customerID int64) ([]Note, error) {
 	return out, rows.Err()
 }
 
-func (s *Store) deleteDoc(ctx context.Context, table, fts string, customerID, id int64) error {
+func (s *Store) deleteDoc(ctx context.Context, table, fts string, customerID, id int64, after func(*sql.Tx) error) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -151,6 +194,11 @@ func (s *Store) deleteDoc(ctx context.Context, table, fts string, customerID, id
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM `+fts+` WHERE rowid = ?`, id); err != nil {
 		return fmt.Errorf("unindex %s %d: %w", table, id, err)
+	}
+	if after != nil {
+		if err := after(tx); err != nil {
+			return err
+		}
 	}
 	return commit(tx)
 }

@@ -42,6 +42,7 @@ func reindexCard(ctx context.Context, tx *sql.Tx, id int64) error {
 		`SELECT text FROM profile_items WHERE customer_id = ?`,
 		`SELECT name || ' ' || notes FROM family_members WHERE customer_id = ?`,
 		`SELECT name || ' ' || species || ' ' || notes FROM pets WHERE customer_id = ?`,
+		`SELECT text FROM concerns WHERE customer_id = ?`,
 	} {
 		if err := add(q); err != nil {
 			return err

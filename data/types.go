@@ -152,10 +152,11 @@ func (c *Customer) Validate() error {
 
 // CustomerSummary is one row of the customer list.
 type CustomerSummary struct {
-	ID      int64
-	Name    string
-	Company string
-	Title   string
+	ID          int64
+	Name        string
+	Company     string
+	Title       string
+	Temperature int // the latest satisfaction reading, 1..5; 0 when none
 }
 
 // Profile categories, after Harvey Mackay's customer profile. Free text;
@@ -282,6 +283,15 @@ type Interaction struct {
 	Duration   time.Duration `json:"duration,omitempty"`
 	Summary    string        `json:"summary"`
 	Notes      string        `json:"notes,omitempty"`
+	// Temperature is the customer's satisfaction, 1 (unhappy) to 5
+	// (delighted), when asked; 0 when not.
+	Temperature   int    `json:"temperature,omitempty"`
+	TempConcernID int64  `json:"-"` // the concern the temperature is about, if any
+	TempComment   string `json:"temp_comment,omitempty"`
+	// Heard is "what I heard": the summary read back to the customer, and
+	// HeardConfirmed whether they agreed.
+	Heard          string `json:"heard,omitempty"`
+	HeardConfirmed bool   `json:"heard_confirmed,omitempty"`
 }
 
 // Validate checks an interaction before it is stored.
@@ -294,6 +304,9 @@ func (i *Interaction) Validate() error {
 	}
 	if i.Duration < 0 {
 		return errorf(ErrInvalid, "duration cannot be negative")
+	}
+	if i.Temperature < 0 || i.Temperature > 5 {
+		return errorf(ErrInvalid, "temperature must be from 1 (unhappy) to 5 (delighted), got %d", i.Temperature)
 	}
 	if strings.TrimSpace(i.Summary) == "" && strings.TrimSpace(i.Notes) == "" {
 		return errorf(ErrInvalid, "an interaction needs a summary")

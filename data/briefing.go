@@ -1,0 +1,368 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Reading is one temperature taken: how satisfied the customer said they were.
+type Reading struct {
+	InteractionID int64
+	CustomerID    int64
+	CustomerName  string
+	At            time.Time
+	Value         int // 1..5
+	Comment       string
+	Concern       string // the concern it was about, if any
+}
+
+// Unsatisfied is the temperature at or below which a customer is unhappy.
+const Unsatisfied = 2
+
+// Trend summarises a customer's temperatures.
+type Trend struct {
+	Readings []Reading // oldest first
+	Current  int       // 0 when never taken
+	Previous int
+	// Dropped flags a fall since the reading before.
+	Dropped bool
+	// LastUnsatisfied is the latest reading at or below Unsatisfied.
+	LastUnsatisfied *Reading
+}
+
+func trendOf(readings []Reading) Trend {
+	t := Trend{Readings: readings}
+	if n := len(readings); n > 0 {
+		t.Current = readings[n-1].Value
+		if n > 1 {
+			t.Previous = readings[n-2].Value
+			t.Dropped = t.Current < t.Previous
+		}
+	}
+	for i := len(readings) - 1; i >= 0; i-- {
+		if readings[i].Value <= Unsatisfied {
+			r := readings[i]
+			t.LastUnsatisfied = &r
+			break
+		}
+	}
+	return t
+}
+
+func readings(ctx context.Context, q queryer, where string, args ...any) ([]Reading, error) {
+	rows, err := q.QueryContext(ctx, `SELECT i.id, i.customer_id, c.display_name, i.at, i.temperature, i.temp_comment, coalesce(k.text, '')
+		FROM interactions i JOIN customers c ON c.id = i.customer_id LEFT JOIN concerns k ON k.id = i.temp_concern_id
+		WHERE i.temperature IS NOT NULL AND `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load temperatures: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []Reading
+	for rows.Next() {
+		var r Reading
+		var at int64
+		if err := rows.Scan(&r.InteractionID, &r.CustomerID, &r.CustomerName, &at, &r.Value, &r.Comment, &r.Concern); err != nil {
+			return nil, err
+		}
+		r.At = time.Unix(at, 0)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Temperature returns a customer's temperature trend from the last readings.
+func (s *Store) Temperature(ctx context.Context, customerID int64, last int) (Trend, error) {
+	rs, err := readings(ctx, s.read, `i.customer_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?`, customerID, last)
+	if err != nil {
+		return Trend{}, err
+	}
+	sort.Slice(rs, func(a, b int) bool { return rs[a].At.Before(rs[b].At) })
+	return trendOf(rs), nil
+}
+
+// PersonalDate is a birthday or anniversary coming up.
+type PersonalDate struct {
+	CustomerID   int64
+	CustomerName string
+	Who          string // the customer's name, or a family member's
+	Relation     string // "" for the customer themselves
+	What         string // "birthday" or "anniversary"
+	On           time.Time
+	Years        int // the age or years they turn that day; 0 when unknown
+	Confidential bool
+}
+
+// upcoming returns the next occurrence of d within days of now.
+func upcoming(d Date, now time.Time, days int) (time.Time, int, bool) {
+	if d.IsZero() {
+		return time.Time{}, 0, false
+	}
+	on := d.NextOccurrence(now)
+	if on.After(startOfDay(now).AddDate(0, 0, days)) {
+		return time.Time{}, 0, false
+	}
+	years := 0
+	if d.HasYear() {
+		years = on.Year() - d.Year
+	}
+	return on, years, true
+}
+
+// monthDayRange lists the MM-DD keys from now to days ahead, plus 02-29 in a
+// common year when 28 February is in range (its birthdays fall on the 28th).
+func monthDayRange(now time.Time, days int) []any {
+	var keys []any
+	for i := 0; i <= days; i++ {
+		d := startOfDay(now).AddDate(0, 0, i)
+		keys = append(keys, d.Format("01-02"))
+		if d.Month() == time.February && d.Day() == 28 && daysIn(time.February, d.Year()) == 28 {
+			keys = append(keys, "02-29")
+		}
+	}
+	return keys
+}
+
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	b := make([]byte, 0, 3*n)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ',', ' ')
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}
+
+// personalDates finds birthdays and anniversaries within days of now, for
+// one customer (id > 0) or everyone.
+func personalDates(ctx context.Context, q queryer, id int64, now time.Time, days int) ([]PersonalDate, error) {
+	keys := monthDayRange(now, days)
+	in := placeholders(len(keys))
+	filter, args := "", append([]any(nil), keys...)
+	if id > 0 {
+		filter = " AND c.id = ?"
+		args = append(args, id)
+	}
+	var out []PersonalDate
+	add := func(query, what string, args []any) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("load personal dates: %w", mapError(err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p PersonalDate
+			var date string
+			if err := rows.Scan(&p.CustomerID, &p.CustomerName, &p.Who, &p.Relation, &date, &p.Confidential); err != nil {
+				return err
+			}
+			d, err := ParseDate(date)
+			if err != nil {
+				continue
+			}
+			var ok bool
+			if p.On, p.Years, ok = upcoming(d, now, days); ok {
+				p.What = what
+				out = append(out, p)
+			}
+		}
+		return rows.Err()
+	}
+	if err := add(`SELECT c.id, c.display_name, c.display_name, '', c.birthday, 0 FROM customers c
+		WHERE substr(c.birthday, -5) IN (`+in+`) AND c.birthday <> ''`+filter, "birthday", args); err != nil {
+		return nil, err
+	}
+	if err := add(`SELECT c.id, c.display_name, c.display_name, '', c.anniversary, 0 FROM customers c
+		WHERE substr(c.anniversary, -5) IN (`+in+`) AND c.anniversary <> ''`+filter, "anniversary", args); err != nil {
+		return nil, err
+	}
+	if err := add(`SELECT c.id, c.display_name, f.name, f.relation, f.birthday, f.confidential FROM family_members f
+		JOIN customers c ON c.id = f.customer_id WHERE substr(f.birthday, -5) IN (`+in+`) AND f.birthday <> ''`+filter, "birthday", args); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].On.Before(out[b].On) })
+	return out, nil
+}
+
+// BriefConcern is an open concern with its calibration flag.
+type BriefConcern struct {
+	Concern
+	CalibrationDue bool
+}
+
+// Briefing is everything to read in the car before a visit.
+type Briefing struct {
+	Now             time.Time
+	Customer        *Customer
+	Profile         *Profile // confidential items included: show them on screen only
+	Colleagues      []CustomerSummary
+	Recent          []Interaction // newest first
+	Interactions    int           // how many in all
+	Concerns        []BriefConcern
+	CalibrationDays int
+	FollowUps       []FollowUp // open, by due day
+	Temperature     Trend
+	Dates           []PersonalDate // in the next 30 days
+	Contact         ContactStatus
+	Visits          []PlannedVisit // upcoming
+	Notes           []Note         // the latest few
+}
+
+// BriefingDays is how far ahead the briefing looks for personal dates.
+const BriefingDays = 30
+
+// Briefing gathers a customer's briefing in one read transaction.
+func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefing, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer tx.Rollback()
+	b := &Briefing{Now: now}
+	if b.Customer, err = getCustomer(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if b.Profile, err = getProfile(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if b.Recent, err = interactions(ctx, tx, `customer_id = ? ORDER BY at DESC, id DESC LIMIT 5`, id); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM interactions WHERE customer_id = ?`, id).Scan(&b.Interactions); err != nil {
+		return nil, err
+	}
+	if b.CalibrationDays, err = s.CalibrationDays(ctx); err != nil {
+		return nil, err
+	}
+	open, err := concerns(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range open {
+		b.Concerns = append(b.Concerns, BriefConcern{Concern: c, CalibrationDue: c.CalibrationDue(now, b.CalibrationDays)})
+	}
+	if b.FollowUps, err = followUps(ctx, tx, id, false); err != nil {
+		return nil, err
+	}
+	rs, err := readings(ctx, tx, `i.customer_id = ? ORDER BY i.at DESC, i.id DESC LIMIT 12`, id)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(rs, func(a, c int) bool { return rs[a].At.Before(rs[c].At) })
+	b.Temperature = trendOf(rs)
+	if b.Dates, err = personalDates(ctx, tx, id, now, BriefingDays); err != nil {
+		return nil, err
+	}
+	var days, max, last sql.NullInt64
+	var created int64
+	if err := tx.QueryRowContext(ctx, `SELECT cadence_days, cadence_max_days, last_contact_at, created_at FROM customers WHERE id = ?`, id).
+		Scan(&days, &max, &last, &created); err != nil {
+		return nil, err
+	}
+	b.Contact = contactStatus(days, max, last, created)
+	if b.Visits, err = plannedVisits(ctx, tx, `v.customer_id = ? AND v.at >= ?`, id, startOfDay(now).Unix()); err != nil {
+		return nil, err
+	}
+	notes, err := queryNotes(ctx, tx, id, 3)
+	if err != nil {
+		return nil, err
+	}
+	b.Notes = notes
+	b.Colleagues, err = s.Colleagues(ctx, id)
+	return b, err
+}
+
+// ContactDue is a customer due for contact by their cadence.
+type ContactDue struct {
+	CustomerSummary
+	Status ContactStatus
+	State  string // soon, due, overdue
+}
+
+// Today is the app's home: what needs doing today and this week.
+type Today struct {
+	Now              time.Time
+	VisitsToday      []PlannedVisit
+	VisitsThisWeek   []PlannedVisit // after today, within 7 days
+	OverdueFollowUps []FollowUp
+	DueFollowUps     []FollowUp // due today or within the week
+	ContactDue       []ContactDue
+	Dates            []PersonalDate // the next 14 days
+	LowTemperatures  []Reading      // at or below Unsatisfied in the last 30 days
+}
+
+// TodayDays is how far ahead the Today view looks for personal dates.
+const TodayDays = 14
+
+// Today builds the Today view as of now.
+func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer tx.Rollback()
+	t := &Today{Now: now}
+	day := startOfDay(now)
+	if t.VisitsToday, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ?`, day.Unix(), day.AddDate(0, 0, 1).Unix()); err != nil {
+		return nil, err
+	}
+	if t.VisitsThisWeek, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ?`, day.AddDate(0, 0, 1).Unix(), day.AddDate(0, 0, 8).Unix()); err != nil {
+		return nil, err
+	}
+	today := DateOf(now).String()
+	week := DateOf(day.AddDate(0, 0, 7)).String()
+	rows, err := tx.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN customers c ON c.id = f.customer_id
+		WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id LIMIT 500`, week)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	fus, err := scanFollowUps(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fus {
+		if f.Due.String() < today {
+			t.OverdueFollowUps = append(t.OverdueFollowUps, f)
+		} else {
+			t.DueFollowUps = append(t.DueFollowUps, f)
+		}
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT `+summaryColumns+`, c.cadence_days, c.cadence_max_days, c.last_contact_at, c.created_at
+		FROM customers c LEFT JOIN companies co ON co.id = c.company_id
+		WHERE c.cadence_days IS NOT NULL AND coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 <= ?
+		ORDER BY coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 LIMIT 500`, day.AddDate(0, 0, 8).Unix())
+	if err != nil {
+		return nil, mapError(err)
+	}
+	for rows.Next() {
+		var d ContactDue
+		var days, max, last sql.NullInt64
+		var created int64
+		if err := rows.Scan(&d.ID, &d.Name, &d.Company, &d.Title, &d.Temperature, &days, &max, &last, &created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Status = contactStatus(days, max, last, created)
+		if d.State = d.Status.State(now); d.State != "ok" {
+			t.ContactDue = append(t.ContactDue, d)
+		}
+	}
+	rows.Close()
+	// Overdue first, then due, then soon.
+	rank := map[string]int{"overdue": 0, "due": 1, "soon": 2}
+	sort.SliceStable(t.ContactDue, func(a, b int) bool { return rank[t.ContactDue[a].State] < rank[t.ContactDue[b].State] })
+	if t.Dates, err = personalDates(ctx, tx, 0, now, TodayDays); err != nil {
+		return nil, err
+	}
+	if t.LowTemperatures, err = readings(ctx, tx, `i.at >= ? AND i.temperature <= ? ORDER BY i.at DESC LIMIT 50`,
+		day.AddDate(0, 0, -30).Unix(), Unsatisfied); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
