@@ -177,6 +177,9 @@ func (l *customerList) reload(selectFirst bool) {
 				l.selectedID = 0
 				l.u.customer.clear()
 				l.u.showWelcome()
+				if l.search.Text != "" {
+					l.clearSearch() // the next customer must not land in a stale search
+				}
 				return
 			}
 			l.u.showMain()

@@ -207,6 +207,8 @@ func (u *UI) onLoadSample() {
 			}
 			if n == 0 {
 				dialog.ShowInformation("Sample customers", "The sample customers are already here.", u.win)
+			} else {
+				u.customers.selectedID = 0 // show the first of them
 			}
 			u.customers.clearSearch()
 			u.customers.reload(true)
