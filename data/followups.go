@@ -153,8 +153,8 @@ func (s *Store) execOne(ctx context.Context, what string, id int64, query string
 
 // Cadence is how often a customer should hear from us.
 type Cadence struct {
-	Days    int // ideal days between contacts; 0 = no cadence
-	MaxDays int // overdue after this many; 0 = same as Days
+	Days    int `json:"days"`               // ideal days between contacts; 0 = no cadence
+	MaxDays int `json:"max_days,omitempty"` // overdue after this many; 0 = same as Days
 }
 
 // SetCadence sets or (with zero Days) clears a customer's contact cadence.
