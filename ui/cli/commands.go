@@ -46,6 +46,10 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	at := fs.String("at", "", "when: 2026-03-01 14:30, 2026-03-01, 14:30 (today) or RFC 3339; default now")
 	minutes := fs.Int("minutes", 0, "how long it took, in minutes")
 	notes := fs.String("notes", "", "longer notes beside the summary")
+	temp := fs.Int("temp", 0, "how satisfied they said they are, 1 (unhappy) to 5 (delighted)")
+	tempComment := fs.String("temp-comment", "", "what they said about it")
+	heard := fs.String("heard", "", "what I heard: the summary you read back to them")
+	confirmed := fs.Bool("confirmed", false, "they confirmed what you heard")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -59,6 +63,8 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		return usagef("log: say what happened, e.g. rapport log --customer 3 --kind call \"Asked about delivery dates\"")
 	case *minutes < 0:
 		return usagef("log: --minutes cannot be negative")
+	case *temp < 0 || *temp > 5:
+		return usagef("log: --temp must be from 1 (unhappy) to 5 (delighted), got %d", *temp)
 	}
 	when, err := parseWhen(*at, time.Now())
 	if err != nil {
@@ -74,7 +80,8 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	in := data.Interaction{CustomerID: c.ID, Kind: *kind, At: when,
-		Duration: time.Duration(*minutes) * time.Minute, Summary: strings.Join(rest, " "), Notes: *notes}
+		Duration: time.Duration(*minutes) * time.Minute, Summary: strings.Join(rest, " "), Notes: *notes,
+		Temperature: *temp, TempComment: *tempComment, Heard: *heard, HeardConfirmed: *confirmed}
 	if err := s.LogInteraction(ctx, &in); err != nil {
 		return fmt.Errorf("log %s for %s: %w", in.Kind, c.Name(), err)
 	}
