@@ -304,9 +304,9 @@ func (l *customerList) clearSearch() {
 // show shows customer id, and highlights their row if it is loaded.
 func (l *customerList) show(id int64) {
 	l.selectedID = id
-	l.u.customer.load(id)
 	l.list.UnselectAll()
 	l.reselect()
+	l.u.customer.load(id)
 }
 
 func (l *customerList) focusSearch() {

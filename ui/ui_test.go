@@ -542,6 +542,35 @@ func TestNoteAndFamilyMember(t *testing.T) {
 	if names := listNames(u); len(names) != 1 || names[0] != "Jane Doe" {
 		t.Errorf("search dinghy = %v", names)
 	}
+
+	// Deleting the pet asks first; the note too.
+	p, _ = s.Profile(ctx, id)
+	u.customer.confirmDeletePart(data.PartPet, p.Pets[0].ID, "Biscuit")
+	if p, _ = s.Profile(ctx, id); len(p.Pets) != 1 {
+		t.Fatalf("pets = %+v", p.Pets)
+	}
+	if msg := joined(topDialog(t, u)); !strings.Contains(msg, "Delete Biscuit from Jane Doe's profile?") {
+		t.Errorf("confirmation:\n%s", msg)
+	}
+	test.Tap(findButton(topDialog(t, u), "Delete"))
+	u.wait()
+	if p, _ = s.Profile(ctx, id); len(p.Pets) != 0 || strings.Contains(joined(u.customer.profileBox), "Biscuit") {
+		t.Errorf("pet not deleted: %+v", p.Pets)
+	}
+	u.customer.confirmDeleteNote(u.customer.notes[0])
+	test.Tap(findButton(topDialog(t, u), "Delete"))
+	u.wait()
+	if notes, _ := s.Notes(ctx, id); len(notes) != 0 || u.customer.notesTab.Text != "Notes (0)" {
+		t.Errorf("note not deleted: %+v", notes)
+	}
+}
+
+func TestCtrlFFocusesSearch(t *testing.T) {
+	u, _ := newTestUI(t, person("Jane", "Doe", "Acme"))
+	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(scFind)
+	if u.win.Canvas().Focused() != u.customers.search {
+		t.Errorf("focused: %T", u.win.Canvas().Focused())
+	}
 }
 
 func TestManyCustomersArePaged(t *testing.T) {
