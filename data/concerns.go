@@ -86,7 +86,7 @@ func (s *Store) AddConcern(ctx context.Context, c *Concern) error {
 		c.ConfirmedAt = now
 	}
 	c.CreatedAt = now
-	return s.inCustomerTx(ctx, c.CustomerID, func(tx *sql.Tx) error {
+	return s.inCustomerTx(ctx, c.CustomerID, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM concerns WHERE customer_id = ? AND resolved_at IS NULL`, c.CustomerID).Scan(&n); err != nil {
 			return err
@@ -137,7 +137,7 @@ func concerns(ctx context.Context, q queryer, customerID int64, resolved bool) (
 	return out, rows.Err()
 }
 
-func getConcern(ctx context.Context, tx *sql.Tx, id int64) (*Concern, error) {
+func getConcern(ctx context.Context, tx *Tx, id int64) (*Concern, error) {
 	c := &Concern{ID: id}
 	var confirmed, res, created int64
 	err := tx.QueryRowContext(ctx, `SELECT customer_id, text, rank, confirmed_at, coalesce(resolved_at, 0), created_at FROM concerns WHERE id = ?`, id).
@@ -155,14 +155,14 @@ func getConcern(ctx context.Context, tx *sql.Tx, id int64) (*Concern, error) {
 	return c, nil
 }
 
-func concernEvent(ctx context.Context, tx *sql.Tx, id int64, at time.Time, action, detail string) error {
+func concernEvent(ctx context.Context, tx *Tx, id int64, at time.Time, action, detail string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO concern_events (concern_id, at, action, detail) VALUES (?, ?, ?, ?)`, id, at.Unix(), action, detail)
 	return err
 }
 
 // changeConcern loads a concern, applies fn in a transaction and keeps the
 // customer's search document current.
-func (s *Store) changeConcern(ctx context.Context, id int64, fn func(tx *sql.Tx, c *Concern, now time.Time) error) error {
+func (s *Store) changeConcern(ctx context.Context, id int64, fn func(tx *Tx, c *Concern, now time.Time) error) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -183,7 +183,7 @@ func (s *Store) changeConcern(ctx context.Context, id int64, fn func(tx *sql.Tx,
 
 // ConfirmConcern records that the customer confirmed the concern today.
 func (s *Store) ConfirmConcern(ctx context.Context, id int64) error {
-	return s.changeConcern(ctx, id, func(tx *sql.Tx, c *Concern, now time.Time) error {
+	return s.changeConcern(ctx, id, func(tx *Tx, c *Concern, now time.Time) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET confirmed_at = ? WHERE id = ?`, now.Unix(), id); err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (s *Store) EditConcern(ctx context.Context, id int64, text string) error {
 	if text == "" {
 		return errorf(ErrInvalid, "a concern needs some text")
 	}
-	return s.changeConcern(ctx, id, func(tx *sql.Tx, c *Concern, now time.Time) error {
+	return s.changeConcern(ctx, id, func(tx *Tx, c *Concern, now time.Time) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET text = ? WHERE id = ?`, text, id); err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (s *Store) EditConcern(ctx context.Context, id int64, text string) error {
 
 // RankConcern moves an open concern to rank (1 = most important).
 func (s *Store) RankConcern(ctx context.Context, id int64, rank int) error {
-	return s.changeConcern(ctx, id, func(tx *sql.Tx, c *Concern, now time.Time) error {
+	return s.changeConcern(ctx, id, func(tx *Tx, c *Concern, now time.Time) error {
 		if !c.Open() {
 			return errorf(ErrInvalid, "a resolved concern has no rank; reopen it first")
 		}
@@ -215,7 +215,7 @@ func (s *Store) RankConcern(ctx context.Context, id int64, rank int) error {
 	})
 }
 
-func rankConcern(ctx context.Context, tx *sql.Tx, c *Concern, rank int, now time.Time) error {
+func rankConcern(ctx context.Context, tx *Tx, c *Concern, rank int, now time.Time) error {
 	open, err := concerns(ctx, tx, c.CustomerID, false)
 	if err != nil {
 		return err
@@ -242,7 +242,7 @@ func rankConcern(ctx context.Context, tx *sql.Tx, c *Concern, rank int, now time
 	return nil
 }
 
-func renumber(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func renumber(ctx context.Context, tx *Tx, ids []int64) error {
 	for i, id := range ids {
 		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET rank = ? WHERE id = ?`, i+1, id); err != nil {
 			return err
@@ -253,7 +253,7 @@ func renumber(ctx context.Context, tx *sql.Tx, ids []int64) error {
 
 // ResolveConcern closes a concern; the others move up.
 func (s *Store) ResolveConcern(ctx context.Context, id int64) error {
-	return s.changeConcern(ctx, id, func(tx *sql.Tx, c *Concern, now time.Time) error {
+	return s.changeConcern(ctx, id, func(tx *Tx, c *Concern, now time.Time) error {
 		if !c.Open() {
 			return nil
 		}
@@ -277,7 +277,7 @@ func (s *Store) ResolveConcern(ctx context.Context, id int64) error {
 
 // ReopenConcern puts a resolved concern back at the bottom of the open list.
 func (s *Store) ReopenConcern(ctx context.Context, id int64) error {
-	return s.changeConcern(ctx, id, func(tx *sql.Tx, c *Concern, now time.Time) error {
+	return s.changeConcern(ctx, id, func(tx *Tx, c *Concern, now time.Time) error {
 		if c.Open() {
 			return nil
 		}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, c *Customer) error {
 	return commit(tx)
 }
 
-func commit(tx *sql.Tx) error {
+func commit(tx *Tx) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", mapError(err))
 	}
@@ -55,7 +56,16 @@ func NewUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-func (s *Store) createCustomer(ctx context.Context, tx *sql.Tx, c *Customer, now time.Time) error {
+func (s *Store) createCustomer(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
+	if err := createCard(ctx, tx, c, now); err != nil {
+		return err
+	}
+	return reindexCard(ctx, tx, c.ID)
+}
+
+// createCard stores a new card without indexing it: bulk loads index each
+// customer once, after everything about them is written.
+func createCard(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
 	normalizeCustomer(c)
 	if err := c.Validate(); err != nil {
 		return err
@@ -85,13 +95,18 @@ func (s *Store) createCustomer(ctx context.Context, tx *sql.Tx, c *Customer, now
 		return err
 	}
 	c.CreatedAt, c.UpdatedAt = now.Truncate(time.Second), now.Truncate(time.Second)
-	if err := writeCardDetails(ctx, tx, c); err != nil {
+	return writeCardDetails(ctx, tx, c)
+}
+
+func (s *Store) updateCustomer(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
+	if err := updateCard(ctx, tx, c, now); err != nil {
 		return err
 	}
 	return reindexCard(ctx, tx, c.ID)
 }
 
-func (s *Store) updateCustomer(ctx context.Context, tx *sql.Tx, c *Customer, now time.Time) error {
+// updateCard replaces a stored card without reindexing it.
+func updateCard(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
 	normalizeCustomer(c)
 	if err := c.Validate(); err != nil {
 		return err
@@ -134,10 +149,7 @@ func (s *Store) updateCustomer(ctx context.Context, tx *sql.Tx, c *Customer, now
 	if err := writeCardDetails(ctx, tx, c); err != nil {
 		return err
 	}
-	if err := deleteOrphanCompanies(ctx, tx); err != nil {
-		return err
-	}
-	return reindexCard(ctx, tx, c.ID)
+	return deleteOrphanCompanies(ctx, tx)
 }
 
 func nullBytes(b []byte) any {
@@ -199,25 +211,34 @@ func NormalizePhone(v string) string {
 	return b.String()
 }
 
-// PhoneKey is what duplicate matching compares: the national number when
-// the number parses (so "+44 20 7946 0958" and "020 7946 0958" agree), else
-// the digits without a trunk prefix.
+// PhoneKey is what duplicate matching compares: the national number without
+// country code or trunk prefix, so "+44 20 7946 0958", "0044 20 7946 0958"
+// and "020 7946 0958" agree. The country code is recognised with
+// libphonenumber's table; a full parse (regular expressions) cost a fifth
+// of an import.
 func PhoneKey(v string) string {
-	if num, err := phonenumbers.Parse(v, "ZZ"); err == nil {
-		return phonenumbers.GetNationalSignificantNumber(num)
+	d := NormalizePhone(v)
+	international := strings.HasPrefix(d, "+")
+	d = strings.TrimPrefix(d, "+")
+	if !international && strings.HasPrefix(d, "00") {
+		international, d = true, d[2:]
 	}
-	return strings.TrimLeft(NormalizePhone(v), "+0")
+	if international {
+		for n := 1; n <= 3 && n < len(d); n++ {
+			cc, _ := strconv.Atoi(d[:n])
+			if phonenumbers.GetRegionCodeForCountryCode(cc) != "ZZ" {
+				d = d[n:]
+				break
+			}
+		}
+	}
+	return strings.TrimLeft(d, "0")
 }
 
 // NormalizeEmail lower-cases an address for comparison.
 func NormalizeEmail(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 
-func writeCardDetails(ctx context.Context, tx *sql.Tx, c *Customer) error {
-	insPoint, err := tx.PrepareContext(ctx, `INSERT INTO contact_points (customer_id, kind, position, label, value, normalized, pref) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer insPoint.Close()
+func writeCardDetails(ctx context.Context, tx *Tx, c *Customer) error {
 	for _, group := range []struct {
 		kind string
 		list []Labelled
@@ -228,7 +249,8 @@ func writeCardDetails(ctx context.Context, tx *sql.Tx, c *Customer) error {
 		{"url", c.URLs, strings.TrimSpace},
 	} {
 		for i, l := range group.list {
-			if _, err := insPoint.ExecContext(ctx, c.ID, group.kind, i, l.Label, l.Value, group.norm(l.Value), l.Pref); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO contact_points (customer_id, kind, position, label, value, normalized, pref) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				c.ID, group.kind, i, l.Label, l.Value, group.norm(l.Value), l.Pref); err != nil {
 				return fmt.Errorf("save %s %q: %w", group.kind, l.Value, err)
 			}
 		}
@@ -253,7 +275,7 @@ func writeCardDetails(ctx context.Context, tx *sql.Tx, c *Customer) error {
 }
 
 // companyID finds or creates the company of that name; nil for none.
-func companyID(ctx context.Context, tx *sql.Tx, name string) (any, error) {
+func companyID(ctx context.Context, tx *Tx, name string) (any, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return nil, nil
@@ -273,7 +295,7 @@ func companyID(ctx context.Context, tx *sql.Tx, name string) (any, error) {
 	return id, nil
 }
 
-func deleteOrphanCompanies(ctx context.Context, tx *sql.Tx) error {
+func deleteOrphanCompanies(ctx context.Context, tx *Tx) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM companies WHERE NOT EXISTS (SELECT 1 FROM customers WHERE company_id = companies.id)`)
 	return err
 }
@@ -283,7 +305,7 @@ func (s *Store) Customer(ctx context.Context, id int64) (*Customer, error) {
 	return getCustomer(ctx, s.read, id)
 }
 
-// queryer is what both *sql.DB and *sql.Tx offer for reads.
+// queryer is what both *sql.DB and *Tx offer for reads.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -402,7 +424,7 @@ func (s *Store) DeleteCustomer(ctx context.Context, id int64) error {
 	return s.scrub(ctx)
 }
 
-func deleteCustomer(ctx context.Context, tx *sql.Tx, id int64) error {
+func deleteCustomer(ctx context.Context, tx *Tx, id int64) error {
 	for _, q := range []string{
 		`DELETE FROM interaction_fts WHERE rowid IN (SELECT id FROM interactions WHERE customer_id = ?)`,
 		`DELETE FROM note_fts WHERE rowid IN (SELECT id FROM notes WHERE customer_id = ?)`,

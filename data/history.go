@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -21,7 +20,7 @@ func (s *Store) LogInteraction(ctx context.Context, in *Interaction) error {
 	return commit(tx)
 }
 
-func (s *Store) logInteraction(ctx context.Context, tx *sql.Tx, in *Interaction) error {
+func (s *Store) logInteraction(ctx context.Context, tx *Tx, in *Interaction) error {
 	in.Summary, in.Notes = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Notes)
 	if err := in.Validate(); err != nil {
 		return err
@@ -48,7 +47,7 @@ func nullInt(v int64) any {
 // refreshContactStats keeps the customer's last contact and current
 // temperature, which the Today view and the list sort by, in step with the
 // history.
-func refreshContactStats(ctx context.Context, tx *sql.Tx, customerID int64) error {
+func refreshContactStats(ctx context.Context, tx *Tx, customerID int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE customers SET
 		last_contact_at = (SELECT max(at) FROM interactions WHERE customer_id = ?1),
 		temperature = (SELECT temperature FROM interactions WHERE customer_id = ?1 AND temperature IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1)
@@ -87,7 +86,7 @@ func (s *Store) UpdateInteraction(ctx context.Context, in *Interaction) error {
 
 // DeleteInteraction removes one interaction and its search entry.
 func (s *Store) DeleteInteraction(ctx context.Context, customerID, id int64) error {
-	return s.deleteDoc(ctx, "interactions", "interaction_fts", customerID, id, func(tx *sql.Tx) error {
+	return s.deleteDoc(ctx, "interactions", "interaction_fts", customerID, id, func(tx *Tx) error {
 		return refreshContactStats(ctx, tx, customerID)
 	})
 }
@@ -139,7 +138,7 @@ func (s *Store) AddNote(ctx context.Context, n *Note) error {
 	return commit(tx)
 }
 
-func (s *Store) addNote(ctx context.Context, tx *sql.Tx, n *Note) error {
+func (s *Store) addNote(ctx context.Context, tx *Tx, n *Note) error {
 	n.Text = strings.TrimSpace(n.Text)
 	if n.Text == "" {
 		return errorf(ErrInvalid, "a note needs some text")
@@ -183,7 +182,7 @@ func queryNotes(ctx context.Context, q queryer, customerID int64, limit int) ([]
 	return out, rows.Err()
 }
 
-func (s *Store) deleteDoc(ctx context.Context, table, fts string, customerID, id int64, after func(*sql.Tx) error) error {
+func (s *Store) deleteDoc(ctx context.Context, table, fts string, customerID, id int64, after func(*Tx) error) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err

@@ -113,6 +113,9 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 	now := time.Now()
 	sum := &ImportSummary{}
 	var changes []importChange
+	// Search documents are rebuilt once, after every card is written.
+	var reindex []int64
+	dirty := map[int64]bool{}
 	n := 0
 	for card := range cards {
 		if err := ctx.Err(); err != nil {
@@ -125,6 +128,10 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 		sum.add(res)
 		if ch != nil {
 			changes = append(changes, *ch)
+			if !dirty[ch.customerID] {
+				dirty[ch.customerID] = true
+				reindex = append(reindex, ch.customerID)
+			}
 		}
 		n++
 		if opt.Progress != nil && n%100 == 0 {
@@ -139,6 +146,9 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 	}
 	if opt.DryRun || len(changes) == 0 {
 		return sum, nil
+	}
+	if err := reindexCards(ctx, tx, reindex); err != nil {
+		return nil, err
 	}
 	if sum.BatchID, err = recordBatch(ctx, tx, opt.Source, sum, changes, now); err != nil {
 		return nil, err
@@ -165,7 +175,7 @@ type addedRows struct {
 
 func (a addedRows) empty() bool { return len(a.Items)+len(a.Family)+len(a.Pets) == 0 }
 
-func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
+func (s *Store) importOne(ctx context.Context, tx *Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
 	c := &card.Customer
 	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name()}
 	if card.Err != nil {
@@ -194,14 +204,14 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now
 	}
 	if id == 0 {
 		c.ID = 0
-		if err := s.createCustomer(ctx, tx, c, now); err != nil {
+		if err := createCard(ctx, tx, c, now); err != nil {
 			if errors.Is(err, ErrInvalid) {
 				res.Action, res.Reason = ActionFailed, err.Error()
 				return res, nil, nil
 			}
 			return res, nil, err
 		}
-		if err := s.replaceProfile(ctx, tx, c.ID, &card.Profile); err != nil {
+		if err := addProfile(ctx, tx, c.ID, &card.Profile); err != nil {
 			return res, nil, err
 		}
 		res.Action, res.CustomerID = ActionNew, c.ID
@@ -215,7 +225,7 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now
 	}
 	merged, changed := mergeCard(old, c)
 	if changed {
-		if err := s.updateCustomer(ctx, tx, merged, now); err != nil {
+		if err := updateCard(ctx, tx, merged, now); err != nil {
 			if errors.Is(err, ErrInvalid) {
 				res.Action, res.Reason = ActionFailed, err.Error()
 				return res, nil, nil
@@ -230,11 +240,6 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, card *ImportCard, now
 	if !changed && added.empty() {
 		res.Action = ActionUnchanged
 		return res, nil, nil
-	}
-	if !added.empty() {
-		if err := reindexCard(ctx, tx, id); err != nil {
-			return res, nil, err
-		}
 	}
 	res.Action = ActionUpdated
 	ch := &importChange{customerID: id, added: added}
@@ -254,7 +259,7 @@ func (e ambiguousError) Error() string {
 }
 
 // matchCustomer finds the customer a card is about, and says how it matched.
-func matchCustomer(ctx context.Context, tx *sql.Tx, c *Customer) (int64, string, error) {
+func matchCustomer(ctx context.Context, tx *Tx, c *Customer) (int64, string, error) {
 	if c.UID != "" {
 		var id int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE uid = ?`, c.UID).Scan(&id)
@@ -314,7 +319,7 @@ func contentUID(c *Customer, p *Profile) string {
 	return "rapport-" + hex.EncodeToString(sum[:16])
 }
 
-func customersWith(ctx context.Context, tx *sql.Tx, kind string, values []string) ([]int64, error) {
+func customersWith(ctx context.Context, tx *Tx, kind string, values []string) ([]int64, error) {
 	var keys []any
 	for _, v := range values {
 		if v != "" {
@@ -344,7 +349,7 @@ func customersWith(ctx context.Context, tx *sql.Tx, kind string, values []string
 // filterByName keeps the candidates whose name agrees with the card's. With
 // strict, both must have a name and it must be the same; otherwise a missing
 // name on either side does not disagree.
-func filterByName(ctx context.Context, tx *sql.Tx, ids []int64, c *Customer, strict bool) ([]int64, error) {
+func filterByName(ctx context.Context, tx *Tx, ids []int64, c *Customer, strict bool) ([]int64, error) {
 	var keep []int64
 	for _, id := range ids {
 		var other Customer
@@ -476,7 +481,7 @@ func sameCard(a, b *Customer) bool {
 
 // addMissingProfile adds the card's profile entries the customer lacks; it
 // never changes or removes what is there.
-func addMissingProfile(ctx context.Context, tx *sql.Tx, id int64, p *Profile) (addedRows, error) {
+func addMissingProfile(ctx context.Context, tx *Tx, id int64, p *Profile) (addedRows, error) {
 	var added addedRows
 	if len(p.Items)+len(p.Family)+len(p.Pets) == 0 {
 		return added, nil
@@ -527,7 +532,7 @@ func addMissingProfile(ctx context.Context, tx *sql.Tx, id int64, p *Profile) (a
 	return added, nil
 }
 
-func recordBatch(ctx context.Context, tx *sql.Tx, source string, sum *ImportSummary, changes []importChange, now time.Time) (int64, error) {
+func recordBatch(ctx context.Context, tx *Tx, source string, sum *ImportSummary, changes []importChange, now time.Time) (int64, error) {
 	var batch int64
 	if err := insertRow(ctx, tx, &batch, `INSERT INTO import_batches (created_at, source, new, updated) VALUES (?, ?, ?, ?)`,
 		now.Unix(), source, sum.New, sum.Updated); err != nil {

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -114,12 +113,12 @@ func (s *Store) SaveProfileItem(ctx context.Context, it *ProfileItem) error {
 	if err := it.validate(); err != nil {
 		return err
 	}
-	return s.inCustomerTx(ctx, it.CustomerID, func(tx *sql.Tx) error {
+	return s.inCustomerTx(ctx, it.CustomerID, func(tx *Tx) error {
 		return saveProfileItem(ctx, tx, it)
 	})
 }
 
-func saveProfileItem(ctx context.Context, tx *sql.Tx, it *ProfileItem) error {
+func saveProfileItem(ctx context.Context, tx *Tx, it *ProfileItem) error {
 	if it.ID == 0 {
 		if it.CreatedAt.IsZero() {
 			it.CreatedAt = time.Now()
@@ -136,12 +135,12 @@ func (s *Store) SaveFamilyMember(ctx context.Context, f *FamilyMember) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
-	return s.inCustomerTx(ctx, f.CustomerID, func(tx *sql.Tx) error {
+	return s.inCustomerTx(ctx, f.CustomerID, func(tx *Tx) error {
 		return saveFamilyMember(ctx, tx, f)
 	})
 }
 
-func saveFamilyMember(ctx context.Context, tx *sql.Tx, f *FamilyMember) error {
+func saveFamilyMember(ctx context.Context, tx *Tx, f *FamilyMember) error {
 	if f.ID == 0 {
 		return insertRow(ctx, tx, &f.ID, `INSERT INTO family_members (customer_id, relation, name, birthday, notes, confidential) VALUES (?, ?, ?, ?, ?, ?)`,
 			f.CustomerID, f.Relation, f.Name, f.Birthday.String(), f.Notes, f.Confidential)
@@ -155,12 +154,12 @@ func (s *Store) SavePet(ctx context.Context, p *Pet) error {
 	if err := p.validate(); err != nil {
 		return err
 	}
-	return s.inCustomerTx(ctx, p.CustomerID, func(tx *sql.Tx) error {
+	return s.inCustomerTx(ctx, p.CustomerID, func(tx *Tx) error {
 		return savePet(ctx, tx, p)
 	})
 }
 
-func savePet(ctx context.Context, tx *sql.Tx, p *Pet) error {
+func savePet(ctx context.Context, tx *Tx, p *Pet) error {
 	if p.ID == 0 {
 		return insertRow(ctx, tx, &p.ID, `INSERT INTO pets (customer_id, name, species, notes, confidential) VALUES (?, ?, ?, ?, ?)`,
 			p.CustomerID, p.Name, p.Species, p.Notes, p.Confidential)
@@ -183,13 +182,14 @@ func (s *Store) DeleteProfilePart(ctx context.Context, part string, customerID, 
 	default:
 		return errorf(ErrInvalid, "unknown profile part %q", part)
 	}
-	return s.inCustomerTx(ctx, customerID, func(tx *sql.Tx) error {
+	return s.inCustomerTx(ctx, customerID, func(tx *Tx) error {
 		return updateRow(ctx, tx, "profile entry", id, `DELETE FROM `+part+` WHERE id = ? AND customer_id = ?`, id, customerID)
 	})
 }
 
-// replaceProfile adds every part of p for a customer (used when loading data).
-func (s *Store) replaceProfile(ctx context.Context, tx *sql.Tx, customerID int64, p *Profile) error {
+// addProfile adds every part of p for a customer (used when loading data);
+// the caller reindexes the customer.
+func addProfile(ctx context.Context, tx *Tx, customerID int64, p *Profile) error {
 	for i := range p.Items {
 		it := &p.Items[i]
 		it.CustomerID, it.ID = customerID, 0
@@ -220,12 +220,12 @@ func (s *Store) replaceProfile(ctx context.Context, tx *sql.Tx, customerID int64
 			return err
 		}
 	}
-	return reindexCard(ctx, tx, customerID)
+	return nil
 }
 
 // inCustomerTx runs fn in a transaction, then refreshes the customer's search
 // document, which holds the profile too.
-func (s *Store) inCustomerTx(ctx context.Context, customerID int64, fn func(*sql.Tx) error) error {
+func (s *Store) inCustomerTx(ctx context.Context, customerID int64, fn func(*Tx) error) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -240,7 +240,7 @@ func (s *Store) inCustomerTx(ctx context.Context, customerID int64, fn func(*sql
 	return commit(tx)
 }
 
-func insertRow(ctx context.Context, tx *sql.Tx, id *int64, query string, args ...any) error {
+func insertRow(ctx context.Context, tx *Tx, id *int64, query string, args ...any) error {
 	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
@@ -252,7 +252,7 @@ func insertRow(ctx context.Context, tx *sql.Tx, id *int64, query string, args ..
 	return err
 }
 
-func updateRow(ctx context.Context, tx *sql.Tx, what string, id int64, query string, args ...any) error {
+func updateRow(ctx context.Context, tx *Tx, what string, id int64, query string, args ...any) error {
 	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("%s %d: %w", what, id, mapError(err))

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -128,10 +127,10 @@ func (s *Store) LoadDataset(ctx context.Context, ds *Dataset, now time.Time) (in
 			}
 		}
 		added++
-		if err := s.createCustomer(ctx, tx, &c, now); err != nil {
+		if err := createCard(ctx, tx, &c, now); err != nil {
 			return 0, fmt.Errorf("customer %d (%s): %w", i+1, c.Name(), err)
 		}
-		if err := s.replaceProfile(ctx, tx, c.ID, &dc.Profile); err != nil {
+		if err := addProfile(ctx, tx, c.ID, &dc.Profile); err != nil {
 			return 0, fmt.Errorf("customer %d (%s) profile: %w", i+1, c.Name(), err)
 		}
 		concernIDs, err := loadConcerns(ctx, tx, c.ID, dc.Concerns, now)
@@ -166,6 +165,9 @@ func (s *Store) LoadDataset(ctx context.Context, ds *Dataset, now time.Time) (in
 		if err := loadPlans(ctx, tx, c.ID, dc, now); err != nil {
 			return 0, fmt.Errorf("customer %d (%s): %w", i+1, c.Name(), err)
 		}
+		if err := reindexCard(ctx, tx, c.ID); err != nil {
+			return 0, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
@@ -173,7 +175,7 @@ func (s *Store) LoadDataset(ctx context.Context, ds *Dataset, now time.Time) (in
 	return added, nil
 }
 
-func loadConcerns(ctx context.Context, tx *sql.Tx, customerID int64, cs []DatasetConcern, now time.Time) ([]int64, error) {
+func loadConcerns(ctx context.Context, tx *Tx, customerID int64, cs []DatasetConcern, now time.Time) ([]int64, error) {
 	var ids []int64
 	rank := 0
 	for j, dc := range cs {
@@ -199,13 +201,10 @@ func loadConcerns(ctx context.Context, tx *sql.Tx, customerID int64, cs []Datase
 		}
 		ids = append(ids, id)
 	}
-	if len(ids) > 0 {
-		return ids, reindexCard(ctx, tx, customerID)
-	}
 	return ids, nil
 }
 
-func loadPlans(ctx context.Context, tx *sql.Tx, customerID int64, dc *DatasetCustomer, now time.Time) error {
+func loadPlans(ctx context.Context, tx *Tx, customerID int64, dc *DatasetCustomer, now time.Time) error {
 	for j, df := range dc.FollowUps {
 		f := FollowUp{CustomerID: customerID, Text: df.Text, Promise: df.Promise, Due: DateOf(now.AddDate(0, 0, df.DueIn))}
 		if err := f.validate(); err != nil {

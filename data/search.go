@@ -2,18 +2,38 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// indexDoc replaces one document of an FTS table.
-func indexDoc(ctx context.Context, tx *sql.Tx, table string, rowid int64, parts ...string) error {
+// indexDoc replaces one document of an FTS table. With secure-delete on,
+// an FTS delete first flushes what the transaction has indexed so far, so a
+// delete is only issued for a document that exists: a bulk load of new rows
+// must not pay a flush per row.
+func indexDoc(ctx context.Context, tx *Tx, table string, rowid int64, parts ...string) error {
+	if err := unindexDoc(ctx, tx, table, rowid); err != nil {
+		return err
+	}
+	return insertDoc(ctx, tx, table, rowid, parts...)
+}
+
+func unindexDoc(ctx context.Context, tx *Tx, table string, rowid int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE rowid = ?`, rowid).Scan(&n); err != nil {
+		return fmt.Errorf("index %s %d: %w", table, rowid, err)
+	}
+	if n == 0 {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid = ?`, rowid); err != nil {
 		return fmt.Errorf("index %s %d: %w", table, rowid, err)
 	}
+	return nil
+}
+
+func insertDoc(ctx context.Context, tx *Tx, table string, rowid int64, parts ...string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (rowid, body) VALUES (?, ?)`, rowid, strings.Join(parts, "\n")); err != nil {
 		return fmt.Errorf("index %s %d: %w", table, rowid, err)
 	}
@@ -22,47 +42,69 @@ func indexDoc(ctx context.Context, tx *sql.Tx, table string, rowid int64, parts 
 
 // reindexCard rebuilds a customer's card document from what is stored: name,
 // company, contact details, tags, card note and the whole profile.
-func reindexCard(ctx context.Context, tx *sql.Tx, id int64) error {
-	var parts []string
-	add := func(query string) error {
-		vals, err := queryStrings(ctx, tx, query, id)
-		if err != nil {
-			return fmt.Errorf("index customer %d: %w", id, err)
-		}
-		parts = append(parts, vals...)
-		return nil
+func reindexCard(ctx context.Context, tx *Tx, id int64) error {
+	doc, err := cardDoc(ctx, tx, id)
+	if err != nil {
+		return err
 	}
-	for _, q := range []string{
-		`SELECT c.display_name || ' ' || c.prefix || ' ' || c.given_name || ' ' || c.middle_name || ' ' || c.family_name || ' ' ||
-			c.nickname || ' ' || coalesce(co.name, '') || ' ' || c.department || ' ' || c.title || ' ' || c.card_note
-			FROM customers c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`,
-		`SELECT value FROM contact_points WHERE customer_id = ? AND kind <> 'phone'`,
-		`SELECT street || ' ' || locality || ' ' || region || ' ' || postcode || ' ' || country FROM addresses WHERE customer_id = ?`,
-		`SELECT tag FROM tags WHERE customer_id = ?`,
-		`SELECT text FROM profile_items WHERE customer_id = ?`,
-		`SELECT name || ' ' || notes FROM family_members WHERE customer_id = ?`,
-		`SELECT name || ' ' || species || ' ' || notes FROM pets WHERE customer_id = ?`,
-		`SELECT text FROM concerns WHERE customer_id = ?`,
-	} {
-		if err := add(q); err != nil {
+	return indexDoc(ctx, tx, "customer_fts", id, doc)
+}
+
+// reindexCards rebuilds many card documents at the end of a bulk change:
+// every delete first, then every insert, so secure-delete flushes at most once.
+func reindexCards(ctx context.Context, tx *Tx, ids []int64) error {
+	docs := make([]string, len(ids))
+	for i, id := range ids {
+		var err error
+		if docs[i], err = cardDoc(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := unindexDoc(ctx, tx, "customer_fts", id); err != nil {
 			return err
 		}
 	}
-	phones, err := queryStrings(ctx, tx, `SELECT value FROM contact_points WHERE customer_id = ? AND kind = 'phone'`, id)
-	if err != nil {
-		return fmt.Errorf("index customer %d: %w", id, err)
+	for i, id := range ids {
+		if err := insertDoc(ctx, tx, "customer_fts", id, docs[i]); err != nil {
+			return err
+		}
 	}
-	for _, p := range phones {
-		parts = append(parts, phoneSearchTerms(p))
-	}
-	return indexDoc(ctx, tx, "customer_fts", id, parts...)
+	return nil
 }
 
-// phoneSearchTerms indexes a number as written, as bare digits, and as the
-// national number, so "2079460958", "020 7946" and "+4420" all find
-// "+44 (20) 7946-0958".
-func phoneSearchTerms(v string) string {
-	return v + " " + NormalizePhone(v) + " " + PhoneKey(v)
+// cardDoc is the text a customer's card document indexes: name, company,
+// contact details, tags, card note, profile and concerns, in one query.
+func cardDoc(ctx context.Context, tx *Tx, id int64) (string, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT 0, c.display_name || ' ' || c.prefix || ' ' || c.given_name || ' ' || c.middle_name || ' ' || c.family_name || ' ' ||
+			c.nickname || ' ' || coalesce(co.name, '') || ' ' || c.department || ' ' || c.title || ' ' || c.card_note
+			FROM customers c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?1
+		UNION ALL SELECT kind = 'phone', value FROM contact_points WHERE customer_id = ?1
+		UNION ALL SELECT 0, street || ' ' || locality || ' ' || region || ' ' || postcode || ' ' || country FROM addresses WHERE customer_id = ?1
+		UNION ALL SELECT 0, tag FROM tags WHERE customer_id = ?1
+		UNION ALL SELECT 0, text FROM profile_items WHERE customer_id = ?1
+		UNION ALL SELECT 0, name || ' ' || notes FROM family_members WHERE customer_id = ?1
+		UNION ALL SELECT 0, name || ' ' || species || ' ' || notes FROM pets WHERE customer_id = ?1
+		UNION ALL SELECT 0, text FROM concerns WHERE customer_id = ?1`, id)
+	if err != nil {
+		return "", fmt.Errorf("index customer %d: %w", id, err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var phone bool
+		var v string
+		if err := rows.Scan(&phone, &v); err != nil {
+			return "", fmt.Errorf("index customer %d: %w", id, err)
+		}
+		if phone {
+			// Phones also go in as bare digits and as the national number, so
+			// "2079460958", "020 7946" and "+4420" all find "+44 (20) 7946-0958".
+			v = v + " " + NormalizePhone(v) + " " + PhoneKey(v)
+		}
+		b.WriteString(v)
+		b.WriteByte('\n')
+	}
+	return b.String(), rows.Err()
 }
 
 // ftsQuery turns what someone typed into an FTS5 query: every word must

@@ -118,12 +118,12 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction on %s: %w", s.path, mapError(err))
 	}
-	return tx, nil
+	return &Tx{Tx: tx}, nil
 }
 
 // mapError turns driver errors people may meet into messages they understand.
@@ -206,7 +206,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		if _, err := tx.Tx.ExecContext(ctx, m.sql); err != nil { // several statements: not prepared
 			tx.Rollback()
 			return fmt.Errorf("apply migration %s: %w", m.name, mapError(err))
 		}

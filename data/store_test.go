@@ -443,3 +443,21 @@ func TestLoadDataset(t *testing.T) {
 		t.Errorf("a failed load left %d customers, want 1 (all or nothing)", n)
 	}
 }
+
+func TestPhoneKey(t *testing.T) {
+	same := [][]string{
+		{"+44 20 7946 0958", "020 7946 0958", "0044 (20) 7946-0958", "+44 (0)20 7946 0958"},
+		{"+1 (555) 010-0111", "1-555-010-0111"[2:], "+15550100111"},
+		{"+33 6 12 34 56 78", "06 12 34 56 78"},
+	}
+	for _, group := range same {
+		for _, v := range group[1:] {
+			if PhoneKey(v) != PhoneKey(group[0]) {
+				t.Errorf("PhoneKey(%q) = %q, PhoneKey(%q) = %q", v, PhoneKey(v), group[0], PhoneKey(group[0]))
+			}
+		}
+	}
+	if PhoneKey("+44 20 7946 0958") == PhoneKey("+44 20 7946 0959") {
+		t.Error("different numbers share a key")
+	}
+}
