@@ -36,6 +36,8 @@ type UI struct {
 	customers *customerList
 	customer  *customerScreen
 	welcome   *welcomeScreen
+	importer  *importer
+	exporter  *exporter
 
 	body     *fyne.Container // holds either the welcome screen or split
 	split    *container.Split
@@ -63,6 +65,8 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.customers = newCustomerList(u)
 	u.customer = newCustomerScreen(u)
 	u.welcome = newWelcomeScreen(u)
+	u.importer = newImporter(u)
+	u.exporter = newExporter(u)
 
 	u.split = container.NewHSplit(u.customers.build(), u.customer.build())
 	u.split.Offset = 0.27
@@ -75,6 +79,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.win.SetContent(container.NewBorder(nil, u.busyBar, nil, nil, u.body))
 	u.win.SetMainMenu(u.buildMenu())
 	u.addShortcuts()
+	u.win.SetOnDropped(u.importer.onDropped)
 
 	u.customers.reload(true)
 	return u
@@ -119,8 +124,14 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 	newItem := fyne.NewMenuItem("New customer…", u.onNewCustomer)
 	newItem.Shortcut = scNew
 	sample := fyne.NewMenuItem("Load sample customers", u.onLoadSample)
+	importItem := fyne.NewMenuItem("Import vCards…", u.importer.onOpen)
+	importItem.Shortcut = scImport
+	undoImport := fyne.NewMenuItem("Undo last import…", u.importer.onUndo)
+	exportItem := fyne.NewMenuItem("Export vCards…", u.exporter.onExport)
+	exportItem.Shortcut = scExport
 	// Fyne adds Quit to the first menu itself.
-	file := fyne.NewMenu("File", newItem, fyne.NewMenuItemSeparator(), sample)
+	file := fyne.NewMenu("File", newItem, fyne.NewMenuItemSeparator(), importItem, undoImport, exportItem,
+		fyne.NewMenuItemSeparator(), sample)
 
 	edit := fyne.NewMenuItem("Edit…", func() { u.customer.onEdit() })
 	logItem := fyne.NewMenuItem("Log interaction…", func() { u.customer.onLog() })
@@ -128,7 +139,8 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 	note := fyne.NewMenuItem("Add note…", func() { u.customer.onAddNote() })
 	note.Shortcut = scNote
 	del := fyne.NewMenuItem("Delete…", func() { u.customer.onDelete() })
-	cust := fyne.NewMenu("Customer", edit, logItem, note, fyne.NewMenuItemSeparator(), del)
+	exportOne := fyne.NewMenuItem("Export as vCard…", u.exporter.onExportCustomer)
+	cust := fyne.NewMenu("Customer", edit, logItem, note, exportOne, fyne.NewMenuItemSeparator(), del)
 
 	find := fyne.NewMenuItem("Find customer", u.customers.focusSearch)
 	find.Shortcut = scFind
@@ -145,6 +157,9 @@ var (
 	scNew  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	scLog  = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	scNote = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+
+	scImport = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
+	scExport = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 // addShortcuts registers the shortcuts on the canvas too: the main menu
@@ -155,12 +170,16 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(scNew, func(fyne.Shortcut) { u.onNewCustomer() })
 	c.AddShortcut(scLog, func(fyne.Shortcut) { u.customer.onLog() })
 	c.AddShortcut(scNote, func(fyne.Shortcut) { u.customer.onAddNote() })
+	c.AddShortcut(scImport, func(fyne.Shortcut) { u.importer.onOpen() })
+	c.AddShortcut(scExport, func(fyne.Shortcut) { u.exporter.onExport() })
 }
 
 const shortcutHelp = `Ctrl+F	Find a customer (Esc clears the search, Enter opens the first match)
 Ctrl+N	New customer
 Ctrl+L	Log a visit, call or meeting with the selected customer
-Ctrl+Shift+N	Add a note about the selected customer`
+Ctrl+Shift+N	Add a note about the selected customer
+Ctrl+I	Import vCard files (or drop .vcf files on the window)
+Ctrl+E	Export customers as vCards`
 
 func (u *UI) onShowShortcuts() {
 	grid := container.New(layout.NewFormLayout())

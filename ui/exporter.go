@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/vcard"
+)
+
+// exporter writes customers to a vCard file for a phone or another address
+// book: everyone, the current search result or the selected customer.
+// Writing runs off the UI goroutine, with a progress dialog and Cancel.
+type exporter struct {
+	u *UI
+
+	// The dialog most recently opened (UI goroutine only; tests drive it).
+	running      bool
+	dlg          *dialog.CustomDialog
+	what         *widget.RadioGroup
+	version      *widget.Select
+	photos       *widget.Check
+	confidential *widget.Check
+	exportBtn    *widget.Button
+	jobs         map[string]exportJob // by the what option
+
+	progress *progressDialog
+	done     string // what the last export reported
+}
+
+// exportJob is what to export and how.
+type exportJob struct {
+	filter   data.ExportFilter
+	opt      vcard.Options
+	fileName string // the file name suggested
+}
+
+func newExporter(u *UI) *exporter { return &exporter{u: u} }
+
+// onExport (File ▸ Export vCards…) asks what to export.
+func (e *exporter) onExport() { e.open(false) }
+
+// onExportCustomer (Customer ▸ Export as vCard…) exports the shown customer.
+func (e *exporter) onExportCustomer() {
+	if e.u.customer.needCustomer("export them") {
+		e.open(true)
+	}
+}
+
+// open builds and shows the export dialog; with customer, the shown
+// customer is chosen rather than everyone.
+func (e *exporter) open(customer bool) {
+	if e.running {
+		dialog.ShowInformation("Export under way", "Wait for the export that is running to finish, or cancel it.", e.u.win)
+		return
+	}
+	e.jobs = map[string]exportJob{}
+	var options []string
+	add := func(label string, j exportJob) {
+		options = append(options, label)
+		e.jobs[label] = j
+	}
+	everyone := "Everyone"
+	if n := e.u.customers.total; n > 0 {
+		everyone = fmt.Sprintf("Everyone (%s)", countOf(n, "customer"))
+	}
+	add(everyone, exportJob{fileName: "rapport.vcf"})
+	if q := trim(e.u.customers.search.Text); q != "" {
+		add(fmt.Sprintf("The search result: customers matching “%s”", q),
+			exportJob{filter: data.ExportFilter{Query: q}, fileName: "rapport-" + safeFileName(q) + ".vcf"})
+	}
+	chosen := everyone
+	if c := e.u.customer.c; c != nil {
+		label := "Only " + c.Name()
+		add(label, exportJob{filter: data.ExportFilter{IDs: []int64{c.ID}}, fileName: safeFileName(c.Name()) + ".vcf"})
+		if customer {
+			chosen = label
+		}
+	}
+	e.what = widget.NewRadioGroup(options, nil)
+	e.what.Required = true
+	e.what.SetSelected(chosen)
+	e.version = widget.NewSelect([]string{"3.0", "4.0"}, nil)
+	e.version.SetSelected("3.0")
+	e.photos = widget.NewCheck("Include photos", nil)
+	e.photos.SetChecked(true)
+	e.confidential = widget.NewCheck("Include confidential profile items", nil)
+
+	form := widget.NewForm(
+		widget.NewFormItem("Export", e.what),
+		&widget.FormItem{Text: "vCard version", Widget: e.version,
+			HintText: "3.0 suits most phones and address books; 4.0 is the newer standard."},
+		&widget.FormItem{Text: "", Widget: e.photos},
+		&widget.FormItem{Text: "", Widget: e.confidential,
+			HintText: "Anything you marked confidential stays here unless you tick this."},
+	)
+	cancel := widget.NewButton("Cancel", func() { e.dlg.Hide() })
+	e.exportBtn = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), e.onChooseFile)
+	e.exportBtn.Importance = widget.HighImportance
+	e.dlg = dialog.NewCustomWithoutButtons("Export vCards", form, e.u.win)
+	e.dlg.SetButtons([]fyne.CanvasObject{cancel, e.exportBtn})
+	e.dlg.Resize(fyne.NewSize(600, form.MinSize().Height+120))
+	e.dlg.Show()
+}
+
+// job reads the dialog.
+func (e *exporter) job() exportJob {
+	j := e.jobs[e.what.Selected]
+	j.opt = vcard.Options{Version: e.version.Selected, NoPhotos: !e.photos.Checked, Confidential: e.confidential.Checked}
+	return j
+}
+
+// onChooseFile (Export…) asks where to save, then writes the file.
+func (e *exporter) onChooseFile() {
+	j := e.job()
+	e.dlg.Hide()
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			e.u.showError("Could not open the file to export to", err)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		uri := w.URI()
+		e.start(w, uriDisplay(uri), j, func() { storage.Delete(uri) })
+	}, e.u.win)
+	d.SetFileName(j.fileName)
+	d.SetFilter(vcardFilter)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// start writes the export into w off the UI goroutine and closes w. where
+// names it for the user; discard (may be nil) removes a partly written file
+// after an error or Cancel.
+func (e *exporter) start(w io.WriteCloser, where string, j exportJob, discard func()) {
+	ctx, cancel := context.WithCancel(e.u.ctx)
+	e.running = true
+	p := e.u.newProgress("Exporting to "+where, "Writing cards…", cancel)
+	e.progress = p
+	p.dlg.Show()
+	e.u.run(func() {
+		defer cancel()
+		n, err := e.write(ctx, w, j, func(n int) {
+			e.u.do(func() { p.setText(fmt.Sprintf("%s written", countOf(n, "card"))) })
+		})
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil && discard != nil {
+			discard()
+		}
+		e.u.do(func() {
+			e.running = false
+			p.hide()
+			switch {
+			case errors.Is(err, context.Canceled):
+				e.done = "Export cancelled: no file was written."
+				dialog.ShowInformation("Export cancelled", e.done, e.u.win)
+			case err != nil:
+				e.u.showError("Could not export to "+where, err)
+			default:
+				e.done = fmt.Sprintf("Exported %s to %s.", countOf(n, "customer"), where)
+				if n == 0 {
+					e.done = "Nobody to export: " + where + " has no cards."
+				}
+				dialog.ShowInformation("Export finished", e.done, e.u.win)
+			}
+		})
+	})
+}
+
+// write encodes the chosen customers into w, as `rapport export` does, and
+// returns how many it wrote. progress (may be nil) hears the count now and
+// then.
+func (e *exporter) write(ctx context.Context, w io.Writer, j exportJob, progress func(int)) (int, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := vcard.NewEncoder(bw, j.opt)
+	n := 0
+	err := e.u.store.EachCustomer(ctx, j.filter, func(c *data.Customer, p *data.Profile) error {
+		if err := enc.Encode(c, p); err != nil {
+			return fmt.Errorf("customer %d (%s): %w", c.ID, c.Name(), err)
+		}
+		n++
+		if progress != nil && n%50 == 0 {
+			progress(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+// uriDisplay names a file for people: its path when it is a local file.
+func uriDisplay(u fyne.URI) string {
+	if u.Scheme() == "file" {
+		return u.Path()
+	}
+	return u.String()
+}
+
+// safeFileName makes a customer's name or a search usable as a file name.
+func safeFileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < ' ' {
+			return '-'
+		}
+		return r
+	}, trim(s))
+	if s == "" || s == "." || s == ".." {
+		return "rapport"
+	}
+	return s
+}
