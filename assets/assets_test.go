@@ -2,7 +2,9 @@ package assets_test
 
 import (
 	"bytes"
+	"context"
 	"image/png"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -194,5 +196,131 @@ func TestSampleVariety(t *testing.T) {
 	}
 	if confidential < 3 {
 		t.Errorf("%d confidential items and notes, want at least 3", confidential)
+	}
+}
+
+// TestSampleRichness loads the sample into a real store and checks that a new
+// user sees a full Today view and full briefings on first start, whatever
+// the day.
+func TestSampleRichness(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ds := readSample(t)
+	if _, err := store.LoadDataset(ctx, ds, now); err != nil {
+		t.Fatalf("load sample: %v", err)
+	}
+
+	today, err := store.Today(ctx, now)
+	if err != nil {
+		t.Fatalf("today: %v", err)
+	}
+	for _, c := range []struct {
+		what     string
+		got, min int
+	}{
+		{"visits today", len(today.VisitsToday), 2},
+		{"visits this week", len(today.VisitsThisWeek), 2},
+		{"overdue follow-ups", len(today.OverdueFollowUps), 2},
+		{"follow-ups due this week", len(today.DueFollowUps), 2},
+		{"recent low temperatures", len(today.LowTemperatures), 1},
+	} {
+		if c.got < c.min {
+			t.Errorf("Today: %d %s, want at least %d", c.got, c.what, c.min)
+		}
+	}
+	states := map[string]int{}
+	for _, d := range today.ContactDue {
+		states[d.State]++
+	}
+	if states["overdue"] == 0 || states["due"]+states["soon"] == 0 {
+		t.Errorf("Today: contact due %v, want an overdue one and a due or soon one", states)
+	}
+	promises := 0
+	for _, f := range append(today.OverdueFollowUps, today.DueFollowUps...) {
+		if f.Promise {
+			promises++
+		}
+	}
+	if promises < 2 {
+		t.Errorf("Today: %d promises among the follow-ups, want at least 2", promises)
+	}
+
+	list, err := store.ListCustomers(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != len(ds.Customers) {
+		t.Fatalf("store lists %d customers, want %d", len(list), len(ds.Customers))
+	}
+	var dropped, calibrate []string
+	klaus := false
+	for _, cs := range list {
+		b, err := store.Briefing(ctx, cs.ID, now)
+		if err != nil {
+			t.Fatalf("briefing %s: %v", cs.Name, err)
+		}
+		if len(b.Concerns) == 0 {
+			t.Errorf("%s has no open concern", cs.Name)
+		}
+		if b.Temperature.Current == 0 {
+			t.Errorf("%s has no temperature", cs.Name)
+		}
+		due := false
+		for _, k := range b.Concerns {
+			due = due || k.CalibrationDue
+		}
+		if b.Temperature.Dropped {
+			dropped = append(dropped, cs.Name)
+			if due {
+				calibrate = append(calibrate, cs.Name)
+			}
+		}
+		if cs.Name == "Klaus Müller" {
+			klaus = true
+			if !b.Temperature.Dropped || b.Temperature.Current > data.Unsatisfied {
+				t.Errorf("Klaus Müller: temperature %d (from %d), want a drop to %d or below",
+					b.Temperature.Current, b.Temperature.Previous, data.Unsatisfied)
+			}
+			if !due {
+				t.Errorf("Klaus Müller: no concern due for calibration: %+v", b.Concerns)
+			}
+			if len(b.FollowUps) == 0 || len(b.Visits) == 0 || b.Contact.Cadence.Days == 0 {
+				t.Errorf("Klaus Müller: %d follow-ups, %d visits, cadence %+v; want all three",
+					len(b.FollowUps), len(b.Visits), b.Contact.Cadence)
+			}
+		}
+	}
+	if !klaus {
+		t.Error("Klaus Müller, whose temperature dropped, is not in the sample")
+	}
+	if len(dropped) < 2 || len(calibrate) == 0 {
+		t.Errorf("temperature dropped for %v (want at least 2), of whom %v have a concern due for calibration (want 1)", dropped, calibrate)
+	}
+}
+
+// TestSampleConcernLinks checks that every temperature's concern exists and
+// that interactions with a temperature say so believably.
+func TestSampleConcernLinks(t *testing.T) {
+	for _, dc := range readSample(t).Customers {
+		if n := len(dc.Concerns); n < 1 || n > 4 {
+			t.Errorf("%s: %d concerns, want 1 to 4", dc.Card.Name(), n)
+		}
+		for i, di := range dc.Interactions {
+			if di.Concern < 0 || di.Concern > len(dc.Concerns) {
+				t.Errorf("%s interaction %d: concern %d of %d", dc.Card.Name(), i+1, di.Concern, len(dc.Concerns))
+			}
+			if di.Temperature < 0 || di.Temperature > 5 || (di.Temperature == 0 && (di.TempComment != "" || di.Concern != 0)) {
+				t.Errorf("%s interaction %d: temperature %d with comment %q, concern %d",
+					dc.Card.Name(), i+1, di.Temperature, di.TempComment, di.Concern)
+			}
+			if di.HeardConfirmed && di.Heard == "" {
+				t.Errorf("%s interaction %d: confirmed but nothing heard", dc.Card.Name(), i+1)
+			}
+		}
 	}
 }
