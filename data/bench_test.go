@@ -55,10 +55,11 @@ func benchCustomer(r *rand.Rand, i int) *Customer {
 	given, family := benchGiven[r.Intn(len(benchGiven))], benchFamily[r.Intn(len(benchFamily))]
 	return &Customer{
 		GivenName: given, FamilyName: fmt.Sprintf("%s%d", family, i%997), Company: fmt.Sprintf("%s %d", benchCompany[r.Intn(len(benchCompany))], i%5000),
-		Title:  "Manager",
-		Phones: []Labelled{{Label: "work", Value: fmt.Sprintf("+44 20 %04d %04d", r.Intn(10000), r.Intn(10000))}},
-		Emails: []Labelled{{Label: "work", Value: fmt.Sprintf("%s.%s%d@example.com", given, family, i)}},
-		Tags:   []string{"restaurant"},
+		Title:    "Manager",
+		Phones:   []Labelled{{Label: "work", Value: fmt.Sprintf("+44 20 %04d %04d", r.Intn(10000), r.Intn(10000))}},
+		Emails:   []Labelled{{Label: "work", Value: fmt.Sprintf("%s.%s%d@example.com", given, family, i)}},
+		Tags:     []string{"restaurant"},
+		Birthday: Date{Year: []int{0, 1960 + i%40}[i%2], Month: time.Month(1 + r.Intn(12)), Day: 1 + r.Intn(28)},
 	}
 }
 
@@ -70,7 +71,7 @@ func benchStore(b *testing.B, customers, interactions int) (*Store, string) {
 	b.Helper()
 	benchMu.Lock()
 	defer benchMu.Unlock()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("rapport-bench-v%d.3-%d-%d.db", SchemaVersion(), customers, interactions))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("rapport-bench-v%d.4-%d-%d.db", SchemaVersion(), customers, interactions))
 	ctx := context.Background()
 	if _, err := os.Stat(path + ".done"); err == nil {
 		s, err := Open(ctx, path)
@@ -101,6 +102,19 @@ func benchStore(b *testing.B, customers, interactions int) (*Store, string) {
 				b.Fatal(err)
 			}
 			ids = append(ids, c.ID)
+			// A third keep a cadence; one in five has a follow-up; one in
+			// twenty a planned visit within the month; family with birthdays.
+			if i%3 == 0 {
+				tx.ExecContext(ctx, `UPDATE customers SET cadence_days = ?, cadence_max_days = ? WHERE id = ?`, 30, 45, c.ID)
+			}
+			if i%5 == 0 {
+				due := DateOf(now.AddDate(0, 0, r.Intn(60)-20))
+				tx.ExecContext(ctx, `INSERT INTO followups (customer_id, promise, text, due, created_at) VALUES (?, ?, ?, ?, ?)`, c.ID, i%2, "send the quote", due.String(), now.Unix())
+			}
+			if i%20 == 0 {
+				tx.ExecContext(ctx, `INSERT INTO planned_visits (customer_id, at, minutes, purpose) VALUES (?, ?, 45, 'demo')`, c.ID, now.Add(time.Duration(r.Intn(30*24))*time.Hour).Unix())
+			}
+			saveFamilyMember(ctx, tx, &FamilyMember{CustomerID: c.ID, Relation: RelChild, Name: "Kid", Birthday: Date{Year: 2010, Month: time.Month(1 + r.Intn(12)), Day: 1 + r.Intn(28)}})
 		}
 		if err := tx.Commit(); err != nil {
 			b.Fatal(err)
@@ -114,6 +128,9 @@ func benchStore(b *testing.B, customers, interactions int) (*Store, string) {
 		for i := start; i < start+batch*4 && i < interactions; i++ {
 			in := &Interaction{CustomerID: ids[r.Intn(len(ids))], Kind: InteractionKinds[r.Intn(4)],
 				At: now.Add(-time.Duration(r.Intn(3*365*24)) * time.Hour), Summary: benchSentence(r, z, 8), Notes: benchSentence(r, z, 25)}
+			if i%3 == 0 {
+				in.Temperature = 1 + r.Intn(5)
+			}
 			if err := s.logInteraction(ctx, tx, in); err != nil {
 				b.Fatal(err)
 			}
@@ -216,6 +233,59 @@ func BenchmarkListPage(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := s.ListCustomers(ctx, (i*7919)%99_800, 200); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBriefing builds the briefing of a customer with 5,000
+// interactions and 200 concerns, in the 100k-customer store.
+func BenchmarkBriefing(b *testing.B) {
+	s, _ := benchStore(b, 100_000, 1_000_000)
+	defer s.Close()
+	ctx := context.Background()
+	var id int64
+	if err := s.read.QueryRow(`SELECT id FROM customers LIMIT 1 OFFSET 700`).Scan(&id); err != nil {
+		b.Fatal(err)
+	}
+	if n, _ := s.CountInteractions(ctx, id); n < 5000 {
+		tx, _ := s.begin(ctx)
+		for i := n; i < 5000; i++ {
+			s.logInteraction(ctx, tx, &Interaction{CustomerID: id, Kind: KindVisit, At: time.Now().Add(-time.Duration(i) * time.Hour),
+				Summary: "checked the cold room", Temperature: 1 + i%5})
+		}
+		for i := 0; i < 200; i++ {
+			tx.ExecContext(ctx, `INSERT INTO concerns (customer_id, text, rank, confirmed_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+				id, fmt.Sprintf("concern %d", i), i+1, time.Now().AddDate(0, 0, -i).Unix(), time.Now().Unix())
+		}
+		tx.Commit()
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		br, err := s.Briefing(ctx, id, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if br.Interactions < 5000 || len(br.Concerns) < 200 {
+			b.Fatalf("briefing has %d interactions, %d concerns", br.Interactions, len(br.Concerns))
+		}
+	}
+}
+
+// BenchmarkToday builds the Today view over 100k customers (a third with a
+// cadence, 20k follow-ups, 5k planned visits, birthdays for everyone and a
+// child each).
+func BenchmarkToday(b *testing.B) {
+	s, _ := benchStore(b, 100_000, 1_000_000)
+	defer s.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t, err := s.Today(ctx, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(t.Dates) == 0 || len(t.ContactDue) == 0 {
+			b.Fatalf("today is empty: %d dates, %d due", len(t.Dates), len(t.ContactDue))
 		}
 	}
 }

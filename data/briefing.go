@@ -111,83 +111,94 @@ func upcoming(d Date, now time.Time, days int) (time.Time, int, bool) {
 	return on, years, true
 }
 
-// monthDayRange lists the MM-DD keys from now to days ahead, plus 02-29 in a
-// common year when 28 February is in range (its birthdays fall on the 28th).
-func monthDayRange(now time.Time, days int) []any {
-	var keys []any
+// monthDayKeys lists, day by day from now to days ahead, the MM-DD keys
+// whose dates fall on that day: 02-29 joins 02-28 in a common year (its
+// birthdays are kept on the 28th).
+func monthDayKeys(now time.Time, days int) [][]string {
+	var out [][]string
 	for i := 0; i <= days; i++ {
 		d := startOfDay(now).AddDate(0, 0, i)
-		keys = append(keys, d.Format("01-02"))
+		keys := []string{d.Format("01-02")}
 		if d.Month() == time.February && d.Day() == 28 && daysIn(time.February, d.Year()) == 28 {
 			keys = append(keys, "02-29")
 		}
+		out = append(out, keys)
 	}
-	return keys
-}
-
-func placeholders(n int) string {
-	if n == 0 {
-		return "NULL"
-	}
-	b := make([]byte, 0, 3*n)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b = append(b, ',', ' ')
-		}
-		b = append(b, '?')
-	}
-	return string(b)
+	return out
 }
 
 // personalDates finds birthdays and anniversaries within days of now, for
-// one customer (id > 0) or everyone.
-func personalDates(ctx context.Context, q queryer, id int64, now time.Time, days int) ([]PersonalDate, error) {
-	keys := monthDayRange(now, days)
-	in := placeholders(len(keys))
-	filter, args := "", append([]any(nil), keys...)
+// one customer (id > 0) or everyone, soonest first and at most limit of
+// them: walking day by day keeps the Today view of 100k customers from
+// reading every birthday of the fortnight.
+func personalDates(ctx context.Context, q queryer, id int64, now time.Time, days, limit int) ([]PersonalDate, error) {
 	if id > 0 {
-		filter = " AND c.id = ?"
-		args = append(args, id)
+		return customerDates(ctx, q, id, now, days)
+	}
+	queries := []struct{ sql, what string }{
+		{`SELECT c.id, c.display_name, c.display_name, '', c.birthday, 0 FROM customers c
+			WHERE substr(c.birthday, -5) = ? AND c.birthday <> '' ORDER BY c.sort_name LIMIT ?`, "birthday"},
+		{`SELECT c.id, c.display_name, c.display_name, '', c.anniversary, 0 FROM customers c
+			WHERE substr(c.anniversary, -5) = ? AND c.anniversary <> '' ORDER BY c.sort_name LIMIT ?`, "anniversary"},
+		{`SELECT c.id, c.display_name, f.name, f.relation, f.birthday, f.confidential FROM family_members f
+			JOIN customers c ON c.id = f.customer_id WHERE substr(f.birthday, -5) = ? AND f.birthday <> '' ORDER BY c.sort_name LIMIT ?`, "birthday"},
 	}
 	var out []PersonalDate
-	add := func(query, what string, args []any) error {
-		rows, err := q.QueryContext(ctx, query, args...)
-		if err != nil {
-			return fmt.Errorf("load personal dates: %w", mapError(err))
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p PersonalDate
-			var date string
-			if err := rows.Scan(&p.CustomerID, &p.CustomerName, &p.Who, &p.Relation, &date, &p.Confidential); err != nil {
-				return err
-			}
-			d, err := ParseDate(date)
-			if err != nil {
-				continue
-			}
-			var ok bool
-			if p.On, p.Years, ok = upcoming(d, now, days); ok {
-				p.What = what
-				out = append(out, p)
+	for _, keys := range monthDayKeys(now, days) {
+		for _, key := range keys {
+			for _, qu := range queries {
+				if len(out) >= limit {
+					return out, nil
+				}
+				if err := scanDates(ctx, q, qu.sql, qu.what, now, days, []any{key, limit - len(out)}, &out); err != nil {
+					return nil, err
+				}
 			}
 		}
-		return rows.Err()
 	}
-	if err := add(`SELECT c.id, c.display_name, c.display_name, '', c.birthday, 0 FROM customers c
-		WHERE substr(c.birthday, -5) IN (`+in+`) AND c.birthday <> ''`+filter, "birthday", args); err != nil {
-		return nil, err
-	}
-	if err := add(`SELECT c.id, c.display_name, c.display_name, '', c.anniversary, 0 FROM customers c
-		WHERE substr(c.anniversary, -5) IN (`+in+`) AND c.anniversary <> ''`+filter, "anniversary", args); err != nil {
-		return nil, err
-	}
-	if err := add(`SELECT c.id, c.display_name, f.name, f.relation, f.birthday, f.confidential FROM family_members f
-		JOIN customers c ON c.id = f.customer_id WHERE substr(f.birthday, -5) IN (`+in+`) AND f.birthday <> ''`+filter, "birthday", args); err != nil {
-		return nil, err
+	return out, nil
+}
+
+// customerDates reads one customer's dates and keeps those coming up.
+func customerDates(ctx context.Context, q queryer, id int64, now time.Time, days int) ([]PersonalDate, error) {
+	var out []PersonalDate
+	for _, qu := range []struct{ sql, what string }{
+		{`SELECT c.id, c.display_name, c.display_name, '', c.birthday, 0 FROM customers c WHERE c.id = ?`, "birthday"},
+		{`SELECT c.id, c.display_name, c.display_name, '', c.anniversary, 0 FROM customers c WHERE c.id = ?`, "anniversary"},
+		{`SELECT c.id, c.display_name, f.name, f.relation, f.birthday, f.confidential FROM family_members f
+			JOIN customers c ON c.id = f.customer_id WHERE c.id = ?`, "birthday"},
+	} {
+		if err := scanDates(ctx, q, qu.sql, qu.what, now, days, []any{id}, &out); err != nil {
+			return nil, err
+		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].On.Before(out[b].On) })
 	return out, nil
+}
+
+func scanDates(ctx context.Context, q queryer, query, what string, now time.Time, days int, args []any, out *[]PersonalDate) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("load personal dates: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p PersonalDate
+		var date string
+		if err := rows.Scan(&p.CustomerID, &p.CustomerName, &p.Who, &p.Relation, &date, &p.Confidential); err != nil {
+			return err
+		}
+		d, err := ParseDate(date)
+		if err != nil {
+			continue
+		}
+		var ok bool
+		if p.On, p.Years, ok = upcoming(d, now, days); ok {
+			p.What = what
+			*out = append(*out, p)
+		}
+	}
+	return rows.Err()
 }
 
 // BriefConcern is an open concern with its calibration flag.
@@ -256,7 +267,7 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	}
 	sort.Slice(rs, func(a, c int) bool { return rs[a].At.Before(rs[c].At) })
 	b.Temperature = trendOf(rs)
-	if b.Dates, err = personalDates(ctx, tx, id, now, BriefingDays); err != nil {
+	if b.Dates, err = personalDates(ctx, tx, id, now, BriefingDays, 0); err != nil {
 		return nil, err
 	}
 	var days, max, last sql.NullInt64
@@ -266,7 +277,7 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 		return nil, err
 	}
 	b.Contact = contactStatus(days, max, last, created)
-	if b.Visits, err = plannedVisits(ctx, tx, `v.customer_id = ? AND v.at >= ?`, id, startOfDay(now).Unix()); err != nil {
+	if b.Visits, err = plannedVisits(ctx, tx, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id`, id, startOfDay(now).Unix()); err != nil {
 		return nil, err
 	}
 	notes, err := queryNotes(ctx, tx, id, 3)
@@ -300,6 +311,10 @@ type Today struct {
 // TodayDays is how far ahead the Today view looks for personal dates.
 const TodayDays = 14
 
+// TodayLimit caps each list of the Today view: a day has room for a few
+// dozen visits or birthdays, not thousands.
+const TodayLimit = 200
+
 // Today builds the Today view as of now.
 func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -309,16 +324,16 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	defer tx.Rollback()
 	t := &Today{Now: now}
 	day := startOfDay(now)
-	if t.VisitsToday, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ?`, day.Unix(), day.AddDate(0, 0, 1).Unix()); err != nil {
+	if t.VisitsToday, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, day.Unix(), day.AddDate(0, 0, 1).Unix(), TodayLimit); err != nil {
 		return nil, err
 	}
-	if t.VisitsThisWeek, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ?`, day.AddDate(0, 0, 1).Unix(), day.AddDate(0, 0, 8).Unix()); err != nil {
+	if t.VisitsThisWeek, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, day.AddDate(0, 0, 1).Unix(), day.AddDate(0, 0, 8).Unix(), TodayLimit); err != nil {
 		return nil, err
 	}
 	today := DateOf(now).String()
 	week := DateOf(day.AddDate(0, 0, 7)).String()
 	rows, err := tx.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN customers c ON c.id = f.customer_id
-		WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id LIMIT 500`, week)
+		WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id LIMIT ?`, week, 2*TodayLimit)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -336,7 +351,7 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	rows, err = tx.QueryContext(ctx, `SELECT `+summaryColumns+`, c.cadence_days, c.cadence_max_days, c.last_contact_at, c.created_at
 		FROM customers c LEFT JOIN companies co ON co.id = c.company_id
 		WHERE c.cadence_days IS NOT NULL AND coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 <= ?
-		ORDER BY coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 LIMIT 500`, day.AddDate(0, 0, 8).Unix())
+		ORDER BY coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 LIMIT ?`, day.AddDate(0, 0, 8).Unix(), 3*TodayLimit)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -357,7 +372,7 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	// Overdue first, then due, then soon.
 	rank := map[string]int{"overdue": 0, "due": 1, "soon": 2}
 	sort.SliceStable(t.ContactDue, func(a, b int) bool { return rank[t.ContactDue[a].State] < rank[t.ContactDue[b].State] })
-	if t.Dates, err = personalDates(ctx, tx, 0, now, TodayDays); err != nil {
+	if t.Dates, err = personalDates(ctx, tx, 0, now, TodayDays, TodayLimit); err != nil {
 		return nil, err
 	}
 	if t.LowTemperatures, err = readings(ctx, tx, `i.at >= ? AND i.temperature <= ? ORDER BY i.at DESC LIMIT 50`,

@@ -262,7 +262,7 @@ func (s *Store) DeletePlannedVisit(ctx context.Context, id int64) error {
 
 func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([]PlannedVisit, error) {
 	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, c.display_name
-		FROM planned_visits v JOIN customers c ON c.id = v.customer_id WHERE `+where+` ORDER BY v.at, v.id`, args...)
+		FROM planned_visits v JOIN customers c ON c.id = v.customer_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load planned visits: %w", mapError(err))
 	}
@@ -282,7 +282,7 @@ func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([
 
 // UpcomingVisits returns a customer's planned visits from now on.
 func (s *Store) UpcomingVisits(ctx context.Context, customerID int64, now time.Time) ([]PlannedVisit, error) {
-	return plannedVisits(ctx, s.read, `v.customer_id = ? AND v.at >= ?`, customerID, startOfDay(now).Unix())
+	return plannedVisits(ctx, s.read, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id`, customerID, startOfDay(now).Unix())
 }
 
 func startOfDay(t time.Time) time.Time {
