@@ -40,3 +40,4 @@ shot main.png sample
 shot welcome.png empty
 # shot search.png sample "ctrl+f"
 # shot new-customer.png sample "ctrl+n"
+shot export.png sample "ctrl+e"

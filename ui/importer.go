@@ -79,8 +79,8 @@ func (im *importer) onOpen() {
 	}
 	im.files = nil
 	im.filesBox = container.NewVBox()
-	im.filesHint = widget.NewLabel("Add the vCard files (.vcf) to import: one at a time, or every .vcf in a folder.\n" +
-		"You will see what would change before anything is imported.")
+	im.filesHint = widget.NewLabel("Add the vCard files (.vcf) to import: one at a time, or every .vcf in a folder\n" +
+		"(you can also drop them on the window). You see what would change before anything is imported.")
 	im.filesHint.Wrapping = fyne.TextWrapWord
 	addFiles := widget.NewButtonWithIcon("Add file…", theme.FileIcon(), im.onAddFile)
 	addFolder := widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), im.onAddFolder)
@@ -93,7 +93,7 @@ func (im *importer) onOpen() {
 	body := container.NewBorder(top, nil, nil, nil, container.NewVScroll(im.filesBox))
 	im.filesDlg = dialog.NewCustomWithoutButtons("Import vCards", body, im.u.win)
 	im.filesDlg.SetButtons([]fyne.CanvasObject{cancel, im.nextBtn})
-	im.filesDlg.Resize(fyne.NewSize(560, 380))
+	im.filesDlg.Resize(fyne.NewSize(560, 420))
 	im.filesDlg.Show()
 	im.onAddFile() // the first thing anyone does here
 }
@@ -422,8 +422,12 @@ func (im *importer) updateResultRow(i widget.ListItemID, o fyne.CanvasObject) {
 	action.Importance = actionImportance[r.Action]
 	action.Refresh()
 	n := r.Name
-	if n == "" {
-		n = "(no name)"
+	switch {
+	case n != "":
+	case r.Index == 0:
+		n = "The whole file"
+	default:
+		n = "Unnamed card"
 	}
 	name.SetText(n)
 	setMuted(detail, resultDetail(r))
@@ -562,8 +566,14 @@ func (im *importer) undo(b *data.ImportBatch) {
 				im.u.showError("Could not undo the import of "+b.Source, err)
 				return
 			}
-			msg := fmt.Sprintf("Undid the import of %s: %s removed, %s put back as they were.",
-				b.Source, countOf(res.Removed, "customer"), countOf(res.Restored, "customer"))
+			var did []string
+			if res.Removed > 0 || res.Restored == 0 {
+				did = append(did, countOf(res.Removed, "customer")+" removed")
+			}
+			if res.Restored > 0 {
+				did = append(did, countOf(res.Restored, "customer")+" put back as they were")
+			}
+			msg := fmt.Sprintf("Undid the import of %s: %s.", b.Source, strings.Join(did, ", "))
 			if len(res.Kept) > 0 {
 				msg += fmt.Sprintf("\n\n%s kept: you have logged history or notes for them since the import.",
 					countOf(len(res.Kept), "customer"))
