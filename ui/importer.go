@@ -70,7 +70,7 @@ func isVCardFile(u fyne.URI) bool {
 	return ext == ".vcf" || ext == ".vcard"
 }
 
-var vcardFilter = storage.NewExtensionFileFilter([]string{".vcf", ".VCF", ".vcard"})
+var vcardFilter = storage.NewExtensionFileFilter([]string{".vcf", ".vcard"})
 
 // onOpen (File ▸ Import vCards…) opens the list of files to import.
 func (im *importer) onOpen() {
