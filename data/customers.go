@@ -56,6 +56,28 @@ func NewUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
+const cardColumnNames = `uid, prefix, given_name, middle_name, family_name, suffix, formatted_name, display_name,
+	sort_name, nickname, company_id, department, title, birthday, anniversary, photo, photo_mime, photo_url, card_note`
+
+// cardColumns tidies and checks a card, gives it a UID and its company, and
+// returns the values of cardColumnNames.
+func cardColumns(ctx context.Context, tx *Tx, c *Customer) ([]any, error) {
+	normalizeCustomer(c)
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if c.UID == "" {
+		c.UID = NewUID()
+	}
+	company, err := companyID(ctx, tx, c.Company)
+	if err != nil {
+		return nil, err
+	}
+	return []any{c.UID, c.Prefix, c.GivenName, c.MiddleName, c.FamilyName, c.Suffix,
+		c.FormattedName, c.Name(), c.SortName(), c.Nickname, company, c.Department, c.Title,
+		c.Birthday.String(), c.Anniversary.String(), nullBytes(c.Photo.Data), c.Photo.MIME, c.Photo.URL, c.CardNote}, nil
+}
+
 func (s *Store) createCustomer(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
 	if err := createCard(ctx, tx, c, now); err != nil {
 		return err
@@ -66,25 +88,12 @@ func (s *Store) createCustomer(ctx context.Context, tx *Tx, c *Customer, now tim
 // createCard stores a new card without indexing it: bulk loads index each
 // customer once, after everything about them is written.
 func createCard(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
-	normalizeCustomer(c)
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if c.UID == "" {
-		c.UID = NewUID()
-	}
-	companyID, err := companyID(ctx, tx, c.Company)
+	args, err := cardColumns(ctx, tx, c)
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO customers (uid, prefix, given_name, middle_name, family_name, suffix,
-		formatted_name, display_name, sort_name, nickname, company_id, department, title, birthday, anniversary,
-		photo, photo_mime, photo_url, card_note, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.UID, c.Prefix, c.GivenName, c.MiddleName, c.FamilyName, c.Suffix,
-		c.FormattedName, c.Name(), c.SortName(), c.Nickname, companyID, c.Department, c.Title,
-		c.Birthday.String(), c.Anniversary.String(), nullBytes(c.Photo.Data), c.Photo.MIME, c.Photo.URL, c.CardNote,
-		now.Unix(), now.Unix())
+	res, err := tx.ExecContext(ctx, `INSERT INTO customers (`+cardColumnNames+`, updated_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, now.Unix(), now.Unix())...)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: customers.uid") {
 			return errorf(ErrInvalid, "another customer already has UID %q", c.UID)
@@ -107,25 +116,12 @@ func (s *Store) updateCustomer(ctx context.Context, tx *Tx, c *Customer, now tim
 
 // updateCard replaces a stored card without reindexing it.
 func updateCard(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
-	normalizeCustomer(c)
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if c.UID == "" {
-		c.UID = NewUID()
-	}
-	companyID, err := companyID(ctx, tx, c.Company)
+	args, err := cardColumns(ctx, tx, c)
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE customers SET uid = ?, prefix = ?, given_name = ?, middle_name = ?,
-		family_name = ?, suffix = ?, formatted_name = ?, display_name = ?, sort_name = ?, nickname = ?, company_id = ?,
-		department = ?, title = ?, birthday = ?, anniversary = ?, photo = ?, photo_mime = ?, photo_url = ?,
-		card_note = ?, updated_at = ? WHERE id = ?`,
-		c.UID, c.Prefix, c.GivenName, c.MiddleName, c.FamilyName, c.Suffix,
-		c.FormattedName, c.Name(), c.SortName(), c.Nickname, companyID, c.Department, c.Title,
-		c.Birthday.String(), c.Anniversary.String(), nullBytes(c.Photo.Data), c.Photo.MIME, c.Photo.URL, c.CardNote,
-		now.Unix(), c.ID)
+	res, err := tx.ExecContext(ctx, `UPDATE customers SET (`+cardColumnNames+`, updated_at) =
+		(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?`, append(args, now.Unix(), c.ID)...)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: customers.uid") {
 			return errorf(ErrInvalid, "another customer already has UID %q", c.UID)
@@ -383,6 +379,24 @@ func getCustomer(ctx context.Context, q queryer, id int64) (*Customer, error) {
 		c.Extra = append(c.Extra, ExtraProperty{Raw: x})
 	}
 	return c, nil
+}
+
+// queryIDs runs a query that returns one ID per row.
+func queryIDs(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 func queryStrings(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {

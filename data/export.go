@@ -53,18 +53,9 @@ func (s *Store) exportIDs(ctx context.Context, query string) ([]int64, error) {
 			ORDER BY sort_name, uid`
 		args = append(args, q)
 	}
-	rows, err := s.read.QueryContext(ctx, sqlText, args...)
+	ids, err := queryIDs(ctx, s.read, sqlText, args...)
 	if err != nil {
 		return nil, fmt.Errorf("choose customers to export: %w", mapError(err))
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }

@@ -356,21 +356,8 @@ func customersWith(ctx context.Context, tx *Tx, kind string, values []string) ([
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT customer_id FROM contact_points WHERE kind = '`+kind+`'
+	return queryIDs(ctx, tx, `SELECT DISTINCT customer_id FROM contact_points WHERE kind = '`+kind+`'
 		AND normalized IN (?`+strings.Repeat(", ?", len(keys)-1)+`) ORDER BY customer_id`, keys...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // filterByName keeps the candidates whose name agrees with the card's. With
