@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -23,15 +24,23 @@ func (s *Store) EachCustomer(ctx context.Context, f ExportFilter, fn func(*Custo
 			return err
 		}
 	}
+	// One read transaction: a consistent snapshot, and each statement
+	// prepared once rather than once per customer.
+	rtx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return mapError(err)
+	}
+	defer rtx.Rollback()
+	tx := &Tx{Tx: rtx}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		c, err := getCustomer(ctx, s.read, id)
+		c, err := getCustomer(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		p, err := getProfile(ctx, s.read, id)
+		p, err := getProfile(ctx, tx, id)
 		if err != nil {
 			return err
 		}
