@@ -52,8 +52,10 @@ type customerScreen struct {
 	work     *widget.Label
 	birthday *widget.Label
 
-	editBtn, logBtn, noteBtn, profileBtn, deleteBtn *widget.Button
+	editBtn, logBtn, noteBtn, profileBtn, deleteBtn, briefBtn *widget.Button
 
+	concerns    *concernsPanel
+	plan        *planPanel      // follow-ups, contact rhythm, planned visits
 	contact     *fyne.Container // form-like rows of the contact card, or a hint
 	profileBox  *fyne.Container // family, pets, profile items by category
 	historyBox  *fyne.Container // one row per interaction, newest first
@@ -81,6 +83,7 @@ func (s *customerScreen) build() fyne.CanvasObject {
 	s.work.Truncation = fyne.TextTruncateEllipsis
 	s.birthday = widget.NewLabel("")
 
+	s.briefBtn = widget.NewButtonWithIcon("Briefing", theme.DocumentIcon(), s.u.onBriefing)
 	s.editBtn = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), s.onEdit)
 	s.logBtn = widget.NewButtonWithIcon("Log interaction", theme.HistoryIcon(), s.onLog)
 	s.logBtn.Importance = widget.HighImportance
@@ -91,12 +94,18 @@ func (s *customerScreen) build() fyne.CanvasObject {
 	s.deleteBtn.Importance = widget.DangerImportance
 
 	lines := newTight(s.name, s.nickname, s.work, s.birthday)
-	buttons := container.NewHBox(s.logBtn, s.noteBtn, s.profileBtn, s.editBtn, layout.NewSpacer(), s.deleteBtn)
+	buttons := container.NewHBox(s.logBtn, s.briefBtn, s.noteBtn, s.profileBtn, s.editBtn, layout.NewSpacer(), s.deleteBtn)
 	header := container.NewBorder(nil, buttons, container.NewVBox(s.photo), nil, lines)
 
 	s.contact = container.NewStack()
 	s.profileBox = container.NewVBox()
+	s.concerns = newConcernsPanel(s.u)
+	s.plan = newPlanPanel(s.u)
 	left := container.NewVScroll(container.NewVBox(
+		s.concerns.build(),
+		widget.NewSeparator(),
+		s.plan.build(),
+		widget.NewSeparator(),
 		heading("Contact"), s.contact,
 		widget.NewSeparator(),
 		heading("Personal"), s.profileBox,
@@ -150,6 +159,7 @@ func (s *customerScreen) load(id int64) {
 		nNotes = s.notesShown
 	}
 	st, ctx := s.u.store, s.u.ctx
+	s.loadPanels(id)
 	s.u.run(func() {
 		var (
 			c       *data.Customer
@@ -196,6 +206,12 @@ func (s *customerScreen) load(id int64) {
 			s.render()
 		})
 	})
+}
+
+// loadPanels loads customer id's concerns, follow-ups and visits.
+func (s *customerScreen) loadPanels(id int64) {
+	s.concerns.load(id)
+	s.plan.load(id)
 }
 
 // render puts the loaded customer on screen.
@@ -439,6 +455,20 @@ func (s *customerScreen) historyRow(in data.Interaction) fyne.CanvasObject {
 		notes := widget.NewLabel(in.Notes)
 		notes.Wrapping = fyne.TextWrapWord
 		lines.Add(notes)
+	}
+	if in.Temperature > 0 {
+		t := tempLabel(in.Temperature)
+		t.Text = fmt.Sprintf("%s %d/5", t.Text, in.Temperature)
+		lines.Add(container.NewBorder(nil, nil, t, nil, muted(quoted(in.TempComment))))
+	}
+	if in.Heard != "" {
+		heard := "What I heard: " + quoted(in.Heard)
+		if in.HeardConfirmed {
+			heard += " · they confirmed it"
+		} else {
+			heard += " · not confirmed"
+		}
+		lines.Add(muted(heard))
 	}
 	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.u.openLogDialog(s.c, &in) })
 	edit.Importance = widget.LowImportance

@@ -24,13 +24,16 @@ const (
 type customerList struct {
 	u *UI
 
-	search *searchEntry
-	list   *widget.List
-	status *widget.Label
-	newBtn *widget.Button
+	search   *searchEntry
+	list     *widget.List
+	status   *widget.Label
+	newBtn   *widget.Button
+	todayBtn *widget.Button
+	order    *widget.Select // by name, by temperature, unsatisfied only
 
 	// State below is touched on the UI goroutine only.
 	query   string                         // the search the list shows; "" browses
+	mode    int                            // orderByName, orderByTemp or orderUnsatisfied
 	total   int                            // customers in the database
 	pages   map[int][]data.CustomerSummary // browse mode: loaded pages
 	loading map[int]bool                   // browse mode: pages being fetched
@@ -41,7 +44,17 @@ type customerList struct {
 	selectedID int64 // the customer on the right
 	selecting  bool  // Select called by code: do not reload the customer
 	openFirst  bool  // Enter pressed: show the first match when it arrives
+	auto       bool  // the list selects its first row by itself: stay on Today
 }
+
+// The orders of the list (the Select above it).
+const (
+	orderByName = iota
+	orderByTemp
+	orderUnsatisfied
+)
+
+var orderLabels = []string{"All, by name", "By temperature, lowest first", "Unsatisfied (2 or less)"}
 
 func newCustomerList(u *UI) *customerList {
 	return &customerList{u: u, pages: map[int][]data.CustomerSummary{}, loading: map[int]bool{}}
@@ -60,12 +73,19 @@ func (l *customerList) build() fyne.CanvasObject {
 	l.status.Truncation = fyne.TextTruncateEllipsis
 	l.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), l.u.onNewCustomer)
 
-	top := container.NewBorder(nil, nil, nil, l.newBtn, l.search)
+	l.todayBtn = widget.NewButtonWithIcon("Today", theme.HomeIcon(), l.u.showToday)
+	l.order = widget.NewSelect(orderLabels, l.onOrderChanged)
+	l.order.SetSelectedIndex(orderByName)
+	top := container.NewVBox(l.todayBtn, container.NewBorder(nil, nil, nil, l.newBtn, l.search), l.order)
 	return container.NewBorder(top, l.status, nil, nil, l.list)
 }
 
+// listed reports whether the list shows one fetched list (a search or a
+// temperature order) rather than pages of everyone by name.
+func (l *customerList) listed() bool { return l.query != "" || l.mode != orderByName }
+
 func (l *customerList) length() int {
-	if l.query != "" {
+	if l.listed() {
 		return len(l.results)
 	}
 	return l.total
@@ -74,7 +94,7 @@ func (l *customerList) length() int {
 // row returns the summary at index i, and false when its page is not loaded
 // yet (it asks for the page then).
 func (l *customerList) row(i int) (data.CustomerSummary, bool) {
-	if l.query != "" {
+	if l.listed() {
 		if i < len(l.results) {
 			return l.results[i], true
 		}
@@ -111,7 +131,7 @@ func (l *customerList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	name.SetText(cs.Name)
-	setMuted(sub, joinNonEmpty(" · ", cs.Company, cs.Title))
+	setMuted(sub, joinNonEmpty(" · ", tempMarks(cs.Temperature), joinNonEmpty(" · ", cs.Company, cs.Title)))
 }
 
 // fetchPage loads one page of the browse list in the background.
@@ -144,16 +164,21 @@ func (l *customerList) fetchPage(p int) {
 // when none is.
 func (l *customerList) reload(selectFirst bool) {
 	l.seq++
-	seq, query := l.seq, l.query
+	seq, query, mode := l.seq, l.query, l.mode
 	l.loading = map[int]bool{}
 	l.u.run(func() {
 		n, err := l.u.store.CountCustomers(l.u.ctx)
 		var rows []data.CustomerSummary
 		if err == nil {
-			if query == "" {
-				rows, err = l.u.store.ListCustomers(l.u.ctx, 0, pageSize)
-			} else {
+			switch {
+			case query != "":
 				rows, err = l.u.store.Search(l.u.ctx, query, searchLimit)
+			case mode == orderByTemp:
+				rows, err = l.u.store.ListByTemperature(l.u.ctx, 5, 0, searchLimit)
+			case mode == orderUnsatisfied:
+				rows, err = l.u.store.ListByTemperature(l.u.ctx, data.Unsatisfied, 0, searchLimit)
+			default:
+				rows, err = l.u.store.ListCustomers(l.u.ctx, 0, pageSize)
 			}
 		}
 		l.u.do(func() {
@@ -165,7 +190,7 @@ func (l *customerList) reload(selectFirst bool) {
 				return
 			}
 			l.total = n
-			if query == "" {
+			if query == "" && mode == orderByName {
 				l.pages = map[int][]data.CustomerSummary{0: rows}
 				l.results = nil
 			} else {
@@ -182,13 +207,21 @@ func (l *customerList) reload(selectFirst bool) {
 				}
 				return
 			}
+			if l.u.showing != l.u.split {
+				l.u.today.load() // the first customers arrived
+			}
 			l.u.showMain()
 			l.list.UnselectAll()
 			l.list.Refresh()
 			openFirst := l.openFirst
 			l.openFirst = false
 			if len(rows) > 0 && (openFirst || selectFirst && (l.selectedID == 0 || !l.u.customer.showing())) {
+				l.auto = !openFirst
 				l.list.Select(0)
+				l.auto = false
+				if l.u.pane == paneToday {
+					l.list.UnselectAll() // a click on the first row opens it
+				}
 				return
 			}
 			l.reselect()
@@ -198,7 +231,7 @@ func (l *customerList) reload(selectFirst bool) {
 
 // reselect highlights the shown customer's row if it is loaded.
 func (l *customerList) reselect() {
-	if l.query != "" {
+	if l.listed() {
 		l.reselectIn(l.results, 0)
 		return
 	}
@@ -213,7 +246,7 @@ func (l *customerList) reselect() {
 // start at index base. Only a newly loaded page is searched when it arrives,
 // so the list does not jump back to the selection while someone scrolls.
 func (l *customerList) reselectIn(rows []data.CustomerSummary, base int) bool {
-	if l.selectedID == 0 {
+	if l.selectedID == 0 || l.u.pane == paneToday {
 		return false
 	}
 	for j, r := range rows {
@@ -229,6 +262,12 @@ func (l *customerList) reselectIn(rows []data.CustomerSummary, base int) bool {
 
 func (l *customerList) showStatus() {
 	switch {
+	case l.query == "" && l.mode == orderByTemp:
+		l.status.SetText(fmt.Sprintf("%d of %d customers have a temperature", len(l.results), l.total))
+	case l.query == "" && l.mode == orderUnsatisfied && len(l.results) == 0:
+		l.status.SetText("Nobody is unsatisfied")
+	case l.query == "" && l.mode == orderUnsatisfied:
+		l.status.SetText(fmt.Sprintf("%s unsatisfied (2 or less)", plural(len(l.results), "customer")))
 	case l.query == "":
 		l.status.SetText(plural(l.total, "customer"))
 	case len(l.results) == 0:
@@ -245,11 +284,26 @@ func (l *customerList) onSelected(i widget.ListItemID) {
 	if !ok || l.selecting {
 		return
 	}
+	if !l.auto || l.u.pane != paneToday {
+		l.u.showPane(paneCustomer)
+	}
 	if cs.ID == l.selectedID && l.u.customer.showing() {
 		return
 	}
 	l.selectedID = cs.ID
 	l.u.customer.load(cs.ID)
+}
+
+// onOrderChanged lists everyone by name, or by temperature.
+func (l *customerList) onOrderChanged(string) {
+	mode := l.order.SelectedIndex()
+	if mode < 0 || mode == l.mode {
+		return
+	}
+	l.mode = mode
+	l.results = nil
+	l.list.ScrollToTop()
+	l.reload(false)
 }
 
 // onSearchChanged waits for a pause in typing, then searches.
@@ -303,6 +357,7 @@ func (l *customerList) clearSearch() {
 
 // show shows customer id, and highlights their row if it is loaded.
 func (l *customerList) show(id int64) {
+	l.u.showPane(paneCustomer)
 	l.selectedID = id
 	l.list.UnselectAll()
 	l.reselect()

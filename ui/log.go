@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
@@ -21,6 +22,37 @@ type logDialog struct {
 	minutes *widget.Entry
 	summary *widget.Entry
 	notes   *widget.Entry
+
+	temp       *widget.Select // "Not asked", then 1 to 5
+	concern    *widget.Select // which open concern the temperature is about
+	said       *widget.Entry  // what they said about it
+	heard      *widget.Entry  // what I heard, read back to them
+	heardOK    *widget.Check  // they confirmed it
+	followText *widget.Entry  // follow up on… (new interactions only)
+	followDue  *widget.DateEntry
+
+	concerns []data.Concern
+}
+
+// tempChoices are the satisfaction choices: index 0 is "not asked", index n
+// is temperature n.
+var tempChoices = []string{"Not asked", "1 – very unhappy", "2 – unhappy", "3 – so-so", "4 – satisfied", "5 – delighted"}
+
+const noConcern = "(nothing in particular)"
+
+// openConcerns are customer id's open concerns if they are on screen.
+func (u *UI) openConcerns(id int64) []data.Concern {
+	if u.customer.concerns != nil && u.customer.concerns.id == id {
+		return u.customer.concerns.open
+	}
+	if u.briefing.b != nil && u.briefing.id == id {
+		var out []data.Concern
+		for _, c := range u.briefing.b.Concerns {
+			out = append(out, c.Concern)
+		}
+		return out
+	}
+	return nil
 }
 
 // openLogDialog logs a new interaction with c (in == nil) or edits in.
@@ -56,6 +88,27 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 	d.notes.SetPlaceHolder("What was said, what you promised, what to bring next time")
 	d.notes.SetText(it.Notes)
 
+	d.temp = widget.NewSelect(tempChoices, nil)
+	d.temp.SetSelectedIndex(it.Temperature)
+	d.concerns = u.openConcerns(c.ID)
+	opts, sel := []string{noConcern}, 0
+	for i, k := range d.concerns {
+		opts = append(opts, k.Text)
+		if k.ID == it.TempConcernID {
+			sel = i + 1
+		}
+	}
+	d.concern = widget.NewSelect(opts, nil)
+	d.concern.SetSelectedIndex(sel)
+	d.said = newEntry("What they said about it, in their words")
+	d.said.SetText(it.TempComment)
+	d.heard = newEntry("What you heard, as you read it back to them")
+	d.heard.SetText(it.Heard)
+	d.heardOK = widget.NewCheck("They confirmed it", nil)
+	d.heardOK.SetChecked(it.HeardConfirmed)
+	d.followText = newEntry("Follow up on… (optional)")
+	d.followDue = newDayEntry(now().AddDate(0, 0, 7))
+
 	form := widget.NewForm(
 		widget.NewFormItem("Kind", d.kind),
 		widget.NewFormItem("Date", d.date),
@@ -63,7 +116,14 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 		&widget.FormItem{Text: "Duration", Widget: d.minutes, HintText: "In minutes; leave empty if it does not matter."},
 		widget.NewFormItem("Summary", d.summary),
 		widget.NewFormItem("Notes", d.notes),
+		widget.NewFormItem("Satisfaction", container.NewGridWithColumns(2, d.temp, d.concern)),
+		widget.NewFormItem("They said", d.said),
+		widget.NewFormItem("What I heard", container.NewBorder(nil, nil, nil, d.heardOK, d.heard)),
 	)
+	var follow data.FollowUp
+	if in == nil {
+		form.Append("Follow up", container.NewBorder(nil, nil, nil, d.followDue, d.followText))
+	}
 	check := func() string {
 		at, msg := d.when()
 		if msg != "" {
@@ -83,17 +143,39 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 		it.Kind = kindFromLabel(d.kind.Selected)
 		it.At, it.Duration = at, time.Duration(mins)*time.Minute
 		it.Summary, it.Notes = d.summary.Text, d.notes.Text
+		it.Temperature = max(d.temp.SelectedIndex(), 0)
+		it.TempConcernID = 0
+		if i := d.concern.SelectedIndex(); it.Temperature > 0 && i > 0 {
+			it.TempConcernID = d.concerns[i-1].ID
+		}
+		it.TempComment = trim(d.said.Text)
+		it.Heard, it.HeardConfirmed = trim(d.heard.Text), d.heardOK.Checked
+		follow = data.FollowUp{CustomerID: c.ID, Text: trim(d.followText.Text)}
+		if follow.Text != "" {
+			var msg string
+			if follow.Due, msg = dayOf(d.followDue, "Follow up"); msg != "" {
+				return msg
+			}
+		}
 		return ""
 	}
 	save := func() error {
-		if it.ID == 0 {
-			return u.store.LogInteraction(u.ctx, &it)
+		if it.ID != 0 {
+			return u.store.UpdateInteraction(u.ctx, &it)
 		}
-		return u.store.UpdateInteraction(u.ctx, &it)
+		if err := u.store.LogInteraction(u.ctx, &it); err != nil {
+			return err
+		}
+		if follow.Text != "" {
+			follow.InteractionID = it.ID
+			return u.store.AddFollowUp(u.ctx, &follow)
+		}
+		return nil
 	}
 	done := func() {
 		u.customer.tabs.Select(u.customer.historyTab)
 		u.customer.reload()
+		u.followUpsChanged(c.ID)
 	}
 	d.formDialog = u.newFormDialog(title, form, 600, check, save, done)
 	u.logDialog = d

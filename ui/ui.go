@@ -38,6 +38,13 @@ type UI struct {
 	welcome   *welcomeScreen
 	importer  *importer
 	exporter  *exporter
+	today     *todayScreen
+	briefing  *briefingScreen
+
+	// right is the right side of split: the Today view, the customer or a
+	// briefing; pane says which.
+	right *fyne.Container
+	pane  string
 
 	body     *fyne.Container // holds either the welcome screen or split
 	split    *container.Split
@@ -52,6 +59,11 @@ type UI struct {
 	logDialog     *logDialog
 	noteDialog    *noteDialog
 	profileDialog *profileDialog
+
+	concernDialog, followUpDialog, visitDialog, settingsDialog *formDialog
+	followUpForm                                               *followUpForm
+	visitForm                                                  *visitForm
+	settingsEntry                                              *widget.Entry
 }
 
 // New builds the main window on the store. Call ShowAndRun to open it.
@@ -67,8 +79,14 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.welcome = newWelcomeScreen(u)
 	u.importer = newImporter(u)
 	u.exporter = newExporter(u)
+	u.today = newTodayScreen(u)
+	u.briefing = newBriefingScreen(u)
 
-	u.split = container.NewHSplit(u.customers.build(), u.customer.build())
+	u.right = container.NewStack(u.today.build())
+	u.pane = paneToday
+	u.customer.build()
+	u.briefing.build()
+	u.split = container.NewHSplit(u.customers.build(), u.right)
 	u.split.Offset = 0.27
 	u.busy = widget.NewProgressBarInfinite()
 	u.busy.Stop()
@@ -81,7 +99,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.addShortcuts()
 	u.win.SetOnDropped(u.importer.onDropped)
 
-	u.customers.reload(true)
+	u.customers.reload(true) // then the Today view, if there are customers
 	return u
 }
 
@@ -131,7 +149,7 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 	exportItem.Shortcut = scExport
 	// Fyne adds Quit to the first menu itself.
 	file := fyne.NewMenu("File", newItem, fyne.NewMenuItemSeparator(), importItem, undoImport, exportItem,
-		fyne.NewMenuItemSeparator(), sample)
+		fyne.NewMenuItemSeparator(), sample, fyne.NewMenuItem("Settings…", u.onSettings))
 
 	edit := fyne.NewMenuItem("Edit…", func() { u.customer.onEdit() })
 	logItem := fyne.NewMenuItem("Log interaction…", func() { u.customer.onLog() })
@@ -144,7 +162,11 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 
 	find := fyne.NewMenuItem("Find customer", u.customers.focusSearch)
 	find.Shortcut = scFind
-	view := fyne.NewMenu("View", find)
+	todayItem := fyne.NewMenuItem("Today", u.showToday)
+	todayItem.Shortcut = scToday
+	brief := fyne.NewMenuItem("Briefing", u.onBriefing)
+	brief.Shortcut = scBrief
+	view := fyne.NewMenu("View", todayItem, brief, find)
 
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("Keyboard shortcuts", u.onShowShortcuts),
@@ -157,6 +179,9 @@ var (
 	scNew  = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	scLog  = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	scNote = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+
+	scToday = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+	scBrief = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault}
 
 	scImport = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 	scExport = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
@@ -172,9 +197,13 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(scNote, func(fyne.Shortcut) { u.customer.onAddNote() })
 	c.AddShortcut(scImport, func(fyne.Shortcut) { u.importer.onOpen() })
 	c.AddShortcut(scExport, func(fyne.Shortcut) { u.exporter.onExport() })
+	c.AddShortcut(scToday, func(fyne.Shortcut) { u.showToday() })
+	c.AddShortcut(scBrief, func(fyne.Shortcut) { u.onBriefing() })
 }
 
-const shortcutHelp = `Ctrl+F	Find a customer (Esc clears the search, Enter opens the first match)
+const shortcutHelp = `Ctrl+T	Today: visits, follow-ups and whom to contact
+Ctrl+B	Briefing on the selected customer, to read before a visit
+Ctrl+F	Find a customer (Esc clears the search, Enter opens the first match)
 Ctrl+N	New customer
 Ctrl+L	Log a visit, call or meeting with the selected customer
 Ctrl+Shift+N	Add a note about the selected customer
@@ -239,6 +268,7 @@ func (u *UI) onLoadSample() {
 func (u *UI) customerChanged(id int64) {
 	u.customers.reload(id == 0)
 	if id != 0 {
+		u.showPane(paneCustomer)
 		u.customers.selectedID = id
 		u.customer.load(id)
 	} else {

@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/report"
+)
+
+// The panes of the right side of the window.
+const (
+	paneToday    = "today"
+	paneCustomer = "customer"
+	paneBriefing = "briefing"
+)
+
+// showPane puts the Today view, the customer or the briefing on the right.
+func (u *UI) showPane(p string) {
+	if u.pane == p {
+		return
+	}
+	u.pane = p
+	var o fyne.CanvasObject
+	switch p {
+	case paneToday:
+		o = u.today.root
+	case paneBriefing:
+		o = u.briefing.root
+	default:
+		o = u.customer.root
+	}
+	u.right.Objects = []fyne.CanvasObject{o}
+	u.right.Refresh()
+}
+
+// showToday shows the Today view, loaded afresh.
+func (u *UI) showToday() {
+	if u.showing != u.split {
+		return // the welcome screen: nothing to do today yet
+	}
+	u.showPane(paneToday)
+	u.customers.list.UnselectAll()
+	u.today.load()
+}
+
+// todayScreen is the app's home: today's and this week's visits, the
+// follow-ups due, whom to contact, birthdays coming up and who is unhappy.
+type todayScreen struct {
+	u *UI
+
+	root  fyne.CanvasObject
+	title *widget.Label
+	box   *fyne.Container // the sections
+	seq   int
+	t     *data.Today
+
+	notified bool // the start-up notification went out
+}
+
+func newTodayScreen(u *UI) *todayScreen { return &todayScreen{u: u} }
+
+func (s *todayScreen) build() fyne.CanvasObject {
+	s.title = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title.SizeName = theme.SizeNameHeadingText
+	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), s.load)
+	refresh.Importance = widget.LowImportance
+	s.box = container.NewVBox()
+	header := container.NewBorder(nil, nil, nil, refresh, s.title)
+	s.root = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(s.box))
+	return s.root
+}
+
+// load fetches the Today view off the UI goroutine and shows it.
+func (s *todayScreen) load() {
+	s.seq++
+	seq := s.seq
+	at := now()
+	s.u.run(func() {
+		t, err := s.u.store.Today(s.u.ctx, at)
+		s.u.do(func() {
+			if seq != s.seq {
+				return
+			}
+			if err != nil {
+				s.u.showError("Could not load today's list", err)
+				return
+			}
+			s.t = t
+			s.render()
+			s.notify()
+		})
+	})
+}
+
+// notify tells the desktop, once per start, what is overdue today.
+func (s *todayScreen) notify() {
+	if s.notified {
+		return
+	}
+	s.notified = true
+	if msg := overdueMessage(s.t); msg != "" {
+		s.u.app.SendNotification(fyne.NewNotification("Rapport", msg))
+	}
+}
+
+// overdueMessage says what is overdue ("2 follow-ups overdue, 1 customer
+// overdue for contact"), or "" when nothing is.
+func overdueMessage(t *data.Today) string {
+	var parts []string
+	if n := len(t.OverdueFollowUps); n > 0 {
+		parts = append(parts, plural(n, "follow-up")+" overdue")
+	}
+	n := 0
+	for _, c := range t.ContactDue {
+		if c.State == "overdue" {
+			n++
+		}
+	}
+	if n > 0 {
+		parts = append(parts, plural(n, "customer")+" overdue for contact")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (s *todayScreen) render() {
+	t := s.t
+	s.title.SetText("Today, " + formatDay(t.Now))
+	var objs []fyne.CanvasObject
+	section := func(title string, rows []fyne.CanvasObject) {
+		if len(rows) == 0 {
+			return // empty sections collapse
+		}
+		if len(objs) > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		objs = append(objs, heading(title))
+		objs = append(objs, rows...)
+	}
+
+	section("Visits today", s.visitRows(t.VisitsToday, false))
+	section("Visits this week", s.visitRows(t.VisitsThisWeek, true))
+	section("Overdue follow-ups", s.followUpRows(t.OverdueFollowUps, true))
+	section("Follow-ups due this week", s.followUpRows(t.DueFollowUps, false))
+
+	var contact []fyne.CanvasObject
+	for _, c := range t.ContactDue {
+		last := "never contacted"
+		if !c.Status.LastContact.IsZero() {
+			last = "last contact " + relative(c.Status.LastContact)
+		}
+		detail := joinNonEmpty(" · ", c.Company, fmt.Sprintf("every %d days", c.Status.Cadence.Days), last)
+		contact = append(contact, s.row(stateBadge(c.State, c.Status, t), c.Name, detail, c.ID))
+	}
+	section("Due for contact", contact)
+
+	var dates []fyne.CanvasObject
+	for _, d := range t.Dates {
+		who := d.Who
+		if d.Relation != "" {
+			who += " (" + strings.ToLower(relationLabel(d.Relation)) + " of " + d.CustomerName + ")"
+		}
+		what := d.What + " " + relative(d.On) + ", " + formatDay(d.On)
+		if d.Years > 0 {
+			if d.What == "birthday" {
+				what += fmt.Sprintf(", turns %d", d.Years)
+			} else {
+				what += fmt.Sprintf(", %d years", d.Years)
+			}
+		}
+		var left fyne.CanvasObject = widget.NewIcon(iconCake)
+		if d.Confidential {
+			left = container.NewHBox(widget.NewIcon(iconCake), widget.NewIcon(iconLock))
+		}
+		dates = append(dates, s.row(left, who, what, d.CustomerID))
+	}
+	section(fmt.Sprintf("Birthdays and anniversaries (next %d days)", data.TodayDays), dates)
+
+	var low []fyne.CanvasObject
+	for _, r := range t.LowTemperatures {
+		detail := joinNonEmpty(" · ", fmt.Sprintf("%d/5 %s", r.Value, relative(r.At)), prefix("about: ", r.Concern), quoted(r.Comment))
+		low = append(low, s.row(tempLabel(r.Value), r.CustomerName, detail, r.CustomerID))
+	}
+	section("Recently unsatisfied", low)
+
+	if len(objs) == 0 {
+		hint := muted("Nothing planned, nothing due. Plan a visit or add a follow-up on a customer's page, " +
+			"and set how often you want to be in touch with them (“Contact every … days”): " +
+			"Rapport then tells you here whom to call.")
+		objs = append(objs, container.NewPadded(hint))
+	}
+	s.box.Objects = objs
+	s.box.Refresh()
+}
+
+// row is one entry: a marker on the left, the customer's name as a link to
+// them, a detail line, and buttons on the right.
+func (s *todayScreen) row(left fyne.CanvasObject, name, detail string, id int64, buttons ...fyne.CanvasObject) fyne.CanvasObject {
+	return s.textRow(left, name, "", detail, id, buttons...)
+}
+
+// textRow is a row with a line of text between the name and the detail.
+func (s *todayScreen) textRow(left fyne.CanvasObject, name, text, detail string, id int64, buttons ...fyne.CanvasObject) fyne.CanvasObject {
+	link := widget.NewButton(name, func() { s.u.customers.show(id) })
+	link.Importance = widget.LowImportance
+	link.Alignment = widget.ButtonAlignLeading
+	lines := newTight(container.NewHBox(link))
+	if text != "" {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		lines.Add(l)
+	}
+	if detail != "" {
+		d := muted(detail)
+		lines.Add(container.New(layout.NewCustomPaddedLayout(0, 0, theme.Padding(), 0), d))
+	}
+	var right fyne.CanvasObject
+	if len(buttons) > 0 {
+		right = container.NewVBox(container.NewHBox(buttons...))
+	}
+	if left != nil {
+		left = container.NewVBox(left)
+	}
+	return container.NewBorder(nil, nil, left, right, lines)
+}
+
+func (s *todayScreen) visitRows(vs []data.PlannedVisit, withDay bool) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, v := range vs {
+		when := v.At.Local().Format("15:04")
+		if withDay {
+			when = v.At.Local().Format("Mon 2 Jan, 15:04")
+		}
+		detail := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration))
+		id := v.CustomerID
+		brief := widget.NewButtonWithIcon("Briefing", theme.DocumentIcon(), func() { s.u.briefing.open(id) })
+		t := widget.NewLabelWithStyle(when, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		out = append(out, s.row(t, v.CustomerName, detail, id, brief))
+	}
+	return out
+}
+
+func (s *todayScreen) followUpRows(fs []data.FollowUp, overdue bool) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, f := range fs {
+		f := f
+		text := f.Text
+		if f.Promise {
+			text = "Promised: " + text
+		}
+		detail := "due " + formatDate(f.Due) + " (" + relative(f.Due.Time()) + ")"
+		done := widget.NewButtonWithIcon("Done", theme.ConfirmIcon(), func() { s.onDone(f) })
+		snooze := widget.NewButtonWithIcon("1 week", theme.MediaFastForwardIcon(), func() { s.onSnooze(f, 7) })
+		var left fyne.CanvasObject = widget.NewIcon(theme.CheckButtonIcon())
+		if overdue {
+			left = badge("overdue", widget.DangerImportance)
+		}
+		out = append(out, s.textRow(left, f.CustomerName, text, detail, f.CustomerID, done, snooze))
+	}
+	return out
+}
+
+func (s *todayScreen) onDone(f data.FollowUp) {
+	s.u.save("Could not mark the follow-up done", func() error {
+		return s.u.store.CompleteFollowUp(s.u.ctx, f.ID, true)
+	}, func() { s.u.followUpsChanged(f.CustomerID) })
+}
+
+func (s *todayScreen) onSnooze(f data.FollowUp, days int) {
+	s.u.save("Could not snooze the follow-up", func() error {
+		return s.u.store.SnoozeFollowUp(s.u.ctx, f.ID, days, now())
+	}, func() { s.u.followUpsChanged(f.CustomerID) })
+}
+
+// followUpsChanged refreshes what shows customer id's follow-ups, concerns
+// or visits: the Today view, their page and their briefing.
+func (u *UI) followUpsChanged(id int64) {
+	u.today.load()
+	if u.customer.id == id {
+		u.customer.loadPanels(id)
+	}
+	if u.briefing.id == id && u.pane == paneBriefing {
+		u.briefing.load()
+	}
+}
+
+// badge is a short coloured word: "overdue" in the error colour.
+func badge(text string, imp widget.Importance) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Importance = imp
+	return l
+}
+
+// stateBadge marks a contact state: overdue in the error colour, due in the
+// warning colour, soon quietly.
+func stateBadge(state string, st data.ContactStatus, t *data.Today) *widget.Label {
+	switch state {
+	case "overdue":
+		return badge("overdue", widget.DangerImportance)
+	case "due":
+		return badge("due", widget.WarningImportance)
+	}
+	l := badge("due "+report.In(t.Now, st.DueAt), widget.LowImportance)
+	l.TextStyle = fyne.TextStyle{}
+	return l
+}
+
+func prefix(pre, v string) string {
+	if v == "" {
+		return ""
+	}
+	return pre + v
+}
+
+func quoted(v string) string {
+	if v == "" {
+		return ""
+	}
+	return "“" + v + "”"
+}
