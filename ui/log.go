@@ -38,7 +38,7 @@ type logDialog struct {
 // is temperature n.
 var tempChoices = []string{"Not asked", "1 – very unhappy", "2 – unhappy", "3 – so-so", "4 – satisfied", "5 – delighted"}
 
-const noConcern = "(nothing in particular)"
+const noConcern = "About nothing in particular"
 
 // openConcerns are customer id's open concerns if they are on screen.
 func (u *UI) openConcerns(id int64) []data.Concern {
@@ -102,7 +102,7 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 	d.concern.SetSelectedIndex(sel)
 	d.said = newEntry("What they said about it, in their words")
 	d.said.SetText(it.TempComment)
-	d.heard = newEntry("What you heard, as you read it back to them")
+	d.heard = newEntry("Read back to them")
 	d.heard.SetText(it.Heard)
 	d.heardOK = widget.NewCheck("They confirmed it", nil)
 	d.heardOK.SetChecked(it.HeardConfirmed)
@@ -122,7 +122,8 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 	)
 	var follow data.FollowUp
 	if in == nil {
-		form.Append("Follow up", container.NewBorder(nil, nil, nil, d.followDue, d.followText))
+		due := container.NewGridWrap(fyne.NewSize(170, d.followDue.MinSize().Height), d.followDue)
+		form.Append("Follow up", container.NewBorder(nil, nil, nil, due, d.followText))
 	}
 	check := func() string {
 		at, msg := d.when()
@@ -177,7 +178,7 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 		u.customer.reload()
 		u.followUpsChanged(c.ID)
 	}
-	d.formDialog = u.newFormDialog(title, form, 600, check, save, done)
+	d.formDialog = u.newFormDialog(title, form, 680, check, save, done)
 	u.logDialog = d
 	d.dlg.Show()
 	u.win.Canvas().Focus(d.summary)

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -167,7 +166,7 @@ func (s *todayScreen) render() {
 		if d.Relation != "" {
 			who += " (" + strings.ToLower(relationLabel(d.Relation)) + " of " + d.CustomerName + ")"
 		}
-		what := d.What + " " + relative(d.On) + ", " + formatDay(d.On)
+		what := capitalize(d.What) + " " + formatDay(d.On)
 		if d.Years > 0 {
 			if d.What == "birthday" {
 				what += fmt.Sprintf(", turns %d", d.Years)
@@ -175,9 +174,14 @@ func (s *todayScreen) render() {
 				what += fmt.Sprintf(", %d years", d.Years)
 			}
 		}
-		var left fyne.CanvasObject = widget.NewIcon(iconCake)
+		when := badge(relative(d.On), widget.LowImportance)
+		when.TextStyle = fyne.TextStyle{}
+		if daysBetween(t.Now, d.On) == 0 {
+			when = badge("today!", widget.WarningImportance)
+		}
+		left := container.NewHBox(widget.NewIcon(iconCake), when)
 		if d.Confidential {
-			left = container.NewHBox(widget.NewIcon(iconCake), widget.NewIcon(iconLock))
+			left.Add(widget.NewIcon(iconLock))
 		}
 		dates = append(dates, s.row(left, who, what, d.CustomerID))
 	}
@@ -185,7 +189,7 @@ func (s *todayScreen) render() {
 
 	var low []fyne.CanvasObject
 	for _, r := range t.LowTemperatures {
-		detail := joinNonEmpty(" · ", fmt.Sprintf("%d/5 %s", r.Value, relative(r.At)), prefix("about: ", r.Concern), quoted(r.Comment))
+		detail := joinNonEmpty(" · ", fmt.Sprintf("%d/5, %s", r.Value, relative(r.At)), prefix("about: ", r.Concern), quoted(r.Comment))
 		low = append(low, s.row(tempLabel(r.Value), r.CustomerName, detail, r.CustomerID))
 	}
 	section("Recently unsatisfied", low)
@@ -199,6 +203,9 @@ func (s *todayScreen) render() {
 	s.box.Objects = objs
 	s.box.Refresh()
 }
+
+// todayMarkerWidth is the width of the left column: times, dates, badges.
+const todayMarkerWidth = 130
 
 // row is one entry: a marker on the left, the customer's name as a link to
 // them, a detail line, and buttons on the right.
@@ -218,15 +225,15 @@ func (s *todayScreen) textRow(left fyne.CanvasObject, name, text, detail string,
 		lines.Add(l)
 	}
 	if detail != "" {
-		d := muted(detail)
-		lines.Add(container.New(layout.NewCustomPaddedLayout(0, 0, theme.Padding(), 0), d))
+		lines.Add(muted(detail))
 	}
 	var right fyne.CanvasObject
 	if len(buttons) > 0 {
 		right = container.NewVBox(container.NewHBox(buttons...))
 	}
 	if left != nil {
-		left = container.NewVBox(left)
+		// One width for the markers, so that the names line up.
+		left = container.NewVBox(container.NewGridWrap(fyne.NewSize(todayMarkerWidth, left.MinSize().Height), left))
 	}
 	return container.NewBorder(nil, nil, left, right, lines)
 }
@@ -236,12 +243,12 @@ func (s *todayScreen) visitRows(vs []data.PlannedVisit, withDay bool) []fyne.Can
 	for _, v := range vs {
 		when := v.At.Local().Format("15:04")
 		if withDay {
-			when = v.At.Local().Format("Mon 2 Jan, 15:04")
+			when = v.At.Local().Format("Mon 2 Jan 15:04")
 		}
 		detail := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration))
 		id := v.CustomerID
 		brief := widget.NewButtonWithIcon("Briefing", theme.DocumentIcon(), func() { s.u.briefing.open(id) })
-		t := widget.NewLabelWithStyle(when, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		t := widget.NewLabelWithStyle(when, fyne.TextAlignLeading, fyne.TextStyle{Bold: !withDay})
 		out = append(out, s.row(t, v.CustomerName, detail, id, brief))
 	}
 	return out
@@ -255,14 +262,20 @@ func (s *todayScreen) followUpRows(fs []data.FollowUp, overdue bool) []fyne.Canv
 		if f.Promise {
 			text = "Promised: " + text
 		}
-		detail := "due " + formatDate(f.Due) + " (" + relative(f.Due.Time()) + ")"
 		done := widget.NewButtonWithIcon("Done", theme.ConfirmIcon(), func() { s.onDone(f) })
 		snooze := widget.NewButtonWithIcon("1 week", theme.MediaFastForwardIcon(), func() { s.onSnooze(f, 7) })
-		var left fyne.CanvasObject = widget.NewIcon(theme.CheckButtonIcon())
-		if overdue {
-			left = badge("overdue", widget.DangerImportance)
+		// The left column says when it is due: overdue in the error colour,
+		// today in the warning colour.
+		left := badge("due "+relative(f.Due.Time()), widget.LowImportance)
+		left.TextStyle = fyne.TextStyle{}
+		switch {
+		case overdue:
+			left = badge("due "+relative(f.Due.Time()), widget.DangerImportance)
+		case daysBetween(s.t.Now, f.Due.Time()) == 0:
+			left = badge("due today", widget.WarningImportance)
 		}
-		out = append(out, s.textRow(left, f.CustomerName, text, detail, f.CustomerID, done, snooze))
+		left.Wrapping = fyne.TextWrapWord
+		out = append(out, s.textRow(left, f.CustomerName, text, "", f.CustomerID, done, snooze))
 	}
 	return out
 }
