@@ -36,7 +36,9 @@ shot() {
 	KEYS=$keys "$tool" "$out/$file" --wait 2 --size 1280x800 -- ./rapport --db "$dir/db"
 }
 
-shot main.png sample
+shot today.png sample                 # the Today view is the home screen
+shot main.png sample "ctrl+f Return"  # Enter in the search box opens the first customer
+shot briefing.png sample "ctrl+b"     # the briefing of that customer
 shot welcome.png empty
 # shot search.png sample "ctrl+f"
 # shot new-customer.png sample "ctrl+n"
