@@ -38,7 +38,7 @@ shot() {
 
 shot today.png sample                 # the Today view is the home screen
 shot main.png sample "ctrl+f Return"  # Enter in the search box opens the first customer
-shot briefing.png sample "ctrl+b"     # the briefing of that customer
+shot briefing.png sample "ctrl+f K l a u s Return ctrl+b" # a briefing with a temperature drop
 shot welcome.png empty
 # shot search.png sample "ctrl+f"
 # shot new-customer.png sample "ctrl+n"

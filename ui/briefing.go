@@ -72,6 +72,9 @@ func (s *briefingScreen) open(id int64) {
 		s.sub.Objects = nil
 	}
 	s.id = id
+	if s.u.customer.id != id {
+		s.u.customer.load(id) // Ctrl+L, Edit… and the rest act on whom the briefing is about
+	}
 	s.u.showPane(paneBriefing)
 	s.u.customers.selectedID = id
 	s.u.customers.list.UnselectAll()

@@ -611,6 +611,7 @@ func (s *customerScreen) onDelete() {
 						s.u.customers.selectedID = 0
 					}
 					s.u.customers.reload(true)
+					s.u.today.load() // their visits and follow-ups go too
 				})
 			})
 		})

@@ -41,6 +41,14 @@ func newSampleUI(t *testing.T) (*UI, *data.Store) {
 	return u, s
 }
 
+// tapLocked taps b holding the lock UI.do takes: the test driver runs the
+// updates of the jobs the tap starts on their own goroutines.
+func tapLocked(u *UI, b *widget.Button) {
+	u.doMu.Lock()
+	defer u.doMu.Unlock()
+	test.Tap(b)
+}
+
 // customerID finds a sample customer by name.
 func customerID(t *testing.T, s *data.Store, name string) int64 {
 	t.Helper()
@@ -84,7 +92,7 @@ func TestTodayIsHome(t *testing.T) {
 
 	// One click on a visit opens its briefing.
 	visit := today.VisitsToday[0]
-	test.Tap(findButton(u.today.root, "Briefing"))
+	tapLocked(u, findButton(u.today.root, "Briefing"))
 	u.wait()
 	if u.pane != paneBriefing || u.briefing.id != visit.CustomerID {
 		t.Fatalf("after Briefing: pane %q, customer %d, want %d", u.pane, u.briefing.id, visit.CustomerID)
@@ -397,7 +405,9 @@ func TestListByTemperature(t *testing.T) {
 func TestBriefingExportLeavesOutConfidential(t *testing.T) {
 	u, s := newSampleUI(t)
 	id := customerID(t, s, "Margaret O'Connell")
+	u.doMu.Lock()
 	u.briefing.open(id)
+	u.doMu.Unlock()
 	u.wait()
 	secret := "Her brother's business"
 	if !strings.Contains(joined(u.briefing.root), secret) {
