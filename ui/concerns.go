@@ -224,7 +224,9 @@ func (p *concernsPanel) onHistory(c data.Concern) {
 			}
 			grid := container.New(layout.NewFormLayout())
 			for _, e := range events {
-				grid.Add(muted(formatDay(e.At)))
+				day := muted(formatDay(e.At))
+				day.Wrapping = fyne.TextWrapOff
+				grid.Add(day)
 				l := widget.NewLabel(joinNonEmpty(": ", capitalize(e.Action), e.Detail))
 				l.Wrapping = fyne.TextWrapWord
 				grid.Add(l)
