@@ -276,6 +276,9 @@ func companyID(ctx context.Context, tx *Tx, name string) (any, error) {
 	if name == "" {
 		return nil, nil
 	}
+	if id, ok := tx.companies[name]; ok {
+		return id, nil
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM companies WHERE name = ?`, name).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -283,15 +286,21 @@ func companyID(ctx context.Context, tx *Tx, name string) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("add company %q: %w", name, err)
 		}
-		return res.LastInsertId()
-	}
-	if err != nil {
+		if id, err = res.LastInsertId(); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
 		return nil, fmt.Errorf("find company %q: %w", name, err)
 	}
+	if tx.companies == nil {
+		tx.companies = map[string]int64{}
+	}
+	tx.companies[name] = id
 	return id, nil
 }
 
 func deleteOrphanCompanies(ctx context.Context, tx *Tx) error {
+	tx.companies = nil
 	_, err := tx.ExecContext(ctx, `DELETE FROM companies WHERE NOT EXISTS (SELECT 1 FROM customers WHERE company_id = companies.id)`)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -116,18 +117,25 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 	// Search documents are rebuilt once, after every card is written.
 	var reindex []int64
 	dirty := map[int64]bool{}
+	newDocs := map[int64]string{} // search documents of new customers, built in memory
+	m := &matcher{}
 	n := 0
 	for card := range prefetch(ctx, cards) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		res, ch, err := s.importOne(ctx, tx, &card, now)
+		res, ch, err := m.importOne(ctx, tx, &card, now)
 		if err != nil {
 			return nil, err // the database failed, not the card
 		}
 		sum.add(res)
 		if ch != nil {
 			changes = append(changes, *ch)
+			if ch.created {
+				newDocs[ch.customerID] = newCardDoc(&card.Customer, &card.Profile)
+			} else {
+				delete(newDocs, ch.customerID) // changed since: read it back
+			}
 			if !dirty[ch.customerID] {
 				dirty[ch.customerID] = true
 				reindex = append(reindex, ch.customerID)
@@ -147,7 +155,7 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 	if opt.DryRun || len(changes) == 0 {
 		return sum, nil
 	}
-	if err := reindexCards(ctx, tx, reindex); err != nil {
+	if err := reindexCards(ctx, tx, reindex, newDocs); err != nil {
 		return nil, err
 	}
 	if sum.BatchID, err = recordBatch(ctx, tx, opt.Source, sum, changes, now); err != nil {
@@ -202,7 +210,7 @@ type addedRows struct {
 
 func (a addedRows) empty() bool { return len(a.Items)+len(a.Family)+len(a.Pets) == 0 }
 
-func (s *Store) importOne(ctx context.Context, tx *Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
+func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
 	c := &card.Customer
 	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name()}
 	if card.Err != nil {
@@ -220,7 +228,7 @@ func (s *Store) importOne(ctx context.Context, tx *Tx, card *ImportCard, now tim
 	if c.UID == "" {
 		c.UID = contentUID(c, &card.Profile)
 	}
-	id, why, err := matchCustomer(ctx, tx, c)
+	id, why, err := m.match(ctx, tx, c)
 	var amb ambiguousError
 	switch {
 	case errors.As(err, &amb):
@@ -241,6 +249,7 @@ func (s *Store) importOne(ctx context.Context, tx *Tx, card *ImportCard, now tim
 		if err := addProfile(ctx, tx, c.ID, &card.Profile); err != nil {
 			return res, nil, err
 		}
+		m.remember(c)
 		res.Action, res.CustomerID = ActionNew, c.ID
 		return res, &importChange{customerID: c.ID, created: true}, nil
 	}
@@ -259,6 +268,7 @@ func (s *Store) importOne(ctx context.Context, tx *Tx, card *ImportCard, now tim
 			}
 			return res, nil, err
 		}
+		m.remember(merged)
 	}
 	added, err := addMissingProfile(ctx, tx, id, &card.Profile)
 	if err != nil {
@@ -285,29 +295,121 @@ func (e ambiguousError) Error() string {
 	return fmt.Sprintf("matches %d customers by %s (IDs %v); not merged, to be safe", len(e.ids), e.by, e.ids)
 }
 
-// matchCustomer finds the customer a card is about, and says how it matched.
-func matchCustomer(ctx context.Context, tx *Tx, c *Customer) (int64, string, error) {
-	if c.UID != "" {
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE uid = ?`, c.UID).Scan(&id)
-		if err == nil {
-			return id, "same UID", nil
+// matcher finds the customer a card is about. A small import asks the
+// database for each card; a big one loads UIDs, e-mail addresses, phone
+// numbers and names once and matches in memory, which took a third of a
+// 10k-card import when done by query.
+type matcher struct {
+	cards  int
+	loaded bool
+	uids   map[string]int64
+	keys   map[string][]int64 // "email:" or "phone:" + normalised value: customer IDs, ascending
+	names  map[int64]Customer // name fields only
+}
+
+// matchInMemoryAfter is how many cards an import matches by query before it
+// loads what it matches on: loading costs a scan of every customer.
+// (A variable so tests run both ways.)
+var matchInMemoryAfter = 300
+
+func (m *matcher) load(ctx context.Context, tx *Tx) error {
+	m.loaded = true
+	m.uids, m.keys, m.names = map[string]int64{}, map[string][]int64{}, map[int64]Customer{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, uid, formatted_name, given_name, family_name FROM customers`)
+	if err != nil {
+		return fmt.Errorf("load customers to match: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Customer
+		if err := rows.Scan(&c.ID, &c.UID, &c.FormattedName, &c.GivenName, &c.FamilyName); err != nil {
+			return err
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		m.uids[c.UID] = c.ID
+		m.names[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT kind || ':' || normalized, customer_id FROM contact_points
+		WHERE kind IN ('email', 'phone') AND normalized != '' ORDER BY customer_id`)
+	if err != nil {
+		return fmt.Errorf("load contact details to match: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var id int64
+		if err := rows.Scan(&key, &id); err != nil {
+			return err
+		}
+		m.addKey(key, id)
+	}
+	return rows.Err()
+}
+
+func (m *matcher) addKey(key string, id int64) {
+	ids := m.keys[key]
+	i, found := slices.BinarySearch(ids, id)
+	if !found {
+		m.keys[key] = slices.Insert(ids, i, id)
+	}
+}
+
+// remember notes a customer the import created or changed, once loaded.
+func (m *matcher) remember(c *Customer) {
+	if !m.loaded {
+		return
+	}
+	m.uids[c.UID] = c.ID
+	m.names[c.ID] = Customer{ID: c.ID, FormattedName: c.FormattedName, GivenName: c.GivenName, FamilyName: c.FamilyName}
+	for _, e := range c.Emails {
+		if k := NormalizeEmail(e.Value); k != "" {
+			m.addKey("email:"+k, c.ID)
+		}
+	}
+	for _, p := range c.Phones {
+		if k := PhoneKey(p.Value); k != "" {
+			m.addKey("phone:"+k, c.ID)
+		}
+	}
+}
+
+// match finds the customer a card is about, and says how it matched.
+func (m *matcher) match(ctx context.Context, tx *Tx, c *Customer) (int64, string, error) {
+	m.cards++
+	if !m.loaded && m.cards > matchInMemoryAfter {
+		if err := m.load(ctx, tx); err != nil {
 			return 0, "", err
+		}
+	}
+	if c.UID != "" {
+		if m.loaded {
+			if id, ok := m.uids[c.UID]; ok {
+				return id, "same UID", nil
+			}
+		} else {
+			var id int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE uid = ?`, c.UID).Scan(&id)
+			if err == nil {
+				return id, "same UID", nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return 0, "", err
+			}
 		}
 	}
 	var emails []string
 	for _, e := range c.Emails {
 		emails = append(emails, NormalizeEmail(e.Value))
 	}
-	ids, err := customersWith(ctx, tx, "email", emails)
+	ids, err := m.customersWith(ctx, tx, "email", emails)
 	if err != nil {
 		return 0, "", err
 	}
 	// Couples and teams share an address: an e-mail match counts only when
 	// the names do not say these are two different people.
-	if ids, err = filterByName(ctx, tx, ids, c, false); err != nil {
+	if ids, err = m.filterByName(ctx, tx, ids, c, false); err != nil {
 		return 0, "", err
 	}
 	if len(ids) == 1 {
@@ -319,11 +421,11 @@ func matchCustomer(ctx context.Context, tx *Tx, c *Customer) (int64, string, err
 	for _, p := range c.Phones {
 		phones = append(phones, PhoneKey(p.Value))
 	}
-	if ids, err = customersWith(ctx, tx, "phone", phones); err != nil {
+	if ids, err = m.customersWith(ctx, tx, "phone", phones); err != nil {
 		return 0, "", err
 	}
 	// A shared switchboard number is not enough: the name must match too.
-	if ids, err = filterByName(ctx, tx, ids, c, true); err != nil {
+	if ids, err = m.filterByName(ctx, tx, ids, c, true); err != nil {
 		return 0, "", err
 	}
 	if len(ids) == 1 {
@@ -346,7 +448,7 @@ func contentUID(c *Customer, p *Profile) string {
 	return "rapport-" + hex.EncodeToString(sum[:16])
 }
 
-func customersWith(ctx context.Context, tx *Tx, kind string, values []string) ([]int64, error) {
+func (m *matcher) customersWith(ctx context.Context, tx *Tx, kind string, values []string) ([]int64, error) {
 	var keys []any
 	for _, v := range values {
 		if v != "" {
@@ -356,6 +458,17 @@ func customersWith(ctx context.Context, tx *Tx, kind string, values []string) ([
 	if len(keys) == 0 {
 		return nil, nil
 	}
+	if m.loaded {
+		var ids []int64
+		for _, k := range keys {
+			for _, id := range m.keys[kind+":"+k.(string)] {
+				if i, found := slices.BinarySearch(ids, id); !found {
+					ids = slices.Insert(ids, i, id)
+				}
+			}
+		}
+		return ids, nil
+	}
 	return queryIDs(ctx, tx, `SELECT DISTINCT customer_id FROM contact_points WHERE kind = '`+kind+`'
 		AND normalized IN (?`+strings.Repeat(", ?", len(keys)-1)+`) ORDER BY customer_id`, keys...)
 }
@@ -363,14 +476,16 @@ func customersWith(ctx context.Context, tx *Tx, kind string, values []string) ([
 // filterByName keeps the candidates whose name agrees with the card's. With
 // strict, both must have a name and it must be the same; otherwise a missing
 // name on either side does not disagree.
-func filterByName(ctx context.Context, tx *Tx, ids []int64, c *Customer, strict bool) ([]int64, error) {
+func (m *matcher) filterByName(ctx context.Context, tx *Tx, ids []int64, c *Customer, strict bool) ([]int64, error) {
 	var keep []int64
 	for _, id := range ids {
-		var other Customer
-		err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name FROM customers WHERE id = ?`, id).
-			Scan(&other.FormattedName, &other.GivenName, &other.FamilyName)
-		if err != nil {
-			return nil, err
+		other, ok := m.names[id]
+		if !ok {
+			err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name FROM customers WHERE id = ?`, id).
+				Scan(&other.FormattedName, &other.GivenName, &other.FamilyName)
+			if err != nil {
+				return nil, err
+			}
 		}
 		if namesAgree(&other, c, strict) {
 			keep = append(keep, id)

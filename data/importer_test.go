@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,7 +24,19 @@ func mustImport(t *testing.T, s *Store, opt ImportOptions, cards ...ImportCard) 
 	return sum
 }
 
-func TestImportMergeRules(t *testing.T) {
+// bothMatchers runs a test with cards matched by query and in memory.
+func bothMatchers(t *testing.T, test func(t *testing.T)) {
+	t.Run("by query", test)
+	t.Run("in memory", func(t *testing.T) {
+		defer func(n int) { matchInMemoryAfter = n }(matchInMemoryAfter)
+		matchInMemoryAfter = 0
+		test(t)
+	})
+}
+
+func TestImportMergeRules(t *testing.T) { bothMatchers(t, testImportMergeRules) }
+
+func testImportMergeRules(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
 	ann := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Lee", UID: "uid-ann", Title: "Chef",
@@ -75,7 +88,9 @@ func TestImportMergeRules(t *testing.T) {
 	}
 }
 
-func TestImportTwiceCreatesNothing(t *testing.T) {
+func TestImportTwiceCreatesNothing(t *testing.T) { bothMatchers(t, testImportTwiceCreatesNothing) }
+
+func testImportTwiceCreatesNothing(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
 	cards := []ImportCard{
@@ -185,4 +200,55 @@ func TestImportAddsMissingProfileOnly(t *testing.T) {
 	if again := mustImport(t, s, ImportOptions{}, ImportCard{Index: 1, Customer: Customer{GivenName: "Pat", UID: "p"}, Profile: prof}); again.Unchanged != 1 {
 		t.Errorf("second import %s", again)
 	}
+}
+
+// A new customer's search document is built in memory during an import; it
+// must say what the one read back from the database says.
+func TestNewCardDocMatchesStored(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	c := Customer{Prefix: "Dr", GivenName: "Zoë", MiddleName: "Ann", FamilyName: "Hartley", Nickname: "Zo",
+		Company: " St Anne's Hospital ", Department: "Catering", Title: "Head of Catering", CardNote: "likes rugby",
+		Phones:    []Labelled{{Label: "work", Value: "+44 (113) 496-0000"}, {Value: "07700 900123"}},
+		Emails:    []Labelled{{Value: "zoe@st-annes.example"}},
+		URLs:      []Labelled{{Value: "https://st-annes.example"}},
+		Addresses: []Address{{Street: "1 Beckett St", Locality: "Leeds", Postcode: "LS9 7TF", Country: "UK"}},
+		Tags:      []string{"hospital", "north"}}
+	p := Profile{Items: []ProfileItem{{Category: CatHobby, Text: "fell running"}},
+		Family: []FamilyMember{{Relation: "child", Name: "Maisie", Notes: "plays violin"}},
+		Pets:   []Pet{{Name: "Biscuit", Species: "dog", Notes: "spaniel"}}}
+	sum := mustImport(t, s, ImportOptions{}, ImportCard{Source: "t.vcf", Index: 1, Customer: c, Profile: p})
+	if sum.New != 1 {
+		t.Fatalf("import: %s", sum)
+	}
+	id := sum.Results[0].CustomerID
+	got := importedCardDoc(t, s, id)
+	tx, err := s.begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	want, err := cardDoc(ctx, tx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sortLines := func(s string) []string { l := strings.Split(strings.TrimSpace(s), "\n"); slices.Sort(l); return l }
+	if !slices.Equal(sortLines(got), sortLines(want)) {
+		t.Errorf("document built in memory:\n%s\nstored:\n%s", got, want)
+	}
+	for _, q := range []string{"maisie", "biscuit", "catering", "113", "zoe"} {
+		if r, err := s.Search(ctx, q, 10); err != nil || len(r) != 1 {
+			t.Errorf("search %q: %v %v", q, r, err)
+		}
+	}
+}
+
+// importedCardDoc reads the document the import put in the search index.
+func importedCardDoc(t *testing.T, s *Store, id int64) string {
+	t.Helper()
+	var doc string
+	if err := s.read.QueryRow(`SELECT body FROM customer_fts WHERE rowid = ?`, id).Scan(&doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

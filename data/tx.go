@@ -11,6 +11,9 @@ import (
 type Tx struct {
 	*sql.Tx
 	stmts map[string]*sql.Stmt
+	// companies caches company IDs by name for bulk loads; anything that
+	// deletes companies clears it.
+	companies map[string]int64
 }
 
 func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
