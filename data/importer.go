@@ -105,7 +105,14 @@ type ImportOptions struct {
 // the card carries; fields it lacks are kept, and history, notes and existing
 // profile entries are never touched. Bad cards are counted as failed and do
 // not stop good ones. Cancelling ctx writes nothing.
-func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt ImportOptions) (*ImportSummary, error) {
+func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt ImportOptions) (_ *ImportSummary, err error) {
+	defer func() {
+		if err != nil && ctx.Err() != nil {
+			// Cancelling closes the transaction under whatever statement
+			// was running; say it was cancelled, not that it broke.
+			err = ctx.Err()
+		}
+	}()
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
