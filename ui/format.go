@@ -96,6 +96,9 @@ func relative(t time.Time) string {
 	return s + " ago"
 }
 
+// formatNumber writes a count with its thousands grouped: "1,234".
+func formatNumber(n int) string { return countOf(n, "") }
+
 func plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
