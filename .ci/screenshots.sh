@@ -11,6 +11,10 @@ if [ ! -x "$tool" ]; then
 fi
 [ -x ./rapport ] || { echo "screenshots: build ./rapport first (make build)" >&2; exit 1; }
 export LANG=${LANG:-C.UTF-8}
+# Dates as written where the sample customers live, whatever the machine's
+# locale: the app writes them in the user's order and clock (LC_TIME first).
+export LC_TIME=en_GB.UTF-8
+unset LC_ALL
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -19,6 +19,10 @@ import (
 	"github.com/rapportcrm/rapport/data"
 )
 
+// The tests expect dates and numbers as written in Britain, whatever the
+// machine's locale; TestLocale tries the others.
+func init() { loc = newLocale("en_GB.UTF-8") }
+
 // newTestUI opens the window on a new database file. Every helper below
 // waits for the background work with u.wait(): jobs (and pending debounced
 // searches) are counted, and the test driver runs fyne.Do at once.
