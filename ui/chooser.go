@@ -79,6 +79,7 @@ func (c *customerChooser) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	_, on := c.chosen[cs.ID]
 	check.SetChecked(on)
 	check.OnChanged = func(on bool) { c.setChosen(cs, on) }
+	check.Refresh() // the text, which SetChecked alone does not redraw
 }
 
 // setChosen ticks or unticks a customer.

@@ -183,7 +183,7 @@ func (e *exporter) showChosen() {
 			}
 			names = append(names, cs.Name)
 		}
-		e.chosenLabel.SetText(countOf(n, "customer") + " chosen: " + strings.Join(names, ", "))
+		e.chosenLabel.SetText(formatNumber(n) + " chosen: " + strings.Join(names, ", "))
 	}
 	if e.what.Selected == optChosen && len(e.chosen) == 0 {
 		e.exportBtn.Disable()

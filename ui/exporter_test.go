@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // exportFile runs an export job into a new file and returns what it wrote.
@@ -113,6 +115,20 @@ func TestExportChosenCustomers(t *testing.T) {
 		t.Errorf("the chooser lists %d of %d customers", len(c.rows), u.customers.total)
 	}
 
+	// The rows show whom they tick, also when a row is reused.
+	row := c.createRow().(*widget.Check)
+	r := test.WidgetRenderer(row)
+	c.updateRow(0, row)
+	var shown []string
+	for _, o := range r.Objects() {
+		if txt, ok := o.(*canvas.Text); ok {
+			shown = append(shown, txt.Text)
+		}
+	}
+	if want := c.rows[0].Name; !strings.Contains(strings.Join(shown, " "), want) {
+		t.Errorf("the first row shows %q, want %s", shown, want)
+	}
+
 	tick := func(query string) {
 		t.Helper()
 		test.Type(c.search, query)
@@ -135,7 +151,7 @@ func TestExportChosenCustomers(t *testing.T) {
 	if e.what.Selected != optChosen || e.exportBtn.Disabled() {
 		t.Errorf("after Done: selected %q, Export disabled %v", e.what.Selected, e.exportBtn.Disabled())
 	}
-	if !strings.HasPrefix(e.chosenLabel.Text, "2 customers chosen: ") {
+	if !strings.HasPrefix(e.chosenLabel.Text, "2 chosen: ") {
 		t.Errorf("chosen label %q", e.chosenLabel.Text)
 	}
 	got := exportFile(t, u, e.job())
