@@ -107,6 +107,17 @@ func formatClock(t time.Time) string {
 	return t.Local().Format("15:04")
 }
 
+// clockExample is a time of day as the user writes it: "14:30", "2:30 PM".
+func clockExample() string { return formatClock(time.Date(2000, 1, 1, 14, 30, 0, 0, time.Local)) }
+
+// clockHint explains the time entries; both clocks are read everywhere.
+func clockHint() string {
+	if loc.clock12 {
+		return "Like 2:30 PM (or 14:30)."
+	}
+	return "24-hour clock, like 14:30."
+}
+
 // formatDate writes a calendar date, without a year when it is unknown:
 // "15 April 1975", "15 April"; in the US "April 15, 1975", "April 15".
 func formatDate(d data.Date) string {

@@ -39,6 +39,9 @@ func TestLocale(t *testing.T) {
 			if got := formatDate(data.MustParseDate("--04-15")); got != c.yearless {
 				t.Errorf("formatDate without year = %q, want %q", got, c.yearless)
 			}
+			if h, m, ok := parseClock(formatClock(at)); !ok || h != 14 || m != 30 {
+				t.Errorf("the time entry reads %q back as %d:%02d (%v)", formatClock(at), h, m, ok)
+			}
 			if got := plural(10000, "customer"); got != c.count {
 				t.Errorf("plural = %q, want %q", got, c.count)
 			}
