@@ -11,6 +11,7 @@ if [ ! -x "$tool" ]; then
 fi
 [ -x ./rapport ] || { echo "screenshots: build ./rapport first (make build)" >&2; exit 1; }
 export LANG=${LANG:-C.UTF-8}
+unset LC_ALL # LC_TIME below decides how the app writes dates
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,7 +34,9 @@ shot() {
 	empty) ;;
 	*) echo "screenshots: unknown database $db" >&2; exit 2 ;;
 	esac
-	KEYS=$keys "$tool" "$out/$file" --wait 2 --size 1280x800 -- ./rapport --db "$dir/db"
+	# Dates as written where the sample customers live, whatever the
+	# machine's locale: the app follows LC_TIME for their order and clock.
+	KEYS=$keys LC_TIME=en_GB.UTF-8 "$tool" "$out/$file" --wait 2 --size 1280x800 -- ./rapport --db "$dir/db"
 }
 
 shot today.png sample                 # the Today view is the home screen

@@ -263,7 +263,7 @@ func (l *customerList) reselectIn(rows []data.CustomerSummary, base int) bool {
 func (l *customerList) showStatus() {
 	switch {
 	case l.query == "" && l.mode == orderByTemp:
-		l.status.SetText(fmt.Sprintf("%d of %d customers have a temperature", len(l.results), l.total))
+		l.status.SetText(fmt.Sprintf("%s of %s have a temperature", formatNumber(len(l.results)), plural(l.total, "customer")))
 	case l.query == "" && l.mode == orderUnsatisfied && len(l.results) == 0:
 		l.status.SetText("Nobody is unsatisfied")
 	case l.query == "" && l.mode == orderUnsatisfied:
@@ -273,9 +273,9 @@ func (l *customerList) showStatus() {
 	case len(l.results) == 0:
 		l.status.SetText(fmt.Sprintf("Nobody matches “%s”", l.query))
 	case len(l.results) >= searchLimit:
-		l.status.SetText(fmt.Sprintf("First %d matches: type more", len(l.results)))
+		l.status.SetText(fmt.Sprintf("First %s matches: type more", formatNumber(len(l.results))))
 	default:
-		l.status.SetText(fmt.Sprintf("%d of %d customers match", len(l.results), l.total))
+		l.status.SetText(fmt.Sprintf("%s of %s match", formatNumber(len(l.results)), plural(l.total, "customer")))
 	}
 }
 

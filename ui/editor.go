@@ -1,13 +1,18 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -29,6 +34,11 @@ type customerEditor struct {
 	birthday                *widget.Entry
 	tags                    *widget.Entry
 	cardNote                *widget.Entry
+
+	// The photo as it will be saved; photoBox previews it.
+	photo                    data.Photo
+	photoBox                 *fyne.Container
+	choosePhoto, removePhoto *widget.Button
 
 	message      *widget.Label // what is wrong, in the form
 	body         *fyne.Container
@@ -83,7 +93,13 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	e.cardNote.Wrapping = fyne.TextWrapWord
 	e.cardNote.SetMinRowsVisible(3)
 
+	e.photoBox = container.NewGridWrap(fyne.NewSize(96, 96))
+	e.choosePhoto = widget.NewButtonWithIcon("Choose photo…", theme.FolderOpenIcon(), e.onChoosePhoto)
+	e.removePhoto = widget.NewButtonWithIcon("Remove photo", theme.DeleteIcon(), e.onRemovePhoto)
+	e.removePhoto.Importance = widget.LowImportance
+
 	if c := e.orig; c != nil {
+		e.photo = c.Photo
 		e.given.SetText(c.GivenName)
 		e.family.SetText(c.FamilyName)
 		e.nickname.SetText(c.Nickname)
@@ -123,7 +139,10 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	)
 	bdayItem := widget.NewFormItem("Birthday", e.birthday)
 	bdayItem.HintText = "Leave the year out if you do not know it; their age is shown when you do."
+	e.showPhoto()
+	photo := container.NewHBox(e.photoBox, container.NewVBox(e.choosePhoto, e.removePhoto))
 	form := widget.NewForm(
+		&widget.FormItem{Text: "Photo", Widget: photo, HintText: "A PNG or JPEG picture; large ones are made smaller."},
 		widget.NewFormItem("Given name", e.given),
 		widget.NewFormItem("Family name", e.family),
 		&widget.FormItem{Text: "Nickname", Widget: e.nickname, HintText: "How they like to be addressed."},
@@ -143,7 +162,7 @@ func (e *customerEditor) build() fyne.CanvasObject {
 }
 
 // customer builds the customer from the form, keeping what the form does not
-// show (middle name, links, photo, other addresses, ...) from the original.
+// show (middle name, links, other addresses, ...) from the original.
 func (e *customerEditor) customer() (*data.Customer, error) {
 	c := &data.Customer{}
 	if e.orig != nil {
@@ -174,6 +193,7 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 		}
 	}
 	c.CardNote = strings.TrimSpace(e.cardNote.Text)
+	c.Photo = e.photo
 
 	if c.GivenName == "" && c.FamilyName == "" && c.Nickname == "" && c.Company == "" {
 		e.u.win.Canvas().Focus(e.given)
@@ -189,6 +209,73 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 		c.FormattedName = c.Nickname // only a nickname: that is their name here
 	}
 	return c, nil
+}
+
+// showPhoto previews the photo, or a placeholder when there is none (or only
+// a link to one, which Rapport never fetches).
+func (e *customerEditor) showPhoto() {
+	var pic fyne.CanvasObject
+	if len(e.photo.Data) > 0 {
+		if img := canvas.NewImageFromReader(bytes.NewReader(e.photo.Data), "photo"); img != nil {
+			img.FillMode = canvas.ImageFillContain
+			pic = img
+		}
+	}
+	if pic == nil {
+		pic = widget.NewIcon(theme.AccountIcon())
+	}
+	e.photoBox.Objects = []fyne.CanvasObject{pic}
+	e.photoBox.Refresh()
+	if e.photo.Empty() {
+		e.removePhoto.Disable()
+	} else {
+		e.removePhoto.Enable()
+	}
+}
+
+// onChoosePhoto (Choose photo…) asks for a PNG or JPEG file.
+func (e *customerEditor) onChoosePhoto() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			e.u.showError("Could not open the photo", err)
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		e.readPhoto(r, r.URI().Name())
+	}, e.u.win)
+	d.SetFilter(photoFilter)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+var photoFilter = storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"})
+
+// readPhoto loads the picture in r (from the file called name) off the UI
+// goroutine, scaling it down, and closes r. The photo is saved with Save.
+func (e *customerEditor) readPhoto(r io.ReadCloser, name string) {
+	e.choosePhoto.Disable()
+	e.u.run(func() {
+		p, err := photoFrom(r)
+		r.Close()
+		e.u.do(func() {
+			e.choosePhoto.Enable()
+			if err != nil {
+				// The user's file, not Rapport's failure: nothing to log.
+				dialog.ShowError(fmt.Errorf("“%s” cannot be used as a photo: %v.\n\nChoose a PNG or JPEG picture.", name, err), e.u.win)
+				return
+			}
+			e.photo = p
+			e.showPhoto()
+		})
+	})
+}
+
+// onRemovePhoto (Remove photo) takes the photo off the card when saved.
+func (e *customerEditor) onRemovePhoto() {
+	e.photo = data.Photo{}
+	e.showPhoto()
 }
 
 func (e *customerEditor) showMessage(msg string) {

@@ -2,13 +2,16 @@ package ui
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -19,7 +22,8 @@ import (
 )
 
 // exporter writes customers to a vCard file for a phone or another address
-// book: everyone, the current search result or the selected customer.
+// book: everyone, the current search result, the customer shown, everyone at
+// their company, or customers ticked in a chooser.
 // Writing runs off the UI goroutine, with a progress dialog and Cancel.
 type exporter struct {
 	u *UI
@@ -33,6 +37,13 @@ type exporter struct {
 	confidential *widget.Check
 	exportBtn    *widget.Button
 	jobs         map[string]exportJob // by the what option
+
+	// The selection: whom the user ticked in the chooser, for the
+	// optChosen option.
+	chosen      map[int64]data.CustomerSummary
+	chooseBtn   *widget.Button
+	chosenLabel *widget.Label
+	chooser     *customerChooser // the chooser most recently opened
 
 	progress *progressDialog
 	done     string // what the last export reported
@@ -50,11 +61,26 @@ func newExporter(u *UI) *exporter { return &exporter{u: u} }
 // onExport (File ▸ Export vCards…) asks what to export.
 func (e *exporter) onExport() { e.open(false) }
 
+// optChosen is the option for the customers ticked in the chooser.
+const optChosen = "Customers I choose"
+
 // onExportCustomer (Customer ▸ Export as vCard…) exports the shown customer.
 func (e *exporter) onExportCustomer() {
-	if e.u.customer.needCustomer("export them") {
-		e.open(true)
+	if e.u.shownCustomer() == nil {
+		dialog.ShowInformation("No customer shown", "Open a customer from the list first, then export them.", e.u.win)
+		return
 	}
+	e.open(true)
+}
+
+// shownCustomer is the customer on screen (their page or their briefing), or
+// nil. The list selects its first row by itself behind the Today view, so
+// a loaded customer is not necessarily one the user is looking at.
+func (u *UI) shownCustomer() *data.Customer {
+	if u.pane == paneToday || u.customer.c == nil || u.customer.c.ID != u.customer.id {
+		return nil
+	}
+	return u.customer.c
 }
 
 // open builds and shows the export dialog; with customer, the shown
@@ -65,6 +91,7 @@ func (e *exporter) open(customer bool) {
 		return
 	}
 	e.jobs = map[string]exportJob{}
+	e.chosen = map[int64]data.CustomerSummary{}
 	var options []string
 	add := func(label string, j exportJob) {
 		options = append(options, label)
@@ -80,42 +107,127 @@ func (e *exporter) open(customer bool) {
 			exportJob{filter: data.ExportFilter{Query: q}, fileName: "rapport-" + safeFileName(q) + ".vcf"})
 	}
 	chosen := everyone
-	if c := e.u.customer.c; c != nil {
+	if c := e.u.shownCustomer(); c != nil {
 		label := "Only " + c.Name()
 		add(label, exportJob{filter: data.ExportFilter{IDs: []int64{c.ID}}, fileName: safeFileName(c.Name()) + ".vcf"})
 		if customer {
 			chosen = label
 		}
+		// Colleagues were loaded with the customer: everyone at their company.
+		if mates := e.u.customer.colleagues; c.Company != "" && len(mates) > 0 {
+			ids := []int64{c.ID}
+			for _, m := range mates {
+				ids = append(ids, m.ID)
+			}
+			add(fmt.Sprintf("Everyone at %s (%s)", c.Company, countOf(len(ids), "customer")),
+				exportJob{filter: data.ExportFilter{IDs: ids}, fileName: safeFileName(c.Company) + ".vcf"})
+		}
 	}
-	e.what = widget.NewRadioGroup(options, nil)
+	add(optChosen, exportJob{fileName: "rapport-chosen.vcf"})
+	e.what = widget.NewRadioGroup(options, e.onWhatChanged)
 	e.what.Required = true
-	e.what.SetSelected(chosen)
+	e.chooseBtn = widget.NewButtonWithIcon("Choose customers…", theme.ListIcon(), e.onChoose)
+	e.chosenLabel = widget.NewLabel("")
+	e.chosenLabel.Truncation = fyne.TextTruncateEllipsis
 	e.version = widget.NewSelect([]string{"3.0", "4.0"}, nil)
 	e.version.SetSelected("3.0")
 	e.photos = widget.NewCheck("Include photos", nil)
 	e.photos.SetChecked(true)
 	e.confidential = widget.NewCheck("Include confidential profile items", nil)
 
+	cancel := widget.NewButton("Cancel", func() { e.dlg.Hide() })
+	e.exportBtn = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), e.onChooseFile)
+	e.exportBtn.Importance = widget.HighImportance
+	e.what.SetSelected(chosen)
+	e.showChosen()
+
 	form := widget.NewForm(
-		widget.NewFormItem("Export", e.what),
+		widget.NewFormItem("Export", container.NewVBox(e.what,
+			container.NewBorder(nil, nil, e.chooseBtn, nil, e.chosenLabel))),
 		&widget.FormItem{Text: "vCard version", Widget: e.version,
 			HintText: "3.0 suits most phones and address books; 4.0 is the newer standard."},
 		&widget.FormItem{Text: "", Widget: e.photos},
 		&widget.FormItem{Text: "", Widget: e.confidential,
 			HintText: "Anything you marked confidential stays here unless you tick this."},
 	)
-	cancel := widget.NewButton("Cancel", func() { e.dlg.Hide() })
-	e.exportBtn = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), e.onChooseFile)
-	e.exportBtn.Importance = widget.HighImportance
 	e.dlg = dialog.NewCustomWithoutButtons("Export vCards", form, e.u.win)
 	e.dlg.SetButtons([]fyne.CanvasObject{cancel, e.exportBtn})
 	e.dlg.Resize(fyne.NewSize(600, form.MinSize().Height+120))
 	e.dlg.Show()
 }
 
+// onWhatChanged opens the chooser when the user picks "Customers I choose"
+// with nobody chosen yet: there is nothing to export until they do.
+func (e *exporter) onWhatChanged(opt string) {
+	if e.exportBtn == nil {
+		return // still building the dialog
+	}
+	e.showChosen()
+	if opt == optChosen && len(e.chosen) == 0 {
+		e.onChoose()
+	}
+}
+
+// showChosen says how many are chosen, and allows Export only when the
+// chosen option has someone to export.
+func (e *exporter) showChosen() {
+	switch n := len(e.chosen); n {
+	case 0:
+		e.chosenLabel.SetText("nobody chosen yet")
+	default:
+		names := make([]string, 0, 3)
+		for _, cs := range e.sortedChosen() {
+			if len(names) == 3 {
+				names = append(names, "…")
+				break
+			}
+			names = append(names, cs.Name)
+		}
+		e.chosenLabel.SetText(formatNumber(n) + " chosen: " + strings.Join(names, ", "))
+	}
+	if e.what.Selected == optChosen && len(e.chosen) == 0 {
+		e.exportBtn.Disable()
+	} else {
+		e.exportBtn.Enable()
+	}
+}
+
+// sortedChosen lists the chosen customers in name order, the order they are
+// written in.
+func (e *exporter) sortedChosen() []data.CustomerSummary {
+	out := make([]data.CustomerSummary, 0, len(e.chosen))
+	for _, cs := range e.chosen {
+		out = append(out, cs)
+	}
+	slices.SortFunc(out, func(a, b data.CustomerSummary) int {
+		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// onChoose (Choose customers…) opens the chooser on the current selection;
+// Done takes its ticks over and selects the "Customers I choose" option.
+func (e *exporter) onChoose() {
+	e.chooser = newCustomerChooser(e.u, e.chosen, func(chosen map[int64]data.CustomerSummary) {
+		e.chosen = chosen
+		if len(chosen) > 0 {
+			e.what.SetSelected(optChosen)
+		}
+		e.showChosen()
+	})
+}
+
 // job reads the dialog.
 func (e *exporter) job() exportJob {
 	j := e.jobs[e.what.Selected]
+	if e.what.Selected == optChosen {
+		for _, cs := range e.sortedChosen() {
+			j.filter.IDs = append(j.filter.IDs, cs.ID)
+		}
+	}
 	j.opt = vcard.Options{Version: e.version.Selected, NoPhotos: !e.photos.Checked, Confidential: e.confidential.Checked}
 	return j
 }

@@ -345,12 +345,12 @@ func (p *planPanel) onPlanVisit() {
 	}
 	c := p.u.customer.c
 	day := newDayEntry(now().AddDate(0, 0, 1))
-	clock := newEntry("10:00")
-	clock.SetText("10:00")
+	clock := newEntry(clockExample())
+	clock.SetText(formatClock(time.Date(2000, 1, 1, 10, 0, 0, 0, time.Local)))
 	minutes := newEntry("minutes")
 	purpose := newEntry("What the visit is for")
 	form := widget.NewForm(widget.NewFormItem("Date", day),
-		&widget.FormItem{Text: "Time", Widget: clock, HintText: "24-hour clock, like 14:30."},
+		&widget.FormItem{Text: "Time", Widget: clock, HintText: clockHint()},
 		widget.NewFormItem("Duration", minutes), widget.NewFormItem("Purpose", purpose))
 	v := data.PlannedVisit{CustomerID: c.ID}
 	check := func() string {
@@ -360,7 +360,7 @@ func (p *planPanel) onPlanVisit() {
 		}
 		h, m, ok := parseClock(clock.Text)
 		if !ok {
-			return fmt.Sprintf("Time: %q is not a time of day (like 14:30).", trim(clock.Text))
+			return fmt.Sprintf("Time: %q is not a time of day (like %s).", trim(clock.Text), clockExample())
 		}
 		mins := 0
 		if t := trim(minutes.Text); t != "" {

@@ -547,7 +547,7 @@ func (im *importer) confirmUndo(b *data.ImportBatch) {
 		what = "changes nothing"
 	}
 	msg := fmt.Sprintf("Undo the import of %s from %s?\nThis %s.\nCustomers you have since logged history or notes for are kept.",
-		b.Source, b.At.Local().Format("Mon 2 Jan, 15:04"), what)
+		b.Source, formatShort(b.At), what)
 	im.u.confirm("Undo last import", msg, "Undo import", func() { im.undo(b) })
 }
 
@@ -589,16 +589,7 @@ func (im *importer) undo(b *data.ImportBatch) {
 // countOf writes a count for people to read: "1 card", "1,234 cards"; with
 // no unit, just the number.
 func countOf(n int, unit string) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		s = s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if n < 0 {
-		s = "-" + s
-	}
+	s := formatNumber(n)
 	switch {
 	case unit == "":
 		return s

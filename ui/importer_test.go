@@ -371,8 +371,9 @@ func TestExport(t *testing.T) {
 
 	t.Run("selected customer", func(t *testing.T) {
 		if u.customer.c == nil {
-			t.Fatal("no customer shown")
+			t.Fatal("no customer loaded")
 		}
+		openCustomer(t, u, u.customer.c.ID)
 		name := u.customer.c.Name()
 		e.onExportCustomer()
 		if e.what.Selected != "Only "+name {

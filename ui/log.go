@@ -74,8 +74,8 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 	at := it.At.Local()
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	d.date.SetDate(&day)
-	d.clock = newEntry("14:30")
-	d.clock.SetText(at.Format("15:04"))
+	d.clock = newEntry(clockExample())
+	d.clock.SetText(formatClock(at))
 	d.minutes = newEntry("minutes")
 	if it.Duration > 0 {
 		d.minutes.SetText(strconv.Itoa(int(it.Duration / time.Minute)))
@@ -112,7 +112,7 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 	form := widget.NewForm(
 		widget.NewFormItem("Kind", d.kind),
 		widget.NewFormItem("Date", d.date),
-		&widget.FormItem{Text: "Time", Widget: d.clock, HintText: "24-hour clock, like 14:30."},
+		&widget.FormItem{Text: "Time", Widget: d.clock, HintText: clockHint()},
 		&widget.FormItem{Text: "Duration", Widget: d.minutes, HintText: "In minutes; leave empty if it does not matter."},
 		widget.NewFormItem("Summary", d.summary),
 		widget.NewFormItem("Notes", d.notes),
@@ -206,15 +206,24 @@ func (d *logDialog) when() (time.Time, string) {
 	}
 	h, min, ok := parseClock(d.clock.Text)
 	if !ok {
-		return time.Time{}, fmt.Sprintf("Time: %q is not a time of day (like 14:30).", trim(d.clock.Text))
+		return time.Time{}, fmt.Sprintf("Time: %q is not a time of day (like %s).", trim(d.clock.Text), clockExample())
 	}
 	return time.Date(y, m, day, h, min, 0, 0, time.Local), ""
 }
 
-// parseClock reads "14:30", "14.30", "1430", "9" or "" (which is 00:00 as
-// far as the clock goes, but here means "some time that day": noon).
+// parseClock reads "14:30", "14.30", "1430", "9", a 12-hour "2:30 PM",
+// "2pm", "9 a.m.", whatever the locale, or "" (which is 00:00 as far as the
+// clock goes, but here means "some time that day": noon).
 func parseClock(s string) (h, m int, ok bool) {
-	s = strings.ReplaceAll(trim(s), ".", ":")
+	s = strings.ToLower(trim(s))
+	half := "" // "am" or "pm" on a 12-hour clock
+	for _, suffix := range []string{"a.m.", "p.m.", "am", "pm", "a", "p"} {
+		if rest, found := strings.CutSuffix(s, suffix); found && rest != "" {
+			s, half = trim(rest), suffix[:1]+"m"
+			break
+		}
+	}
+	s = strings.ReplaceAll(s, ".", ":")
 	if s == "" {
 		return 12, 0, true
 	}
@@ -229,6 +238,15 @@ func parseClock(s string) (h, m int, ok bool) {
 	}
 	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
 		return 0, 0, false
+	}
+	if half != "" {
+		if h < 1 || h > 12 {
+			return 0, 0, false
+		}
+		h %= 12 // 12 AM is midnight, 12 PM noon
+		if half == "pm" {
+			h += 12
+		}
 	}
 	return h, m, true
 }

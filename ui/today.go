@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -204,8 +205,12 @@ func (s *todayScreen) render() {
 	s.box.Refresh()
 }
 
-// todayMarkerWidth is the width of the left column: times, dates, badges.
-const todayMarkerWidth = 130
+// todayMarkerWidth is the width of the left column: times, dates, badges;
+// wider where the locale writes "Wed, Dec 30, 12:30 PM" for a visit.
+func todayMarkerWidth() float32 {
+	widest := formatShort(time.Date(2026, 12, 30, 12, 30, 0, 0, time.Local))
+	return max(130, widget.NewLabel(widest).MinSize().Width)
+}
 
 // row is one entry: a marker on the left, the customer's name as a link to
 // them, a detail line, and buttons on the right.
@@ -233,7 +238,7 @@ func (s *todayScreen) textRow(left fyne.CanvasObject, name, text, detail string,
 	}
 	if left != nil {
 		// One width for the markers, so that the names line up.
-		left = container.NewVBox(container.NewGridWrap(fyne.NewSize(todayMarkerWidth, left.MinSize().Height), left))
+		left = container.NewVBox(container.NewGridWrap(fyne.NewSize(todayMarkerWidth(), left.MinSize().Height), left))
 	}
 	return container.NewBorder(nil, nil, left, right, lines)
 }
@@ -241,9 +246,9 @@ func (s *todayScreen) textRow(left fyne.CanvasObject, name, text, detail string,
 func (s *todayScreen) visitRows(vs []data.PlannedVisit, withDay bool) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	for _, v := range vs {
-		when := v.At.Local().Format("15:04")
+		when := formatClock(v.At)
 		if withDay {
-			when = v.At.Local().Format("Mon 2 Jan 15:04")
+			when = formatShort(v.At)
 		}
 		detail := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration))
 		id := v.CustomerID

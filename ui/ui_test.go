@@ -19,6 +19,10 @@ import (
 	"github.com/rapportcrm/rapport/data"
 )
 
+// The tests expect dates and numbers as written in Britain, whatever the
+// machine's locale; TestLocale tries the others.
+func init() { loc = newLocale("en_GB.UTF-8") }
+
 // newTestUI opens the window on a new database file. Every helper below
 // waits for the background work with u.wait(): jobs (and pending debounced
 // searches) are counted, and the test driver runs fyne.Do at once.
@@ -663,13 +667,16 @@ func TestFormat(t *testing.T) {
 	if got := formatDuration(90 * time.Minute); got != "1 h 30 min" {
 		t.Errorf("formatDuration = %q", got)
 	}
-	for in, want := range map[string][2]int{"14:30": {14, 30}, "9": {9, 0}, "0915": {9, 15}, "7.05": {7, 5}} {
+	for in, want := range map[string][2]int{"14:30": {14, 30}, "9": {9, 0}, "0915": {9, 15}, "7.05": {7, 5},
+		"2:30 PM": {14, 30}, "2pm": {14, 0}, "9 a.m.": {9, 0}, "12:15 AM": {0, 15}, "12 PM": {12, 0}, "11.45p": {23, 45}} {
 		h, m, ok := parseClock(in)
 		if !ok || h != want[0] || m != want[1] {
 			t.Errorf("parseClock(%q) = %d:%d %v", in, h, m, ok)
 		}
 	}
-	if _, _, ok := parseClock("25:00"); ok {
-		t.Error("25:00 accepted")
+	for _, bad := range []string{"25:00", "13 PM", "0 AM", "pm", "noonish"} {
+		if _, _, ok := parseClock(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
