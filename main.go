@@ -25,6 +25,7 @@ func main() {
 
 func openWindow(path string) error {
 	a := app.NewWithID(appID)
+	ui.UseSystemLocale()
 	store, err := data.Open(context.Background(), path)
 	if err != nil {
 		ui.ShowStartupError(a, err)

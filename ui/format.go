@@ -2,117 +2,63 @@ package ui
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
-// locale is how the user's region writes dates, times and numbers. Only
-// the order of the parts, the clock and the digit grouping follow it: month
-// and day names stay English, like the rest of the window.
-type locale struct {
-	monthFirst bool // "Mon, Mar 2, 2026" rather than "Mon 2 Mar 2026"
-	clock12    bool // "2:30 PM" rather than "14:30"
-	numbers    *message.Printer
-}
-
-// The regions that write the month first, and those that use a 12-hour
-// clock. Everywhere else writes the day first with a 24-hour clock. A short
-// list rather than all of CLDR: golang.org/x/text has no date patterns.
-var (
-	monthFirstRegions = regions("US PH AS GU MP PR UM VI FM MH PW")
-	clock12Regions    = regions("US PH AS GU MP PR UM VI FM MH PW AU NZ IN PK BD EG SA MY")
-)
-
-func regions(codes string) map[string]bool {
-	m := map[string]bool{}
-	for _, c := range strings.Fields(codes) {
-		m[c] = true
-	}
-	return m
-}
-
-// newLocale reads a POSIX ("en_US.UTF-8", "de_DE@euro", "C") or BCP 47
-// ("en-GB") locale name; a language alone stands for its main region ("de"
-// for Germany). What cannot be read is taken as English (US), as Fyne does.
-func newLocale(name string) locale {
-	name, _, _ = strings.Cut(name, ".")
-	name, _, _ = strings.Cut(name, "@")
-	if name == "C" || name == "POSIX" {
-		name = "en-US"
-	}
-	tag, err := language.Parse(strings.ReplaceAll(name, "_", "-"))
-	if err != nil {
-		tag = language.AmericanEnglish
-	}
-	region, _ := tag.Region()
-	r := region.String()
-	base, _ := tag.Base()
-	return locale{
-		monthFirst: monthFirstRegions[r] || r == "CA" && base.String() == "en",
-		clock12:    clock12Regions[r] || r == "CA" && base.String() == "en",
-		numbers:    message.NewPrinter(tag),
-	}
-}
+// UseSystemLocale makes the window's dates, times and numbers, and the
+// briefing documents it prints, follow the user's locale. Called once at
+// start-up by main, not at package initialisation: the command line shares
+// this binary and keeps to the environment's locale alone.
+func UseSystemLocale() { locale.Set(windowLocale(systemLocale())) }
 
 // systemLocale names the user's locale for dates: LC_ALL, LC_TIME or LANG
 // as POSIX systems set them, else what Fyne finds (macOS, Windows).
 func systemLocale() string {
-	for _, v := range []string{"LC_ALL", "LC_TIME", "LANG"} {
-		if s := os.Getenv(v); s != "" {
-			return s
-		}
+	if name, ok := locale.FromEnv(); ok {
+		return name
 	}
 	return lang.SystemLocale().String()
 }
 
-// loc is the user's locale; tests set their own.
-var loc = newLocale(systemLocale())
+// windowLocale reads a locale name for the window. The C locale is taken as
+// English (US), as Fyne takes it for its own words, so the window does not
+// mix American labels with neutral dates.
+func windowLocale(name string) locale.Locale {
+	if locale.IsPOSIX(name) {
+		name = "en_US"
+	}
+	return locale.Parse(name)
+}
 
 // now is the clock the screens use; tests may replace it.
 var now = time.Now
 
-// formatDateTime writes a moment: "Mon 2 Mar 2026, 14:30", or in the US
-// "Mon, Mar 2, 2026, 2:30 PM".
-func formatDateTime(t time.Time) string { return formatDay(t) + ", " + formatClock(t) }
+// formatDateTime writes a moment in local time: "Mon 2 Mar 2026, 14:30",
+// or in the US "Mon, Mar 2, 2026, 2:30 PM".
+func formatDateTime(t time.Time) string { return locale.DateTime(t.Local()) }
 
 // formatDay writes the day of a moment: "Mon 2 Mar 2026", "Mon, Mar 2, 2026".
-func formatDay(t time.Time) string {
-	if loc.monthFirst {
-		return t.Local().Format("Mon, Jan 2, 2006")
-	}
-	return t.Local().Format("Mon 2 Jan 2006")
-}
+func formatDay(t time.Time) string { return locale.Day(t.Local()) }
 
 // formatShort writes a moment of this year, for lists: "Mon 2 Mar 14:30",
 // "Mon, Mar 2, 2:30 PM".
-func formatShort(t time.Time) string {
-	if loc.monthFirst {
-		return t.Local().Format("Mon, Jan 2, ") + formatClock(t)
-	}
-	return t.Local().Format("Mon 2 Jan ") + formatClock(t)
-}
+func formatShort(t time.Time) string { return locale.Short(t.Local()) }
 
 // formatClock writes the time of day: "14:30", "2:30 PM".
-func formatClock(t time.Time) string {
-	if loc.clock12 {
-		return t.Local().Format("3:04 PM")
-	}
-	return t.Local().Format("15:04")
-}
+func formatClock(t time.Time) string { return locale.Time(t.Local()) }
 
 // clockExample is a time of day as the user writes it: "14:30", "2:30 PM".
 func clockExample() string { return formatClock(time.Date(2000, 1, 1, 14, 30, 0, 0, time.Local)) }
 
 // clockHint explains the time entries; both clocks are read everywhere.
 func clockHint() string {
-	if loc.clock12 {
+	if locale.Current().Clock12() {
 		return "Like 2:30 PM (or 14:30)."
 	}
 	return "24-hour clock, like 14:30."
@@ -120,20 +66,7 @@ func clockHint() string {
 
 // formatDate writes a calendar date, without a year when it is unknown:
 // "15 April 1975", "15 April"; in the US "April 15, 1975", "April 15".
-func formatDate(d data.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	switch {
-	case !d.HasYear() && loc.monthFirst:
-		return fmt.Sprintf("%s %d", d.Month, d.Day)
-	case !d.HasYear():
-		return fmt.Sprintf("%d %s", d.Day, d.Month)
-	case loc.monthFirst:
-		return fmt.Sprintf("%s %d, %d", d.Month, d.Day, d.Year)
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
-}
+func formatDate(d data.Date) string { return locale.Date(d) }
 
 // formatBirthday adds the age when the year is known and says when the next
 // birthday is if it is soon: "15 April 1975 (50) · in 3 days".
@@ -200,7 +133,7 @@ func relative(t time.Time) string {
 
 // formatNumber writes a count with its digits grouped as the user's region
 // does: "10,000" in English, "10.000" in German.
-func formatNumber(n int) string { return loc.numbers.Sprintf("%d", n) }
+func formatNumber(n int) string { return locale.Count(n) }
 
 // plural writes a count of things: "1 customer", "10,000 customers".
 func plural(n int, unit string) string { return countOf(n, unit) }

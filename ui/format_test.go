@@ -5,10 +5,14 @@ import (
 	"time"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
+// TestLocale checks the window's side: C read as English (US) like Fyne
+// does, times in local time, and the clock read back by the time entries.
+// The layouts of each region are tested in package locale.
 func TestLocale(t *testing.T) {
-	defer func(l locale) { loc = l }(loc)
+	defer locale.Set(locale.Current())
 	at := time.Date(2026, 3, 2, 14, 30, 0, 0, time.Local)
 	for _, c := range []struct {
 		locale, dateTime, short, date, yearless, count string
@@ -26,7 +30,7 @@ func TestLocale(t *testing.T) {
 		{"not a locale", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "April 15, 1975", "April 15", "10,000 customers"},
 	} {
 		t.Run(c.locale, func(t *testing.T) {
-			loc = newLocale(c.locale)
+			locale.Set(windowLocale(c.locale))
 			if got := formatDateTime(at); got != c.dateTime {
 				t.Errorf("formatDateTime = %q, want %q", got, c.dateTime)
 			}

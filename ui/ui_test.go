@@ -17,11 +17,12 @@ import (
 
 	"github.com/rapportcrm/rapport/assets"
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // The tests expect dates and numbers as written in Britain, whatever the
 // machine's locale; TestLocale tries the others.
-func init() { loc = newLocale("en_GB.UTF-8") }
+func init() { locale.Set(locale.Parse("en_GB.UTF-8")) }
 
 // newTestUI opens the window on a new database file. Every helper below
 // waits for the background work with u.wait(): jobs (and pending debounced

@@ -1,0 +1,195 @@
+// Package locale writes dates, times and counts as the user's region does,
+// for the window, the command line and the briefing documents alike. Only
+// the order of the parts, the clock and the digit grouping follow the
+// locale: month and day names stay English, like the rest of Rapport.
+//
+// It reads LC_ALL, LC_TIME and LANG itself and knows nothing of Fyne, so
+// the command line stays free of it; the window asks Fyne when the
+// environment says nothing (macOS, Windows) and calls Set.
+package locale
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/localefix"
+)
+
+// Locale is how one region writes dates, times and numbers.
+type Locale struct {
+	monthFirst bool             // "Mon, Mar 2, 2026" rather than "Mon 2 Mar 2026"
+	clock12    bool             // "2:30 PM" rather than "14:30"
+	numbers    *message.Printer // nil: digits not grouped, as in the C locale
+}
+
+// The regions that write the month first, and those that use a 12-hour
+// clock. Everywhere else writes the day first with a 24-hour clock. A short
+// list rather than all of CLDR: golang.org/x/text has no date patterns.
+var (
+	monthFirstRegions = regions("US PH AS GU MP PR UM VI FM MH PW")
+	clock12Regions    = regions("US PH AS GU MP PR UM VI FM MH PW AU NZ IN PK BD EG SA MY")
+)
+
+func regions(codes string) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields(codes) {
+		m[c] = true
+	}
+	return m
+}
+
+// IsPOSIX reports whether name is the POSIX locale ("C", "C.UTF-8",
+// "POSIX") or no locale at all.
+func IsPOSIX(name string) bool {
+	name, _, _ = strings.Cut(name, ".")
+	name, _, _ = strings.Cut(name, "@")
+	return name == "" || name == "C" || name == "POSIX"
+}
+
+// Parse reads a POSIX ("en_US.UTF-8", "de_DE@euro") or BCP 47 ("en-GB")
+// locale name; a language alone stands for its main region ("de" for
+// Germany). The POSIX locale writes the day first on a 24-hour clock with
+// plain digits: what Rapport's command line always wrote, and what a script
+// run under LANG=C expects. What cannot be read is taken as English (US),
+// as Fyne does.
+func Parse(name string) Locale {
+	if IsPOSIX(name) {
+		return Locale{}
+	}
+	name, _, _ = strings.Cut(name, ".")
+	name, _, _ = strings.Cut(name, "@")
+	tag, err := language.Parse(strings.ReplaceAll(name, "_", "-"))
+	if err != nil {
+		tag = language.AmericanEnglish
+	}
+	region, _ := tag.Region()
+	r := region.String()
+	base, _ := tag.Base()
+	englishCanada := r == "CA" && base.String() == "en"
+	return Locale{
+		monthFirst: monthFirstRegions[r] || englishCanada,
+		clock12:    clock12Regions[r] || englishCanada,
+		numbers:    message.NewPrinter(tag),
+	}
+}
+
+// FromEnv names the locale for dates as POSIX systems set it: LC_ALL, else
+// LC_TIME, else LANG. It reports false when none is set. A "C" that
+// localefix rewrote for Fyne's sake is read as the user's C.
+func FromEnv() (string, bool) {
+	for _, v := range []string{"LC_ALL", "LC_TIME", "LANG"} {
+		if s := localefix.Getenv(v); s != "" {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+var current atomic.Pointer[Locale]
+
+// Current is the locale the package functions write in: the last one Set,
+// else the environment's.
+func Current() Locale {
+	if l := current.Load(); l != nil {
+		return *l
+	}
+	name, _ := FromEnv()
+	l := Parse(name)
+	current.CompareAndSwap(nil, &l)
+	return *current.Load()
+}
+
+// Set makes l the current locale and returns the one before, so a test can
+// write defer locale.Set(locale.Set(locale.Parse("en_GB"))).
+func Set(l Locale) Locale {
+	prev := Current()
+	current.Store(&l)
+	return prev
+}
+
+// MonthFirst reports whether the month comes before the day.
+func (l Locale) MonthFirst() bool { return l.monthFirst }
+
+// Clock12 reports whether times of day are on a 12-hour clock.
+func (l Locale) Clock12() bool { return l.clock12 }
+
+// Day writes the day of a moment: "Mon 2 Mar 2026", "Mon, Mar 2, 2026".
+// Times are written in their own location; the caller picks it.
+func (l Locale) Day(t time.Time) string {
+	if l.monthFirst {
+		return t.Format("Mon, Jan 2, 2006")
+	}
+	return t.Format("Mon 2 Jan 2006")
+}
+
+// DateTime writes a moment: "Mon 2 Mar 2026, 14:30", or in the US
+// "Mon, Mar 2, 2026, 2:30 PM".
+func (l Locale) DateTime(t time.Time) string { return l.Day(t) + ", " + l.Time(t) }
+
+// Short writes a moment of this year, for lists: "Mon 2 Mar 14:30",
+// "Mon, Mar 2, 2:30 PM".
+func (l Locale) Short(t time.Time) string {
+	if l.monthFirst {
+		return t.Format("Mon, Jan 2, ") + l.Time(t)
+	}
+	return t.Format("Mon 2 Jan ") + l.Time(t)
+}
+
+// Time writes the time of day: "14:30", "2:30 PM".
+func (l Locale) Time(t time.Time) string {
+	if l.clock12 {
+		return t.Format("3:04 PM")
+	}
+	return t.Format("15:04")
+}
+
+// Date writes a calendar date, without a year when it is unknown:
+// "15 April 1975", "15 April"; in the US "April 15, 1975", "April 15".
+func (l Locale) Date(d data.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	switch {
+	case !d.HasYear() && l.monthFirst:
+		return fmt.Sprintf("%s %d", d.Month, d.Day)
+	case !d.HasYear():
+		return fmt.Sprintf("%d %s", d.Day, d.Month)
+	case l.monthFirst:
+		return fmt.Sprintf("%s %d, %d", d.Month, d.Day, d.Year)
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+}
+
+// Count writes a number with its digits grouped as the region does:
+// "10,000" in English, "10.000" in German, "10000" in the C locale.
+func (l Locale) Count(n int) string {
+	if l.numbers == nil {
+		return strconv.Itoa(n)
+	}
+	return l.numbers.Sprintf("%d", n)
+}
+
+// Day writes t's day in the current locale; see Locale.Day.
+func Day(t time.Time) string { return Current().Day(t) }
+
+// DateTime writes t in the current locale; see Locale.DateTime.
+func DateTime(t time.Time) string { return Current().DateTime(t) }
+
+// Short writes t without its year in the current locale; see Locale.Short.
+func Short(t time.Time) string { return Current().Short(t) }
+
+// Time writes t's time of day in the current locale; see Locale.Time.
+func Time(t time.Time) string { return Current().Time(t) }
+
+// Date writes d in the current locale; see Locale.Date.
+func Date(d data.Date) string { return Current().Date(d) }
+
+// Count writes n in the current locale; see Locale.Count.
+func Count(n int) string { return Current().Count(n) }

@@ -1,0 +1,92 @@
+package locale
+
+import (
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+func TestParse(t *testing.T) {
+	at := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		locale, day, dateTime, short, clock, date, yearless, count string
+	}{
+		{"en_US.UTF-8", "Mon, Mar 2, 2026", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "2:30 PM", "April 15, 1975", "April 15", "10,000"},
+		{"en", "Mon, Mar 2, 2026", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "2:30 PM", "April 15, 1975", "April 15", "10,000"},
+		{"en_GB.UTF-8", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10,000"},
+		{"en_AU", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 2:30 PM", "Mon 2 Mar 2:30 PM", "2:30 PM", "15 April 1975", "15 April", "10,000"},
+		{"en-CA", "Mon, Mar 2, 2026", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "2:30 PM", "April 15, 1975", "April 15", "10,000"},
+		{"fr_CA.UTF-8", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10\u00a0000"},
+		{"de_DE.UTF-8", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10.000"},
+		{"de_CH.UTF-8", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10’000"},
+		{"fr_FR@euro", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10\u00a0000"},
+		{"en_PH", "Mon, Mar 2, 2026", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "2:30 PM", "April 15, 1975", "April 15", "10,000"},
+		// The POSIX locale keeps the command line's neutral form for scripts.
+		{"C", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10000"},
+		{"C.UTF-8", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10000"},
+		{"POSIX", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10000"},
+		{"", "Mon 2 Mar 2026", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "14:30", "15 April 1975", "15 April", "10000"},
+		{"not a locale", "Mon, Mar 2, 2026", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "2:30 PM", "April 15, 1975", "April 15", "10,000"},
+	} {
+		t.Run(c.locale, func(t *testing.T) {
+			l := Parse(c.locale)
+			for _, f := range []struct{ name, got, want string }{
+				{"Day", l.Day(at), c.day},
+				{"DateTime", l.DateTime(at), c.dateTime},
+				{"Short", l.Short(at), c.short},
+				{"Time", l.Time(at), c.clock},
+				{"Date", l.Date(data.MustParseDate("1975-04-15")), c.date},
+				{"Date without year", l.Date(data.MustParseDate("--04-15")), c.yearless},
+				{"Count", l.Count(10000), c.count},
+			} {
+				if f.got != f.want {
+					t.Errorf("%s = %q, want %q", f.name, f.got, f.want)
+				}
+			}
+			if l.Date(data.Date{}) != "" {
+				t.Error("an unknown date should be empty")
+			}
+		})
+	}
+}
+
+func TestSetAndCurrent(t *testing.T) {
+	defer Set(Set(Parse("en_GB")))
+	at := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
+	if got := DateTime(at); got != "Mon 2 Mar 2026, 14:30" {
+		t.Errorf("British DateTime = %q", got)
+	}
+	prev := Set(Parse("en_US"))
+	if prev.MonthFirst() || prev.Clock12() {
+		t.Error("Set should return the British locale it replaced")
+	}
+	if got := DateTime(at); got != "Mon, Mar 2, 2026, 2:30 PM" {
+		t.Errorf("American DateTime = %q", got)
+	}
+	if got := Count(1234567); got != "1,234,567" {
+		t.Errorf("Count = %q", got)
+	}
+}
+
+// TestFromEnv avoids en_US: where the test runs under LANG=C, localefix has
+// rewritten LANG to en_US and reads that value back as the user's C.
+func TestFromEnv(t *testing.T) {
+	for _, c := range []struct {
+		all, time, lang, want string
+		ok                    bool
+	}{
+		{"de_DE.UTF-8", "en_GB.UTF-8", "fr_FR.UTF-8", "de_DE.UTF-8", true},
+		{"", "en_GB.UTF-8", "fr_FR.UTF-8", "en_GB.UTF-8", true},
+		{"", "", "fr_FR.UTF-8", "fr_FR.UTF-8", true},
+		{"", "", "C", "C", true},
+		{"", "", "", "", false},
+	} {
+		t.Setenv("LC_ALL", c.all)
+		t.Setenv("LC_TIME", c.time)
+		t.Setenv("LANG", c.lang)
+		if got, ok := FromEnv(); got != c.want || ok != c.ok {
+			t.Errorf("LC_ALL=%q LC_TIME=%q LANG=%q: FromEnv = %q, %v; want %q, %v", c.all, c.time, c.lang, got, ok, c.want, c.ok)
+		}
+	}
+}
