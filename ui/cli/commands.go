@@ -85,6 +85,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	if err := s.LogInteraction(ctx, &in); err != nil {
 		return fmt.Errorf("log %s for %s: %w", in.Kind, c.Name(), err)
 	}
+	// ISO whatever the locale: scripts read this line, and --at takes it back.
 	fmt.Fprintf(env.Stdout, "logged %s %d for %s (%d) at %s\n", in.Kind, in.ID, c.Name(), c.ID, in.At.Format("2006-01-02 15:04"))
 	return nil
 }

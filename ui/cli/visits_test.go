@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 func TestBriefTodayAndTemperature(t *testing.T) {
@@ -80,3 +81,43 @@ func TestBriefTodayAndTemperature(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestTodayFollowsLocale: the Today view and the briefing write times as the
+// user's locale does; the log line stays ISO for scripts.
+func TestTodayFollowsLocale(t *testing.T) {
+	defer locale.Set(locale.Current())
+	db := filepath.Join(t.TempDir(), "r.db")
+	ctx := context.Background()
+	s, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uma := &data.Customer{GivenName: "Uma", FamilyName: "Local"}
+	s.CreateCustomer(ctx, uma)
+	tomorrow := time.Now().AddDate(0, 0, 1)
+	at := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 14, 30, 0, 0, time.Local)
+	if err := s.PlanVisit(ctx, &data.PlannedVisit{CustomerID: uma.ID, At: at, Purpose: "Cold room"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, c := range []struct{ locale, want string }{
+		{"en_US.UTF-8", at.Format("Mon, Jan 2, 2006, 3:04 PM")},
+		{"de_DE.UTF-8", at.Format("Mon 2 Jan 2006, 15:04")},
+		{"C", at.Format("Mon 2 Jan 2006, 15:04")},
+	} {
+		locale.Set(locale.Parse(c.locale))
+		for _, cmd := range []string{"today", "brief"} {
+			args := []string{cmd, "--db", db}
+			if cmd == "brief" {
+				args = append(args, "Uma Local")
+			}
+			if r := rapport(t, args...); r.code != 0 || !strings.Contains(r.stdout, c.want) {
+				t.Errorf("%s under %s lacks %q: %+v", cmd, c.locale, c.want, r)
+			}
+		}
+	}
+	r := rapport(t, "log", "--db", db, "--customer", itoa(uma.ID), "--kind", "call", "--at", "2026-03-02 14:30", "Called")
+	if want := "at 2026-03-02 14:30\n"; !strings.HasSuffix(r.stdout, want) {
+		t.Errorf("the log line under the US locale should stay ISO: %q", r.stdout)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // Doc is a briefing laid out as a title, a few header lines and sections of
@@ -41,11 +42,16 @@ type Options struct {
 	Confidential bool
 }
 
-// Day formats a date as people read it in a briefing.
-func Day(t time.Time) string { return t.Format("Mon 2 Jan 2006") }
+// Day formats a date as people read it in a briefing, in the user's locale
+// (package locale): "Mon 2 Mar 2026", "Mon, Mar 2, 2026".
+func Day(t time.Time) string { return locale.Day(t) }
 
-// DayTime formats a date and time.
-func DayTime(t time.Time) string { return t.Format("Mon 2 Jan 2006, 15:04") }
+// DayTime formats a date and time: "Mon 2 Mar 2026, 14:30",
+// "Mon, Mar 2, 2026, 2:30 PM".
+func DayTime(t time.Time) string { return locale.DateTime(t) }
+
+// Clock formats a time of day: "14:30", "2:30 PM".
+func Clock(t time.Time) string { return locale.Time(t) }
 
 // Ago says how long ago t was, in whole days, weeks or months.
 func Ago(now, t time.Time) string {
@@ -105,16 +111,9 @@ func Sparkline(rs []data.Reading) string {
 	return b.String()
 }
 
-// FormatDate writes a Date with or without its year.
-func FormatDate(d data.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	if !d.HasYear() {
-		return time.Date(2000, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format("2 January")
-	}
-	return d.Time().Format("2 January 2006")
-}
+// FormatDate writes a Date with or without its year, in the user's locale:
+// "15 April 1975", "April 15".
+func FormatDate(d data.Date) string { return locale.Date(d) }
 
 // Briefing lays out a customer's briefing.
 func Briefing(b *data.Briefing, opt Options) *Doc {
@@ -333,7 +332,7 @@ func followUpsSection(b *data.Briefing) Section {
 }
 
 func recent(b *data.Briefing) Section {
-	s := Section{Title: fmt.Sprintf("Last interactions (%d in all)", b.Interactions)}
+	s := Section{Title: fmt.Sprintf("Last interactions (%s in all)", locale.Count(b.Interactions))}
 	for _, in := range b.Recent {
 		head := fmt.Sprintf("%s · %s", DayTime(in.At), strings.ToUpper(in.Kind[:1])+in.Kind[1:])
 		if in.Duration > 0 {

@@ -13,7 +13,7 @@ func Today(t *data.Today) *Doc {
 	visits := func(title string, vs []data.PlannedVisit, withDay bool) Section {
 		s := Section{Title: title}
 		for _, v := range vs {
-			when := v.At.Format("15:04")
+			when := Clock(v.At)
 			if withDay {
 				when = DayTime(v.At)
 			}
