@@ -41,6 +41,7 @@ type customerScreen struct {
 	notes        []data.Note
 	notesShown   int
 	colleagues   []data.CustomerSummary
+	temp         data.Trend
 
 	root        *fyne.Container // the placeholder or content
 	placeholder fyne.CanvasObject
@@ -51,6 +52,7 @@ type customerScreen struct {
 	nickname *widget.Label
 	work     *widget.Label
 	birthday *widget.Label
+	tempBox  *fyne.Container // the temperature and its trend; hidden when never taken
 
 	editBtn, logBtn, noteBtn, profileBtn, deleteBtn, briefBtn *widget.Button
 
@@ -95,7 +97,9 @@ func (s *customerScreen) build() fyne.CanvasObject {
 
 	lines := newTight(s.name, s.nickname, s.work, s.birthday)
 	buttons := container.NewHBox(s.logBtn, s.briefBtn, s.noteBtn, s.profileBtn, s.editBtn, layout.NewSpacer(), s.deleteBtn)
-	header := container.NewBorder(nil, buttons, container.NewVBox(s.photo), nil, lines)
+	s.tempBox = container.NewVBox()
+	s.tempBox.Hide()
+	header := container.NewBorder(nil, buttons, container.NewVBox(s.photo), s.tempBox, lines)
 
 	s.contact = container.NewStack()
 	s.profileBox = container.NewVBox()
@@ -168,6 +172,7 @@ func (s *customerScreen) load(id int64) {
 			total   int
 			notes   []data.Note
 			mates   []data.CustomerSummary
+			trend   data.Trend
 			err     error
 			errWhat = "Could not load the customer"
 		)
@@ -187,6 +192,9 @@ func (s *customerScreen) load(id int64) {
 		if err == nil && c.Company != "" {
 			mates, err = st.Colleagues(ctx, id)
 		}
+		if err == nil {
+			trend, err = st.Temperature(ctx, id, tempReadings)
+		}
 		s.u.do(func() {
 			if seq != s.seq {
 				return
@@ -201,7 +209,7 @@ func (s *customerScreen) load(id int64) {
 				return
 			}
 			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
-			s.colleagues = mates
+			s.colleagues, s.temp = mates, trend
 			s.notesShown = min(nNotes, len(notes))
 			s.render()
 		})
@@ -218,6 +226,7 @@ func (s *customerScreen) loadPanels(id int64) {
 func (s *customerScreen) render() {
 	c := s.c
 	s.renderHeader(c)
+	s.renderTemperature()
 	s.renderContact(c)
 	s.renderProfile()
 	s.renderHistory()
@@ -249,6 +258,29 @@ func (s *customerScreen) renderHeader(c *data.Customer) {
 	}
 	s.photo.Objects = []fyne.CanvasObject{pic}
 	s.photo.Refresh()
+}
+
+// tempReadings is how many of the latest temperatures the page charts, as
+// many as the briefing does.
+const tempReadings = 12
+
+// renderTemperature shows how satisfied the customer is now and the trend
+// beside their name, a drop flagged as on the briefing: the first thing to
+// know before calling them. Nothing shows when it was never asked.
+func (s *customerScreen) renderTemperature() {
+	t := s.temp
+	if t.Current == 0 {
+		s.tempBox.Objects = nil
+		s.tempBox.Hide()
+		return
+	}
+	objs := []fyne.CanvasObject{tempNow(t, "Temperature")}
+	if len(t.Readings) > 1 {
+		objs = append(objs, container.NewGridWrap(fyne.NewSize(240, 64), newTempChart(t.Readings)))
+	}
+	s.tempBox.Objects = objs
+	s.tempBox.Show()
+	s.tempBox.Refresh()
 }
 
 // setOptional shows text in l, or hides l when value is empty.
