@@ -87,9 +87,12 @@ func (u *UI) onBriefing() {
 	if u.pane == paneBriefing {
 		return
 	}
-	if u.customer.needCustomer("read their briefing") {
-		u.briefing.open(u.customer.id)
+	if c := u.customer.shown(); c != nil {
+		u.briefing.open(c.ID)
+		return
 	}
+	// On Today: whose visit is coming up?
+	u.pickCustomer("Briefing on…", u.briefing.open)
 }
 
 // load fetches the briefing off the UI goroutine.

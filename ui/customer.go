@@ -580,13 +580,31 @@ func (s *customerScreen) reload() {
 	}
 }
 
-// needCustomer tells the user to pick someone first; it reports whether a
+// shown is the customer the user sees, on their page or their briefing, or
+// nil. On Today the list may have loaded its first customer out of sight:
+// Ctrl+L and the Customer menu must not act on them.
+func (s *customerScreen) shown() *data.Customer {
+	if s.c == nil || s.u.showing != s.u.split {
+		return nil
+	}
+	switch s.u.pane {
+	case paneCustomer:
+		return s.c
+	case paneBriefing:
+		if s.c.ID == s.u.briefing.id { // not while the briefing's customer loads
+			return s.c
+		}
+	}
+	return nil
+}
+
+// needCustomer tells the user to open someone first; it reports whether a
 // customer is shown.
 func (s *customerScreen) needCustomer(action string) bool {
-	if s.c != nil {
+	if s.shown() != nil {
 		return true
 	}
-	dialog.ShowInformation("No customer selected", "Choose a customer in the list first, then "+action+".", s.u.win)
+	dialog.ShowInformation("No customer open", "Open a customer first: choose them in the list on the left, then "+action+".", s.u.win)
 	return false
 }
 
@@ -596,16 +614,28 @@ func (s *customerScreen) onEdit() {
 	}
 }
 
+// onLog (Ctrl+L) logs with the customer on screen; with nobody on screen
+// (Today) it asks whom the visit or call was with.
 func (s *customerScreen) onLog() {
-	if s.needCustomer("log your visit or call") {
-		s.u.openLogDialog(s.c, nil)
+	if c := s.shown(); c != nil {
+		s.u.openLogDialog(c, nil)
+		return
 	}
+	s.u.pickCustomer("Log an interaction with…", func(id int64) {
+		s.u.withCustomer(id, func(c *data.Customer, concerns []data.Concern) { s.u.openLog(c, nil, concerns) })
+	})
 }
 
+// onAddNote (Ctrl+Shift+N) is like onLog: with nobody on screen it asks whom
+// the note is about.
 func (s *customerScreen) onAddNote() {
-	if s.needCustomer("add your note") {
-		s.u.openNoteDialog(s.c)
+	if c := s.shown(); c != nil {
+		s.u.openNoteDialog(c)
+		return
 	}
+	s.u.pickCustomer("Add a note about…", func(id int64) {
+		s.u.withCustomer(id, func(c *data.Customer, _ []data.Concern) { s.u.openNoteDialog(c) })
+	})
 }
 
 func (s *customerScreen) onAddToProfile() {

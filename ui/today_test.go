@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
 	"github.com/rapportcrm/rapport/data"
 )
 
@@ -132,5 +135,113 @@ func TestFollowUpsPanelUndo(t *testing.T) {
 	openCustomer(t, u, customerID(t, s, "Margaret O'Connell"))
 	if p.undo.shown() {
 		t.Error("another customer's page offers to undo Klaus's follow-up")
+	}
+}
+
+// typeInPicker types into the customer picker and, with enter, presses Enter
+// at once, under the lock UI.do takes: the matches cannot arrive in between.
+func typeInPicker(u *UI, text string, enter bool) {
+	u.doMu.Lock()
+	defer u.doMu.Unlock()
+	test.Type(u.picker.search, text)
+	if enter {
+		u.picker.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+}
+
+func TestCtrlLOnTodayAsksWhom(t *testing.T) {
+	u, s := newSampleUI(t)
+	ctx := context.Background()
+	if u.pane != paneToday {
+		t.Fatalf("start pane %q", u.pane)
+	}
+	// The list loads its first customer behind Today; Ctrl+L must not log with them.
+	hidden := u.customer.id
+	shortcut := func(sc fyne.Shortcut) {
+		u.win.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
+		u.wait()
+	}
+
+	shortcut(scLog)
+	if u.logDialog != nil || u.picker == nil {
+		t.Fatalf("Ctrl+L on Today: log dialog %v, picker %v; want the picker", u.logDialog != nil, u.picker != nil)
+	}
+	if got := joined(topDialog(t, u)); !strings.Contains(got, "Log an interaction with…") {
+		t.Errorf("picker says:\n%s", got)
+	}
+	if len(u.picker.results) == 0 {
+		t.Fatal("the picker lists nobody before anything is typed")
+	}
+	typeInPicker(u, "Klaus", false)
+	u.wait()
+	if r := u.picker.results; len(r) == 0 || r[0].Name != "Klaus Müller" {
+		t.Fatalf("picker matches for Klaus: %v", r)
+	}
+	typeInPicker(u, "", true)
+	u.wait()
+	d := u.logDialog
+	if d == nil {
+		t.Fatal("Enter in the picker did not open the log dialog")
+	}
+	klaus := customerID(t, s, "Klaus Müller")
+	if got := joined(topDialog(t, u)); !strings.Contains(got, "Log an interaction with Klaus Müller") {
+		t.Errorf("log dialog is not about Klaus:\n%s", got)
+	}
+	if open, _ := s.Concerns(ctx, klaus, false); len(d.concerns) != len(open) || len(open) == 0 {
+		t.Errorf("the temperature can be about %d concerns, Klaus has %d open", len(d.concerns), len(open))
+	}
+	test.Type(d.summary, "Phoned about the compressor")
+	tapLocked(u, d.save)
+	u.wait()
+	if hist, _ := s.Interactions(ctx, klaus, 0, 1); len(hist) != 1 || hist[0].Summary != "Phoned about the compressor" {
+		t.Errorf("Klaus's latest interaction: %+v", hist)
+	}
+	if hist, _ := s.Interactions(ctx, hidden, 0, 1); len(hist) > 0 && hist[0].Summary == "Phoned about the compressor" {
+		t.Error("logged with the customer hidden behind Today")
+	}
+	if u.pane != paneToday {
+		t.Errorf("after logging the pane is %q, want Today still", u.pane)
+	}
+
+	// Enter before the matches arrive takes the first of them, not a stale one.
+	u.logDialog = nil
+	shortcut(scLog)
+	typeInPicker(u, "Margaret", true)
+	u.wait()
+	if u.logDialog == nil || !strings.Contains(joined(topDialog(t, u)), "Log an interaction with Margaret O'Connell") {
+		t.Fatalf("typing Margaret and Enter at once: log dialog %v", u.logDialog != nil)
+	}
+	test.Tap(u.logDialog.cancel)
+
+	// Ctrl+B asks whose briefing; a click on a name opens it.
+	shortcut(scBrief)
+	if u.pane != paneToday || u.picker == nil {
+		t.Fatal("Ctrl+B on Today did not ask whose briefing")
+	}
+	typeInPicker(u, "Priya", false)
+	u.wait()
+	func() {
+		u.doMu.Lock()
+		defer u.doMu.Unlock()
+		u.picker.list.Select(0)
+	}()
+	u.wait()
+	if priya := customerID(t, s, "Priya Nair"); u.pane != paneBriefing || u.briefing.id != priya {
+		t.Errorf("after picking Priya: pane %q, briefing of %d", u.pane, u.briefing.id)
+	}
+
+	// Deleting (Customer menu) on Today says to open someone first.
+	shortcut(scToday)
+	u.customer.onDelete()
+	if got := joined(topDialog(t, u)); !strings.Contains(got, "Open a customer first") {
+		t.Errorf("Delete on Today says:\n%s", got)
+	}
+}
+
+func TestCtrlLWithoutCustomers(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(scLog)
+	if got := joined(topDialog(t, u)); !strings.Contains(got, "Add a customer first") || u.picker != nil {
+		t.Errorf("Ctrl+L on the welcome screen says:\n%s", got)
 	}
 }

@@ -59,6 +59,7 @@ type UI struct {
 	logDialog     *logDialog
 	noteDialog    *noteDialog
 	profileDialog *profileDialog
+	picker        *customerPicker
 
 	concernDialog, followUpDialog, visitDialog, settingsDialog *formDialog
 	followUpForm                                               *followUpForm
@@ -202,11 +203,11 @@ func (u *UI) addShortcuts() {
 }
 
 const shortcutHelp = `Ctrl+T	Today: visits, follow-ups and whom to contact
-Ctrl+B	Briefing on the selected customer, to read before a visit
+Ctrl+B	Briefing on the customer shown (on Today: choose whom), to read before a visit
 Ctrl+F	Find a customer (Esc clears the search, Enter opens the first match)
 Ctrl+N	New customer
-Ctrl+L	Log a visit, call or meeting with the selected customer
-Ctrl+Shift+N	Add a note about the selected customer
+Ctrl+L	Log a visit, call or meeting with the customer shown (on Today: choose whom)
+Ctrl+Shift+N	Add a note about the customer shown (on Today: choose whom)
 Ctrl+I	Import vCard files (or drop .vcf files on the window)
 Ctrl+E	Export customers as vCards`
 
