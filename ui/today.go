@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"log"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -60,8 +61,6 @@ type todayScreen struct {
 	undo  *undoBar        // takes back the last Done or snooze
 	seq   int
 	t     *data.Today
-
-	notified bool // the start-up notification went out
 }
 
 func newTodayScreen(u *UI) *todayScreen { return &todayScreen{u: u} }
@@ -96,20 +95,26 @@ func (s *todayScreen) load() {
 			}
 			s.t = t
 			s.render()
-			s.notify()
 		})
 	})
 }
 
-// notify tells the desktop, once per start, what is overdue today.
-func (s *todayScreen) notify() {
-	if s.notified {
-		return
-	}
-	s.notified = true
-	if msg := overdueMessage(s.t); msg != "" {
-		s.u.app.SendNotification(fyne.NewNotification("Rapport", msg))
-	}
+// notifyOverdue tells the desktop what is overdue today. New calls it once:
+// it is the start-up reminder, apart from the Today view, which loads again
+// after every change, and which an empty database does not show at start.
+func (u *UI) notifyOverdue() {
+	at := now()
+	u.run(func() {
+		t, err := u.store.Today(u.ctx, at)
+		if err != nil {
+			// The Today view shows the error; a reminder is not worth a second dialog.
+			log.Printf("rapport: start-up reminder: %v", err)
+			return
+		}
+		if msg := overdueMessage(t); msg != "" {
+			u.do(func() { u.app.SendNotification(fyne.NewNotification("Rapport", msg)) })
+		}
+	})
 }
 
 // overdueMessage says what is overdue ("2 follow-ups overdue, 1 customer

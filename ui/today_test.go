@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -244,4 +245,46 @@ func TestCtrlLWithoutCustomers(t *testing.T) {
 	if got := joined(topDialog(t, u)); !strings.Contains(got, "Add a customer first") || u.picker != nil {
 		t.Errorf("Ctrl+L on the welcome screen says:\n%s", got)
 	}
+}
+
+func TestStartupNotificationOnce(t *testing.T) {
+	t.Run("overdue", func(t *testing.T) {
+		a := test.NewTempApp(t)
+		s := sampleStore(t)
+		today, err := s.Today(context.Background(), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := overdueMessage(today)
+		if want == "" {
+			t.Fatal("the sample has something overdue")
+		}
+		var u *UI
+		test.AssertNotificationSent(t, fyne.NewNotification("Rapport", want), func() {
+			u = New(a, s)
+			u.win.Show()
+			u.wait()
+		})
+		// Today loads again after every change and on Ctrl+T: no second notification.
+		test.AssertNotificationSent(t, nil, func() {
+			tapLocked(u, findButton(u.today.root, "Done"))
+			u.wait()
+			u.win.Canvas().(fyne.Shortcutable).TypedShortcut(scToday)
+			u.wait()
+			openCustomer(t, u, customerID(t, s, "Klaus Müller"))
+			u.showToday()
+			u.wait()
+		})
+	})
+	t.Run("empty at start", func(t *testing.T) {
+		// Loading the sample later is not a start-up: no notification then.
+		u, _ := newTestUI(t)
+		test.AssertNotificationSent(t, nil, func() {
+			u.onLoadSample()
+			u.wait()
+		})
+		if u.pane != paneToday || u.today.t == nil || len(u.today.t.OverdueFollowUps) == 0 {
+			t.Error("the sample's Today view did not load")
+		}
+	})
 }

@@ -101,6 +101,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.win.SetOnDropped(u.importer.onDropped)
 
 	u.customers.reload(true) // then the Today view, if there are customers
+	u.notifyOverdue()
 	return u
 }
 

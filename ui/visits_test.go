@@ -21,6 +21,17 @@ import (
 func newSampleUI(t *testing.T) (*UI, *data.Store) {
 	t.Helper()
 	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	u := New(a, s)
+	u.win.Resize(fyne.NewSize(1200, 780))
+	u.win.Show()
+	u.wait()
+	return u, s
+}
+
+// sampleStore is a new database file holding the sample customers.
+func sampleStore(t *testing.T) *data.Store {
+	t.Helper()
 	ctx := context.Background()
 	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
@@ -34,11 +45,7 @@ func newSampleUI(t *testing.T) (*UI, *data.Store) {
 	if _, err := s.LoadDataset(ctx, ds, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	u := New(a, s)
-	u.win.Resize(fyne.NewSize(1200, 780))
-	u.win.Show()
-	u.wait()
-	return u, s
+	return s
 }
 
 // tapLocked taps b holding the lock UI.do takes: the test driver runs the
