@@ -74,7 +74,18 @@ func TestTodayUndoDoneAndSnooze(t *testing.T) {
 		t.Error("the follow-up is not back among the overdue ones")
 	}
 
+	// Ctrl+Z does what Undo does.
+	h := u.today.t.OverdueFollowUps[0]
+	tapLocked(u, findButton(u.today.root, "Done"))
+	u.wait()
+	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutUndo{})
+	u.wait()
+	if _, open := openFollowUp(t, s, h.CustomerID, h.ID); !open || u.today.undo.shown() {
+		t.Fatalf("Ctrl+Z after Done: open %v, bar shown %v", open, u.today.undo.shown())
+	}
+
 	// The close button dismisses the bar without undoing.
+	k := u.today.t.OverdueFollowUps[0]
 	tapLocked(u, findButton(u.today.root, "Done"))
 	u.wait()
 	tapLocked(u, u.today.undo.close)
@@ -82,7 +93,7 @@ func TestTodayUndoDoneAndSnooze(t *testing.T) {
 	if u.today.undo.shown() {
 		t.Error("the close button leaves the undo bar")
 	}
-	if _, open := openFollowUp(t, s, g.CustomerID, g.ID); open {
+	if _, open := openFollowUp(t, s, k.CustomerID, k.ID); open {
 		t.Error("closing the undo bar undid Done")
 	}
 }

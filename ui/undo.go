@@ -58,6 +58,22 @@ func (b *undoBar) hide() {
 // shown reports whether the bar offers an undo.
 func (b *undoBar) shown() bool { return b.undo != nil && b.root.Visible() }
 
+// onUndo (Ctrl+Z) takes back what the undo bar on screen offers, if any.
+func (u *UI) onUndo() {
+	var b *undoBar
+	switch {
+	case u.showing != u.split:
+		return
+	case u.pane == paneToday:
+		b = u.today.undo
+	case u.pane == paneCustomer:
+		b = u.customer.plan.undo
+	}
+	if b != nil && b.shown() {
+		b.onUndo()
+	}
+}
+
 func (b *undoBar) onUndo() {
 	undo, id := b.undo, b.customerID
 	if undo == nil {
