@@ -29,13 +29,15 @@ func newUndoBar(u *UI) *undoBar { return &undoBar{u: u} }
 
 func (b *undoBar) build() fyne.CanvasObject {
 	b.label = widget.NewLabel("")
-	b.label.Truncation = fyne.TextTruncateEllipsis
+	b.label.Wrapping = fyne.TextWrapWord // the whole text: it says what Undo would bring back
 	b.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), b.onUndo)
 	b.close = widget.NewButtonWithIcon("", theme.CancelIcon(), b.hide)
 	b.close.Importance = widget.LowImportance
 	b.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	b.bg.CornerRadius = theme.InputRadiusSize()
-	row := container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(b.undoBtn, b.close), b.label)
+	// Centred, so that the buttons keep their height when the text wraps.
+	row := container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(theme.InfoIcon())),
+		container.NewCenter(container.NewHBox(b.undoBtn, b.close)), b.label)
 	b.root = container.NewStack(b.bg, container.NewPadded(row))
 	b.root.Hide()
 	return b.root
