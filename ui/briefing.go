@@ -87,8 +87,8 @@ func (u *UI) onBriefing() {
 	if u.pane == paneBriefing {
 		return
 	}
-	if c := u.customer.shown(); c != nil {
-		u.briefing.open(c.ID)
+	if id := u.customer.wanted(); id != 0 {
+		u.briefing.open(id) // loaded or not: the briefing loads them itself
 		return
 	}
 	// On Today: whose visit is coming up?

@@ -43,6 +43,11 @@ type customerScreen struct {
 	colleagues   []data.CustomerSummary
 	temp         data.Trend
 
+	// pending is a shortcut pressed while customer pendingID was loading; it
+	// runs when they are on screen (see later).
+	pending   func()
+	pendingID int64
+
 	root        *fyne.Container // the placeholder or content
 	placeholder fyne.CanvasObject
 	content     fyne.CanvasObject
@@ -145,6 +150,7 @@ func (s *customerScreen) showing() bool { return s.id != 0 }
 func (s *customerScreen) clear() {
 	s.seq++
 	s.id, s.c, s.profile, s.history, s.notes = 0, nil, nil, nil, nil
+	s.pending = nil
 	s.root.Objects = []fyne.CanvasObject{s.placeholder}
 	s.root.Refresh()
 }
@@ -161,6 +167,9 @@ func (s *customerScreen) load(id int64) {
 	nNotes := notesPage
 	if id == s.id && s.notesShown > nNotes {
 		nNotes = s.notesShown
+	}
+	if s.pendingID != id {
+		s.pending = nil // it was for someone else
 	}
 	st, ctx := s.u.store, s.u.ctx
 	s.loadPanels(id)
@@ -205,6 +214,7 @@ func (s *customerScreen) load(id int64) {
 				return
 			}
 			if err != nil {
+				s.pending = nil
 				s.u.showError(errWhat, err)
 				return
 			}
@@ -212,6 +222,12 @@ func (s *customerScreen) load(id int64) {
 			s.colleagues, s.temp = mates, trend
 			s.notesShown = min(nNotes, len(notes))
 			s.render()
+			if fn := s.pending; fn != nil && s.pendingID == id {
+				s.pending = nil
+				if s.wanted() == id { // not if the user went elsewhere meanwhile
+					fn()
+				}
+			}
 		})
 	})
 }
@@ -580,22 +596,36 @@ func (s *customerScreen) reload() {
 	}
 }
 
-// shown is the customer the user sees, on their page or their briefing, or
-// nil. On Today the list may have loaded its first customer out of sight:
-// Ctrl+L and the Customer menu must not act on them.
-func (s *customerScreen) shown() *data.Customer {
-	if s.c == nil || s.u.showing != s.u.split {
-		return nil
+// wanted is the id of the customer the right side is about (their page or
+// their briefing), loaded or not; 0 on Today and the welcome screen.
+func (s *customerScreen) wanted() int64 {
+	if s.u.showing != s.u.split {
+		return 0
 	}
 	switch s.u.pane {
 	case paneCustomer:
-		return s.c
+		return s.u.customers.selectedID
 	case paneBriefing:
-		if s.c.ID == s.u.briefing.id { // not while the briefing's customer loads
-			return s.c
-		}
+		return s.u.briefing.id
 	}
-	return nil
+	return 0
+}
+
+// shown is the customer the user sees, on their page or their briefing, or
+// nil. On Today the list may have loaded its first customer out of sight,
+// and right after a click the page still holds the customer before: Ctrl+L
+// and the Customer menu must act on neither.
+func (s *customerScreen) shown() *data.Customer {
+	if s.c == nil || s.c.ID != s.wanted() {
+		return nil
+	}
+	return s.c
+}
+
+// later runs fn when customer id, being loaded, is on screen: for a shortcut
+// pressed just after a click on a name.
+func (s *customerScreen) later(id int64, fn func()) {
+	s.pending, s.pendingID = fn, id
 }
 
 // needCustomer tells the user to open someone first; it reports whether a
@@ -621,6 +651,10 @@ func (s *customerScreen) onLog() {
 		s.u.openLogDialog(c, nil)
 		return
 	}
+	if id := s.wanted(); id != 0 {
+		s.later(id, s.onLog)
+		return
+	}
 	s.u.pickCustomer("Log an interaction with…", func(id int64) {
 		s.u.withCustomer(id, func(c *data.Customer, concerns []data.Concern) { s.u.openLog(c, nil, concerns) })
 	})
@@ -631,6 +665,10 @@ func (s *customerScreen) onLog() {
 func (s *customerScreen) onAddNote() {
 	if c := s.shown(); c != nil {
 		s.u.openNoteDialog(c)
+		return
+	}
+	if id := s.wanted(); id != 0 {
+		s.later(id, s.onAddNote)
 		return
 	}
 	s.u.pickCustomer("Add a note about…", func(id int64) {

@@ -299,3 +299,35 @@ func TestStartupNotificationOnce(t *testing.T) {
 		}
 	})
 }
+
+// A shortcut pressed right after a click on a name acts on whom was clicked,
+// though the page still holds the customer loaded before.
+func TestShortcutRightAfterClickActsOnClicked(t *testing.T) {
+	u, s := newSampleUI(t)
+	hidden := u.customer.id
+	klaus := customerID(t, s, "Klaus Müller")
+	if hidden == 0 || hidden == klaus {
+		t.Fatalf("the list should have loaded someone else behind Today, got %d", hidden)
+	}
+	press := func(sc fyne.Shortcut) {
+		// Under the lock UI.do takes: Klaus cannot finish loading before the key.
+		u.doMu.Lock()
+		defer u.doMu.Unlock()
+		u.customers.show(klaus)
+		u.win.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
+	}
+
+	press(scLog)
+	u.wait()
+	if u.logDialog == nil || !strings.Contains(joined(topDialog(t, u)), "Log an interaction with Klaus Müller") {
+		t.Fatalf("Ctrl+L right after opening Klaus: log dialog %v", u.logDialog != nil)
+	}
+	test.Tap(u.logDialog.cancel)
+
+	openCustomer(t, u, customerID(t, s, "Tom Ashworth"))
+	press(scBrief)
+	u.wait()
+	if u.pane != paneBriefing || u.briefing.id != klaus {
+		t.Errorf("Ctrl+B right after opening Klaus: pane %q, briefing of %d", u.pane, u.briefing.id)
+	}
+}
