@@ -80,7 +80,7 @@ func (e *exporter) open(customer bool) {
 			exportJob{filter: data.ExportFilter{Query: q}, fileName: "rapport-" + safeFileName(q) + ".vcf"})
 	}
 	chosen := everyone
-	if c := e.u.customer.c; c != nil {
+	if c := e.u.customer.shown(); c != nil { // not the one the list loaded behind Today
 		label := "Only " + c.Name()
 		add(label, exportJob{filter: data.ExportFilter{IDs: []int64{c.ID}}, fileName: safeFileName(c.Name()) + ".vcf"})
 		if customer {

@@ -248,6 +248,14 @@ func TestCtrlLOnTodayAsksWhom(t *testing.T) {
 	if got := joined(topDialog(t, u)); !strings.Contains(got, "Open a customer first") {
 		t.Errorf("Delete on Today says:\n%s", got)
 	}
+
+	// Export (Ctrl+E) on Today offers everyone, not only the hidden customer.
+	shortcut(scExport)
+	for _, o := range u.exporter.what.Options {
+		if strings.HasPrefix(o, "Only ") {
+			t.Errorf("Export on Today offers %q", o)
+		}
+	}
 }
 
 func TestCtrlLWithoutCustomers(t *testing.T) {
