@@ -22,7 +22,7 @@ type customerPicker struct {
 	then func(id int64)
 
 	dlg     dialog.Dialog
-	search  *widget.Entry
+	search  *searchEntry
 	list    *widget.List
 	status  *widget.Label
 	results []data.CustomerSummary
@@ -40,7 +40,9 @@ func (u *UI) pickCustomer(title string, then func(id int64)) {
 		return
 	}
 	p := &customerPicker{u: u, then: then, query: "\x00"} // no search shown yet
-	p.search = newEntry("Type a name or company")
+	p.search = newSearchEntry()
+	p.search.SetPlaceHolder("Type a name or company")
+	p.search.onEscape = func() { p.dlg.Hide() } // the field has the focus, so the dialog would not see Esc
 	p.search.OnChanged = func(string) { p.find() }
 	p.search.OnSubmitted = func(string) { p.onSubmitted() }
 	p.list = widget.NewList(func() int { return len(p.results) }, p.createRow, p.updateRow)

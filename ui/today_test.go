@@ -225,6 +225,18 @@ func TestCtrlLOnTodayAsksWhom(t *testing.T) {
 	}
 	test.Tap(u.logDialog.cancel)
 
+	// Esc closes the picker.
+	shortcut(scLog)
+	func() {
+		u.doMu.Lock()
+		defer u.doMu.Unlock()
+		u.picker.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	}()
+	u.wait()
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Esc left the picker open:\n%s", joined(top))
+	}
+
 	// Ctrl+B asks whose briefing; a click on a name opens it.
 	shortcut(scBrief)
 	if u.pane != paneToday || u.picker == nil {
