@@ -123,6 +123,11 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 		}
 		res, ch, err := s.importOne(ctx, tx, &card, now)
 		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				// Cancelled during the card: database/sql closed the
+				// transaction's statements, and their error hides why.
+				return nil, cerr
+			}
 			return nil, err // the database failed, not the card
 		}
 		sum.add(res)
