@@ -87,9 +87,12 @@ func (u *UI) onBriefing() {
 	if u.pane == paneBriefing {
 		return
 	}
-	if u.customer.needCustomer("read their briefing") {
-		u.briefing.open(u.customer.id)
+	if id := u.customer.wanted(); id != 0 {
+		u.briefing.open(id) // loaded or not: the briefing loads them itself
+		return
 	}
+	// On Today: whose visit is coming up?
+	u.pickCustomer("Briefing on…", u.briefing.open)
 }
 
 // load fetches the briefing off the UI goroutine.
@@ -177,11 +180,7 @@ func (s *briefingScreen) temperature() []fyne.CanvasObject {
 	if t.Current == 0 {
 		return append(out, muted("Never asked. Ask how satisfied they are, 1 to 5, and log it."))
 	}
-	now := container.NewHBox(widget.NewLabel(fmt.Sprintf("Now %d/5", t.Current)), tempLabel(t.Current))
-	if t.Dropped {
-		now.Add(badge(fmt.Sprintf("dropped from %d", t.Previous), widget.DangerImportance))
-	}
-	out = append(out, now)
+	out = append(out, tempNow(t, "Now"))
 	if len(t.Readings) > 1 {
 		out = append(out, newTempChart(t.Readings))
 	}
@@ -195,6 +194,16 @@ func (s *briefingScreen) temperature() []fyne.CanvasObject {
 		out = append(out, lines)
 	}
 	return out
+}
+
+// tempNow is the current temperature as "Now 2/5 ●●○○○", with the drop since
+// the reading before flagged in the error colour.
+func tempNow(t data.Trend, label string) *fyne.Container {
+	now := container.NewHBox(widget.NewLabel(fmt.Sprintf("%s %d/5", label, t.Current)), tempLabel(t.Current))
+	if t.Dropped {
+		now.Add(badge(fmt.Sprintf("dropped from %d", t.Previous), widget.DangerImportance))
+	}
+	return now
 }
 
 // sectionBox lays out a report section: one item a row, numbered when the

@@ -41,6 +41,12 @@ type customerScreen struct {
 	notes        []data.Note
 	notesShown   int
 	colleagues   []data.CustomerSummary
+	temp         data.Trend
+
+	// pending is a shortcut pressed while customer pendingID was loading; it
+	// runs when they are on screen (see later).
+	pending   func()
+	pendingID int64
 
 	root        *fyne.Container // the placeholder or content
 	placeholder fyne.CanvasObject
@@ -51,6 +57,7 @@ type customerScreen struct {
 	nickname *widget.Label
 	work     *widget.Label
 	birthday *widget.Label
+	tempBox  *fyne.Container // the temperature and its trend; hidden when never taken
 
 	editBtn, logBtn, noteBtn, profileBtn, deleteBtn, briefBtn *widget.Button
 
@@ -95,7 +102,9 @@ func (s *customerScreen) build() fyne.CanvasObject {
 
 	lines := newTight(s.name, s.nickname, s.work, s.birthday)
 	buttons := container.NewHBox(s.logBtn, s.briefBtn, s.noteBtn, s.profileBtn, s.editBtn, layout.NewSpacer(), s.deleteBtn)
-	header := container.NewBorder(nil, buttons, container.NewVBox(s.photo), nil, lines)
+	s.tempBox = container.NewVBox()
+	s.tempBox.Hide()
+	header := container.NewBorder(nil, buttons, container.NewVBox(s.photo), s.tempBox, lines)
 
 	s.contact = container.NewStack()
 	s.profileBox = container.NewVBox()
@@ -141,6 +150,7 @@ func (s *customerScreen) showing() bool { return s.id != 0 }
 func (s *customerScreen) clear() {
 	s.seq++
 	s.id, s.c, s.profile, s.history, s.notes = 0, nil, nil, nil, nil
+	s.pending = nil
 	s.root.Objects = []fyne.CanvasObject{s.placeholder}
 	s.root.Refresh()
 }
@@ -158,6 +168,9 @@ func (s *customerScreen) load(id int64) {
 	if id == s.id && s.notesShown > nNotes {
 		nNotes = s.notesShown
 	}
+	if s.pendingID != id {
+		s.pending = nil // it was for someone else
+	}
 	st, ctx := s.u.store, s.u.ctx
 	s.loadPanels(id)
 	s.u.run(func() {
@@ -168,6 +181,7 @@ func (s *customerScreen) load(id int64) {
 			total   int
 			notes   []data.Note
 			mates   []data.CustomerSummary
+			trend   data.Trend
 			err     error
 			errWhat = "Could not load the customer"
 		)
@@ -187,6 +201,9 @@ func (s *customerScreen) load(id int64) {
 		if err == nil && c.Company != "" {
 			mates, err = st.Colleagues(ctx, id)
 		}
+		if err == nil {
+			trend, err = st.Temperature(ctx, id, tempReadings)
+		}
 		s.u.do(func() {
 			if seq != s.seq {
 				return
@@ -197,13 +214,20 @@ func (s *customerScreen) load(id int64) {
 				return
 			}
 			if err != nil {
+				s.pending = nil
 				s.u.showError(errWhat, err)
 				return
 			}
 			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
-			s.colleagues = mates
+			s.colleagues, s.temp = mates, trend
 			s.notesShown = min(nNotes, len(notes))
 			s.render()
+			if fn := s.pending; fn != nil && s.pendingID == id {
+				s.pending = nil
+				if s.wanted() == id { // not if the user went elsewhere meanwhile
+					fn()
+				}
+			}
 		})
 	})
 }
@@ -218,6 +242,7 @@ func (s *customerScreen) loadPanels(id int64) {
 func (s *customerScreen) render() {
 	c := s.c
 	s.renderHeader(c)
+	s.renderTemperature()
 	s.renderContact(c)
 	s.renderProfile()
 	s.renderHistory()
@@ -249,6 +274,29 @@ func (s *customerScreen) renderHeader(c *data.Customer) {
 	}
 	s.photo.Objects = []fyne.CanvasObject{pic}
 	s.photo.Refresh()
+}
+
+// tempReadings is how many of the latest temperatures the page charts, as
+// many as the briefing does.
+const tempReadings = 12
+
+// renderTemperature shows how satisfied the customer is now and the trend
+// beside their name, a drop flagged as on the briefing: the first thing to
+// know before calling them. Nothing shows when it was never asked.
+func (s *customerScreen) renderTemperature() {
+	t := s.temp
+	if t.Current == 0 {
+		s.tempBox.Objects = nil
+		s.tempBox.Hide()
+		return
+	}
+	objs := []fyne.CanvasObject{tempNow(t, "Temperature")}
+	if len(t.Readings) > 1 {
+		objs = append(objs, container.NewGridWrap(fyne.NewSize(240, 64), newTempChart(t.Readings)))
+	}
+	s.tempBox.Objects = objs
+	s.tempBox.Show()
+	s.tempBox.Refresh()
 }
 
 // setOptional shows text in l, or hides l when value is empty.
@@ -548,13 +596,45 @@ func (s *customerScreen) reload() {
 	}
 }
 
-// needCustomer tells the user to pick someone first; it reports whether a
+// wanted is the id of the customer the right side is about (their page or
+// their briefing), loaded or not; 0 on Today and the welcome screen.
+func (s *customerScreen) wanted() int64 {
+	if s.u.showing != s.u.split {
+		return 0
+	}
+	switch s.u.pane {
+	case paneCustomer:
+		return s.u.customers.selectedID
+	case paneBriefing:
+		return s.u.briefing.id
+	}
+	return 0
+}
+
+// shown is the customer the user sees, on their page or their briefing, or
+// nil. On Today the list may have loaded its first customer out of sight,
+// and right after a click the page still holds the customer before: Ctrl+L
+// and the Customer menu must act on neither.
+func (s *customerScreen) shown() *data.Customer {
+	if s.c == nil || s.c.ID != s.wanted() {
+		return nil
+	}
+	return s.c
+}
+
+// later runs fn when customer id, being loaded, is on screen: for a shortcut
+// pressed just after a click on a name.
+func (s *customerScreen) later(id int64, fn func()) {
+	s.pending, s.pendingID = fn, id
+}
+
+// needCustomer tells the user to open someone first; it reports whether a
 // customer is shown.
 func (s *customerScreen) needCustomer(action string) bool {
-	if s.c != nil {
+	if s.shown() != nil {
 		return true
 	}
-	dialog.ShowInformation("No customer selected", "Choose a customer in the list first, then "+action+".", s.u.win)
+	dialog.ShowInformation("No customer open", "Open a customer first: choose them in the list on the left, then "+action+".", s.u.win)
 	return false
 }
 
@@ -564,16 +644,36 @@ func (s *customerScreen) onEdit() {
 	}
 }
 
+// onLog (Ctrl+L) logs with the customer on screen; with nobody on screen
+// (Today) it asks whom the visit or call was with.
 func (s *customerScreen) onLog() {
-	if s.needCustomer("log your visit or call") {
-		s.u.openLogDialog(s.c, nil)
+	if c := s.shown(); c != nil {
+		s.u.openLogDialog(c, nil)
+		return
 	}
+	if id := s.wanted(); id != 0 {
+		s.later(id, s.onLog)
+		return
+	}
+	s.u.pickCustomer("Log an interaction with…", func(id int64) {
+		s.u.withCustomer(id, func(c *data.Customer, concerns []data.Concern) { s.u.openLog(c, nil, concerns) })
+	})
 }
 
+// onAddNote (Ctrl+Shift+N) is like onLog: with nobody on screen it asks whom
+// the note is about.
 func (s *customerScreen) onAddNote() {
-	if s.needCustomer("add your note") {
-		s.u.openNoteDialog(s.c)
+	if c := s.shown(); c != nil {
+		s.u.openNoteDialog(c)
+		return
 	}
+	if id := s.wanted(); id != 0 {
+		s.later(id, s.onAddNote)
+		return
+	}
+	s.u.pickCustomer("Add a note about…", func(id int64) {
+		s.u.withCustomer(id, func(c *data.Customer, _ []data.Concern) { s.u.openNoteDialog(c) })
+	})
 }
 
 func (s *customerScreen) onAddToProfile() {

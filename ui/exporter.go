@@ -66,21 +66,11 @@ const optChosen = "Customers I choose"
 
 // onExportCustomer (Customer ▸ Export as vCard…) exports the shown customer.
 func (e *exporter) onExportCustomer() {
-	if e.u.shownCustomer() == nil {
+	if e.u.customer.shown() == nil {
 		dialog.ShowInformation("No customer shown", "Open a customer from the list first, then export them.", e.u.win)
 		return
 	}
 	e.open(true)
-}
-
-// shownCustomer is the customer on screen (their page or their briefing), or
-// nil. The list selects its first row by itself behind the Today view, so
-// a loaded customer is not necessarily one the user is looking at.
-func (u *UI) shownCustomer() *data.Customer {
-	if u.pane == paneToday || u.customer.c == nil || u.customer.c.ID != u.customer.id {
-		return nil
-	}
-	return u.customer.c
 }
 
 // open builds and shows the export dialog; with customer, the shown
@@ -107,7 +97,7 @@ func (e *exporter) open(customer bool) {
 			exportJob{filter: data.ExportFilter{Query: q}, fileName: "rapport-" + safeFileName(q) + ".vcf"})
 	}
 	chosen := everyone
-	if c := e.u.shownCustomer(); c != nil {
+	if c := e.u.customer.shown(); c != nil { // not the one the list loaded behind Today
 		label := "Only " + c.Name()
 		add(label, exportJob{filter: data.ExportFilter{IDs: []int64{c.ID}}, fileName: safeFileName(c.Name()) + ".vcf"})
 		if customer {

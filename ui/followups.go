@@ -27,6 +27,7 @@ type planPanel struct {
 
 	root     *fyne.Container
 	fuBox    *fyne.Container
+	undo     *undoBar // takes back the last Done or snooze
 	fuRows   []*followUpRow
 	addBtn   *widget.Button
 	every    *widget.Entry
@@ -48,6 +49,7 @@ func newPlanPanel(u *UI) *planPanel { return &planPanel{u: u} }
 
 func (p *planPanel) build() fyne.CanvasObject {
 	p.fuBox = container.NewVBox()
+	p.undo = newUndoBar(p.u)
 	p.addBtn = widget.NewButtonWithIcon("Add follow-up", theme.ContentAddIcon(), p.onAddFollowUp)
 	p.addBtn.Importance = widget.LowImportance
 
@@ -68,7 +70,7 @@ func (p *planPanel) build() fyne.CanvasObject {
 	p.planBtn.Importance = widget.LowImportance
 
 	p.root = container.NewVBox(
-		container.NewBorder(nil, nil, nil, p.addBtn, heading("Follow-ups and promises")), p.fuBox,
+		container.NewBorder(nil, nil, nil, p.addBtn, heading("Follow-ups and promises")), p.undo.build(), p.fuBox,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, p.planBtn, heading("Visits and contact")), p.visitBox,
 		container.NewHScroll(cadence), p.state,
@@ -81,6 +83,7 @@ func (p *planPanel) load(id int64) {
 	p.seq++
 	seq, at := p.seq, now()
 	if id != p.id {
+		p.undo.hide() // it was about someone else's follow-up
 		p.id, p.followUps, p.visits, p.fuRows = id, nil, nil, nil
 		p.fuBox.Objects, p.visitBox.Objects = nil, nil
 		p.fuBox.Refresh()
@@ -210,11 +213,7 @@ func contactState(st data.ContactStatus, at time.Time) string {
 
 func (p *planPanel) changed() { p.u.followUpsChanged(p.id) }
 
-func (p *planPanel) onDone(f data.FollowUp) {
-	p.u.save("Could not mark the follow-up done", func() error {
-		return p.u.store.CompleteFollowUp(p.u.ctx, f.ID, true)
-	}, p.changed)
-}
+func (p *planPanel) onDone(f data.FollowUp) { p.u.markDone(p.undo, f, false) }
 
 func (p *planPanel) onSnoozeMenu(f data.FollowUp, b *widget.Button) {
 	menu := fyne.NewMenu("",
@@ -224,11 +223,7 @@ func (p *planPanel) onSnoozeMenu(f data.FollowUp, b *widget.Button) {
 	widget.ShowPopUpMenuAtPosition(menu, p.u.win.Canvas(), pos.Add(fyne.NewPos(0, b.Size().Height)))
 }
 
-func (p *planPanel) onSnooze(f data.FollowUp, days int) {
-	p.u.save("Could not snooze the follow-up", func() error {
-		return p.u.store.SnoozeFollowUp(p.u.ctx, f.ID, days, now())
-	}, p.changed)
-}
+func (p *planPanel) onSnooze(f data.FollowUp, days int) { p.u.snooze(p.undo, f, days, false) }
 
 func (p *planPanel) onDelete(f data.FollowUp) {
 	p.u.confirm("Delete follow-up", fmt.Sprintf("Delete “%s”?", f.Text), "Delete", func() {

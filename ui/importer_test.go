@@ -373,7 +373,7 @@ func TestExport(t *testing.T) {
 		if u.customer.c == nil {
 			t.Fatal("no customer loaded")
 		}
-		openCustomer(t, u, u.customer.c.ID)
+		openCustomer(t, u, u.customer.id) // not only loaded behind Today
 		name := u.customer.c.Name()
 		e.onExportCustomer()
 		if e.what.Selected != "Only "+name {

@@ -57,6 +57,12 @@ func (u *UI) openConcerns(id int64) []data.Concern {
 
 // openLogDialog logs a new interaction with c (in == nil) or edits in.
 func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
+	u.openLog(c, in, u.openConcerns(c.ID))
+}
+
+// openLog is openLogDialog with c's open concerns, loaded by the caller when
+// c is not on screen.
+func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Concern) {
 	d := &logDialog{}
 	it := data.Interaction{CustomerID: c.ID, Kind: data.KindVisit, At: now()}
 	title := "Log an interaction with " + c.Name()
@@ -90,7 +96,7 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 
 	d.temp = widget.NewSelect(tempChoices, nil)
 	d.temp.SetSelectedIndex(it.Temperature)
-	d.concerns = u.openConcerns(c.ID)
+	d.concerns = concerns
 	opts, sel := []string{noConcern}, 0
 	for i, k := range d.concerns {
 		opts = append(opts, k.Text)
@@ -174,8 +180,10 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 		return nil
 	}
 	done := func() {
-		u.customer.tabs.Select(u.customer.historyTab)
-		u.customer.reload()
+		if u.customer.id == c.ID { // not when logged from Today for someone not on screen
+			u.customer.tabs.Select(u.customer.historyTab)
+			u.customer.reload()
+		}
 		u.followUpsChanged(c.ID)
 	}
 	d.formDialog = u.newFormDialog(title, form, 680, check, save, done)

@@ -36,8 +36,10 @@ func (u *UI) openNoteDialog(c *data.Customer) {
 	}
 	save := func() error { return u.store.AddNote(u.ctx, &n) }
 	done := func() {
-		u.customer.tabs.Select(u.customer.notesTab)
-		u.customer.reload()
+		if u.customer.id == c.ID { // not when added from Today for someone not on screen
+			u.customer.tabs.Select(u.customer.notesTab)
+			u.customer.reload()
+		}
 	}
 	d.formDialog = u.newFormDialog("Note about "+c.Name(), form, 560, check, save, done)
 	u.noteDialog = d

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"log"
 	"strings"
 	"time"
 
@@ -58,10 +59,9 @@ type todayScreen struct {
 	root  fyne.CanvasObject
 	title *widget.Label
 	box   *fyne.Container // the sections
+	undo  *undoBar        // takes back the last Done or snooze
 	seq   int
 	t     *data.Today
-
-	notified bool // the start-up notification went out
 }
 
 func newTodayScreen(u *UI) *todayScreen { return &todayScreen{u: u} }
@@ -72,8 +72,9 @@ func (s *todayScreen) build() fyne.CanvasObject {
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), s.load)
 	refresh.Importance = widget.LowImportance
 	s.box = container.NewVBox()
+	s.undo = newUndoBar(s.u)
 	header := container.NewBorder(nil, nil, nil, refresh, s.title)
-	s.root = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+	s.root = container.NewBorder(container.NewVBox(header, widget.NewSeparator(), s.undo.build()), nil, nil, nil,
 		container.NewVScroll(s.box))
 	return s.root
 }
@@ -95,20 +96,26 @@ func (s *todayScreen) load() {
 			}
 			s.t = t
 			s.render()
-			s.notify()
 		})
 	})
 }
 
-// notify tells the desktop, once per start, what is overdue today.
-func (s *todayScreen) notify() {
-	if s.notified {
-		return
-	}
-	s.notified = true
-	if msg := overdueMessage(s.t); msg != "" {
-		s.u.app.SendNotification(fyne.NewNotification("Rapport", msg))
-	}
+// notifyOverdue tells the desktop what is overdue today. New calls it once:
+// it is the start-up reminder, apart from the Today view, which loads again
+// after every change, and which an empty database does not show at start.
+func (u *UI) notifyOverdue() {
+	at := now()
+	u.run(func() {
+		t, err := u.store.Today(u.ctx, at)
+		if err != nil {
+			// The Today view shows the error; a reminder is not worth a second dialog.
+			log.Printf("rapport: start-up reminder: %v", err)
+			return
+		}
+		if msg := overdueMessage(t); msg != "" {
+			u.do(func() { u.app.SendNotification(fyne.NewNotification("Rapport", msg)) })
+		}
+	})
 }
 
 // overdueMessage says what is overdue ("2 follow-ups overdue, 1 customer
@@ -286,15 +293,49 @@ func (s *todayScreen) followUpRows(fs []data.FollowUp, overdue bool) []fyne.Canv
 }
 
 func (s *todayScreen) onDone(f data.FollowUp) {
-	s.u.save("Could not mark the follow-up done", func() error {
-		return s.u.store.CompleteFollowUp(s.u.ctx, f.ID, true)
-	}, func() { s.u.followUpsChanged(f.CustomerID) })
+	s.u.markDone(s.undo, f, true)
 }
 
 func (s *todayScreen) onSnooze(f data.FollowUp, days int) {
-	s.u.save("Could not snooze the follow-up", func() error {
-		return s.u.store.SnoozeFollowUp(s.u.ctx, f.ID, days, now())
-	}, func() { s.u.followUpsChanged(f.CustomerID) })
+	s.u.snooze(s.undo, f, days, true)
+}
+
+// markDone marks f done and offers to undo it on bar; withName names the
+// customer (on Today, where the follow-ups of many are listed).
+func (u *UI) markDone(bar *undoBar, f data.FollowUp, withName bool) {
+	u.save("Could not mark the follow-up done", func() error {
+		return u.store.CompleteFollowUp(u.ctx, f.ID, true)
+	}, func() {
+		bar.show(undoText("Marked done", f, withName), f.CustomerID, func() error {
+			return u.store.CompleteFollowUp(u.ctx, f.ID, false)
+		})
+		u.followUpsChanged(f.CustomerID)
+	})
+}
+
+// snooze moves f days later and offers to put it back on its old day.
+func (u *UI) snooze(bar *undoBar, f data.FollowUp, days int, withName bool) {
+	u.save("Could not snooze the follow-up", func() error {
+		return u.store.SnoozeFollowUp(u.ctx, f.ID, days, now())
+	}, func() {
+		verb := "Snoozed for a week"
+		if days != 7 {
+			verb = "Snoozed for " + plural(days, "day")
+		}
+		bar.show(undoText(verb, f, withName), f.CustomerID, func() error {
+			return u.store.RescheduleFollowUp(u.ctx, f.ID, f.Due)
+		})
+		u.followUpsChanged(f.CustomerID)
+	})
+}
+
+// undoText says in the undo bar what was done to f: "Marked done for Klaus
+// Müller: “Send the quote”". The name comes first: a long text is cut short.
+func undoText(verb string, f data.FollowUp, withName bool) string {
+	if withName && f.CustomerName != "" {
+		verb += " for " + f.CustomerName
+	}
+	return verb + ": " + quoted(f.Text)
 }
 
 // followUpsChanged refreshes what shows customer id's follow-ups, concerns

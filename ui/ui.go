@@ -59,6 +59,7 @@ type UI struct {
 	logDialog     *logDialog
 	noteDialog    *noteDialog
 	profileDialog *profileDialog
+	picker        *customerPicker
 
 	concernDialog, followUpDialog, visitDialog, settingsDialog *formDialog
 	followUpForm                                               *followUpForm
@@ -100,6 +101,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.win.SetOnDropped(u.importer.onDropped)
 
 	u.customers.reload(true) // then the Today view, if there are customers
+	u.notifyOverdue()
 	return u
 }
 
@@ -199,16 +201,21 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(scExport, func(fyne.Shortcut) { u.exporter.onExport() })
 	c.AddShortcut(scToday, func(fyne.Shortcut) { u.showToday() })
 	c.AddShortcut(scBrief, func(fyne.Shortcut) { u.onBriefing() })
+	// Ctrl+Z reaches the canvas only when no text field has the focus (the
+	// field undoes its typing then), so it is not on a menu: a menu would take
+	// it from the fields.
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.onUndo() })
 }
 
 const shortcutHelp = `Ctrl+T	Today: visits, follow-ups and whom to contact
-Ctrl+B	Briefing on the selected customer, to read before a visit
+Ctrl+B	Briefing on the customer shown (on Today: choose whom), to read before a visit
 Ctrl+F	Find a customer (Esc clears the search, Enter opens the first match)
 Ctrl+N	New customer
-Ctrl+L	Log a visit, call or meeting with the selected customer
-Ctrl+Shift+N	Add a note about the selected customer
+Ctrl+L	Log a visit, call or meeting with the customer shown (on Today: choose whom)
+Ctrl+Shift+N	Add a note about the customer shown (on Today: choose whom)
 Ctrl+I	Import vCard files (or drop .vcf files on the window)
-Ctrl+E	Export customers as vCards`
+Ctrl+E	Export customers as vCards
+Ctrl+Z	Undo the follow-up just marked done or snoozed`
 
 func (u *UI) onShowShortcuts() {
 	grid := container.New(layout.NewFormLayout())
