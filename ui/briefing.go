@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -131,17 +129,7 @@ func (s *briefingScreen) render() {
 	}
 	s.sub.Refresh()
 
-	var pic fyne.CanvasObject
-	if len(c.Photo.Data) > 0 {
-		if img := canvas.NewImageFromReader(bytes.NewReader(c.Photo.Data), "photo"); img != nil {
-			img.FillMode = canvas.ImageFillContain
-			pic = img
-		}
-	}
-	if pic == nil {
-		pic = widget.NewIcon(theme.AccountIcon())
-	}
-	s.photo.Objects = []fyne.CanvasObject{pic}
+	s.photo.Objects = []fyne.CanvasObject{photoImage(c.Photo)}
 	s.photo.Refresh()
 
 	sections := map[string]report.Section{}

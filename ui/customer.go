@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -261,18 +259,7 @@ func (s *customerScreen) renderHeader(c *data.Customer) {
 	bday := formatBirthday(c.Birthday)
 	setOptional(s.birthday, bday, "Birthday: "+bday)
 
-	var pic fyne.CanvasObject
-	if len(c.Photo.Data) > 0 {
-		img := canvas.NewImageFromReader(bytes.NewReader(c.Photo.Data), "photo")
-		if img != nil {
-			img.FillMode = canvas.ImageFillContain
-			pic = img
-		}
-	}
-	if pic == nil {
-		pic = widget.NewIcon(theme.AccountIcon())
-	}
-	s.photo.Objects = []fyne.CanvasObject{pic}
+	s.photo.Objects = []fyne.CanvasObject{photoImage(c.Photo)}
 	s.photo.Refresh()
 }
 

@@ -112,14 +112,7 @@ func (l *customerList) row(i int) (data.CustomerSummary, bool) {
 	return data.CustomerSummary{}, false
 }
 
-func (l *customerList) createRow() fyne.CanvasObject {
-	name := widget.NewLabelWithStyle("Customer name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
-	sub := muted("Company · Title")
-	sub.Wrapping = fyne.TextWrapOff
-	sub.Truncation = fyne.TextTruncateEllipsis
-	return newTight(name, sub)
-}
+func (l *customerList) createRow() fyne.CanvasObject { return newNameRow("Company · Title") }
 
 func (l *customerList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	objs := o.(*fyne.Container).Objects

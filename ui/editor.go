@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -214,17 +212,7 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 // showPhoto previews the photo, or a placeholder when there is none (or only
 // a link to one, which Rapport never fetches).
 func (e *customerEditor) showPhoto() {
-	var pic fyne.CanvasObject
-	if len(e.photo.Data) > 0 {
-		if img := canvas.NewImageFromReader(bytes.NewReader(e.photo.Data), "photo"); img != nil {
-			img.FillMode = canvas.ImageFillContain
-			pic = img
-		}
-	}
-	if pic == nil {
-		pic = widget.NewIcon(theme.AccountIcon())
-	}
-	e.photoBox.Objects = []fyne.CanvasObject{pic}
+	e.photoBox.Objects = []fyne.CanvasObject{photoImage(e.photo)}
 	e.photoBox.Refresh()
 	if e.photo.Empty() {
 		e.removePhoto.Disable()

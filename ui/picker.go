@@ -66,14 +66,7 @@ func (u *UI) pickCustomer(title string, then func(id int64)) {
 	p.find()
 }
 
-func (p *customerPicker) createRow() fyne.CanvasObject {
-	name := widget.NewLabelWithStyle("Customer name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
-	sub := muted("Company")
-	sub.Wrapping = fyne.TextWrapOff
-	sub.Truncation = fyne.TextTruncateEllipsis
-	return newTight(name, sub)
-}
+func (p *customerPicker) createRow() fyne.CanvasObject { return newNameRow("Company") }
 
 func (p *customerPicker) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	if i >= len(p.results) {

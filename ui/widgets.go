@@ -1,9 +1,14 @@
 package ui
 
 import (
+	"bytes"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
 )
 
 // muted is secondary text (dates, details, hints): quieter than the main
@@ -69,4 +74,27 @@ func (t tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(fyne.NewSize(size.Width, h))
 		y += h - t.overlap()
 	}
+}
+
+// photoImage shows a customer's photo, or a placeholder when there is none
+// (or only a link to one, which Rapport never fetches).
+func photoImage(p data.Photo) fyne.CanvasObject {
+	if len(p.Data) > 0 {
+		if img := canvas.NewImageFromReader(bytes.NewReader(p.Data), "photo"); img != nil {
+			img.FillMode = canvas.ImageFillContain
+			return img
+		}
+	}
+	return widget.NewIcon(theme.AccountIcon())
+}
+
+// newNameRow is a list row of a customer: the name in bold over a muted line
+// (sub is its placeholder), both cut short rather than wrapped.
+func newNameRow(sub string) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle("Customer name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	line := muted(sub)
+	line.Wrapping = fyne.TextWrapOff
+	line.Truncation = fyne.TextTruncateEllipsis
+	return newTight(name, line)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -23,28 +22,7 @@ func goVCardText(s string) string { return strings.ReplaceAll(s, `\;`, ";") }
 // Rapport profile lines as we meant them. Runs everywhere (unlike the
 // python3-vobject check) because go-vcard is a Go module.
 func TestGoVCardReadsOutput(t *testing.T) {
-	var recs []*Record
-	files, _ := os.ReadDir("testdata")
-	for _, f := range files {
-		if strings.HasSuffix(f.Name(), ".vcf") {
-			r, _, _ := decodeAll(mustRead(t, "testdata/"+f.Name()))
-			recs = append(recs, r...)
-		}
-	}
-	var gen bytes.Buffer
-	writeCards(&gen, 40)
-	r, _, _ := decodeAll(gen.Bytes())
-	recs = append(recs, r...)
-	c, p := sampleCustomer(9)
-	recs = append(recs, &Record{Customer: c, Profile: p})
-	if _, err := os.Stat(corpusDir); err == nil {
-		for _, f := range corpusFiles(t) {
-			r, _, _ := decodeAll(mustRead(t, f))
-			recs = append(recs, r...)
-		}
-	} else {
-		t.Logf("corpus not found at %s: checking fixtures and generated cards only", corpusDir)
-	}
+	recs := variedRecords(t)
 
 	for _, v := range []string{"3.0", "4.0"} {
 		out := encodeAll(t, recs, Options{Version: v, Confidential: true})

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -60,4 +61,33 @@ func mustRead(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// variedRecords are many varied cards for the independent-parser checks:
+// the fixtures, generated cards, a rich customer and the corpus if present.
+func variedRecords(t *testing.T) []*Record {
+	t.Helper()
+	var recs []*Record
+	files, _ := os.ReadDir("testdata")
+	for _, f := range files {
+		if strings.HasSuffix(f.Name(), ".vcf") {
+			r, _, _ := decodeAll(mustRead(t, "testdata/"+f.Name()))
+			recs = append(recs, r...)
+		}
+	}
+	var gen bytes.Buffer
+	writeCards(&gen, 40)
+	r, _, _ := decodeAll(gen.Bytes())
+	recs = append(recs, r...)
+	c, p := sampleCustomer(9)
+	recs = append(recs, &Record{Customer: c, Profile: p})
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Logf("corpus not found at %s: checking fixtures and generated cards only", corpusDir)
+		return recs
+	}
+	for _, f := range corpusFiles(t) {
+		r, _, _ := decodeAll(mustRead(t, f))
+		recs = append(recs, r...)
+	}
+	return recs
 }

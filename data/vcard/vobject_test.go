@@ -2,7 +2,6 @@ package vcard
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -26,27 +25,7 @@ func TestVobjectParsesOutput(t *testing.T) {
 	if err := exec.Command(py, "-c", "import vobject").Run(); err != nil {
 		t.Skipf("python3-vobject not available (%v): apt-get install -y python3-vobject", err)
 	}
-	// Many varied cards: the whole corpus, the fixtures and generated ones.
-	var recs []*Record
-	files, _ := os.ReadDir("testdata")
-	for _, f := range files {
-		if strings.HasSuffix(f.Name(), ".vcf") {
-			r, _, _ := decodeAll(mustRead(t, "testdata/"+f.Name()))
-			recs = append(recs, r...)
-		}
-	}
-	var gen bytes.Buffer
-	writeCards(&gen, 40)
-	r, _, _ := decodeAll(gen.Bytes())
-	recs = append(recs, r...)
-	if _, err := os.Stat(corpusDir); err == nil {
-		for _, f := range corpusFiles(t) {
-			r, _, _ := decodeAll(mustRead(t, f))
-			recs = append(recs, r...)
-		}
-	}
-	c, p := sampleCustomer(9)
-	recs = append(recs, &Record{Customer: c, Profile: p})
+	recs := variedRecords(t)
 
 	for _, v := range []string{"3.0", "4.0"} {
 		out := encodeAll(t, recs, Options{Version: v, Confidential: true})
