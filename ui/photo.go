@@ -10,6 +10,7 @@ import (
 	_ "image/png" // decode PNG photos
 	"io"
 
+	"github.com/disintegration/imaging"
 	"golang.org/x/image/draw"
 
 	"github.com/rapportcrm/rapport/data"
@@ -32,9 +33,9 @@ const (
 // errNotPhoto says a file is not a PNG or JPEG image.
 var errNotPhoto = errors.New("it is not a PNG or JPEG image")
 
-// photoFrom reads a PNG or JPEG picture for a customer's card. A small one
-// is kept as it is; a large one is scaled down to photoMaxSide and stored
-// as JPEG.
+// photoFrom reads a PNG or JPEG picture for a customer's card. A small PNG
+// is kept as it is; anything else is turned upright, scaled down to
+// photoMaxSide if larger, and stored as JPEG.
 func photoFrom(r io.Reader) (data.Photo, error) {
 	b, err := io.ReadAll(io.LimitReader(r, photoMaxFile+1))
 	if err != nil {
@@ -50,10 +51,13 @@ func photoFrom(r io.Reader) (data.Photo, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > photoMaxPixels {
 		return data.Photo{}, fmt.Errorf("the image is %d × %d pixels: too large to use", cfg.Width, cfg.Height)
 	}
-	if max(cfg.Width, cfg.Height) <= photoMaxSide && len(b) <= photoMaxBytes {
-		return data.Photo{Data: b, MIME: "image/" + format}, nil
+	// A JPEG is always decoded again: phones store portraits sideways with
+	// an EXIF orientation to turn them by, which not every viewer honours,
+	// and the EXIF block may hold where the picture was taken.
+	if format == "png" && max(cfg.Width, cfg.Height) <= photoMaxSide && len(b) <= photoMaxBytes {
+		return data.Photo{Data: b, MIME: "image/png"}, nil
 	}
-	img, _, err := image.Decode(bytes.NewReader(b))
+	img, err := imaging.Decode(bytes.NewReader(b), imaging.AutoOrientation(true))
 	if err != nil {
 		return data.Photo{}, fmt.Errorf("%w: %v", errNotPhoto, err)
 	}
