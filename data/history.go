@@ -153,6 +153,28 @@ func (s *Store) addNote(ctx context.Context, tx *Tx, n *Note) error {
 	return indexDoc(ctx, tx, "note_fts", n.ID, n.Text)
 }
 
+// UpdateNote changes a note's text and whether it is confidential; its date
+// stays the day it was written. The old text leaves the search index too.
+func (s *Store) UpdateNote(ctx context.Context, n *Note) error {
+	n.Text = strings.TrimSpace(n.Text)
+	if n.Text == "" {
+		return errorf(ErrInvalid, "a note needs some text")
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := updateRow(ctx, tx, "note", n.ID, `UPDATE notes SET text = ?, confidential = ? WHERE id = ? AND customer_id = ?`,
+		n.Text, n.Confidential, n.ID, n.CustomerID); err != nil {
+		return err
+	}
+	if err := indexDoc(ctx, tx, "note_fts", n.ID, n.Text); err != nil {
+		return err
+	}
+	return commit(tx)
+}
+
 // DeleteNote removes one note and its search entry.
 func (s *Store) DeleteNote(ctx context.Context, customerID, id int64) error {
 	return s.deleteDoc(ctx, "notes", "note_fts", customerID, id, nil)

@@ -461,3 +461,34 @@ func TestPhoneKey(t *testing.T) {
 		t.Error("different numbers share a key")
 	}
 }
+
+// Editing a note keeps its date and moves its search entry to the new text.
+func TestUpdateNote(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	c := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Lee"})
+	n := &Note{CustomerID: c.ID, Text: "Wants a quote for the walrus cabinet", At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)}
+	if err := s.AddNote(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	n.Text, n.Confidential = "Wants a quote for the display cabinet", true
+	if err := s.UpdateNote(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	notes, err := s.Notes(ctx, c.ID)
+	if err != nil || len(notes) != 1 || notes[0].Text != n.Text || !notes[0].Confidential || !notes[0].At.Equal(n.At) {
+		t.Fatalf("notes after edit = %+v, %v", notes, err)
+	}
+	if r, _ := s.Search(ctx, "walrus", 10); len(r) != 0 {
+		t.Errorf("the old text is still found: %+v", r)
+	}
+	if r, _ := s.Search(ctx, "display", 10); len(r) != 1 {
+		t.Errorf("the new text is not found: %+v", r)
+	}
+	if err := s.UpdateNote(ctx, &Note{ID: n.ID, CustomerID: c.ID, Text: "  "}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty note: %v, want ErrInvalid", err)
+	}
+	if err := s.UpdateNote(ctx, &Note{ID: n.ID + 100, CustomerID: c.ID, Text: "x"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing note: %v, want ErrNotFound", err)
+	}
+}

@@ -531,13 +531,15 @@ func (s *customerScreen) renderNotes() {
 		text := widget.NewLabel(n.Text)
 		text.Wrapping = fyne.TextWrapWord
 		when := muted(detail)
+		edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.u.openNoteDialog(s.c, &n) })
+		edit.Importance = widget.LowImportance
 		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { s.confirmDeleteNote(n) })
 		del.Importance = widget.LowImportance
 		var left fyne.CanvasObject
 		if n.Confidential {
 			left = container.NewVBox(widget.NewIcon(iconLock))
 		}
-		objs = append(objs, container.NewBorder(nil, nil, left, container.NewVBox(del), newTight(when, text)))
+		objs = append(objs, container.NewBorder(nil, nil, left, container.NewVBox(container.NewHBox(edit, del)), newTight(when, text)))
 	}
 	s.notesBox.Objects = objs
 	s.notesBox.Refresh()
@@ -651,7 +653,7 @@ func (s *customerScreen) onLog() {
 // the note is about.
 func (s *customerScreen) onAddNote() {
 	if c := s.shown(); c != nil {
-		s.u.openNoteDialog(c)
+		s.u.openNoteDialog(c, nil)
 		return
 	}
 	if id := s.wanted(); id != 0 {
@@ -659,7 +661,7 @@ func (s *customerScreen) onAddNote() {
 		return
 	}
 	s.u.pickCustomer("Add a note about…", func(id int64) {
-		s.u.withCustomer(id, func(c *data.Customer, _ []data.Concern) { s.u.openNoteDialog(c) })
+		s.u.withCustomer(id, func(c *data.Customer, _ []data.Concern) { s.u.openNoteDialog(c, nil) })
 	})
 }
 

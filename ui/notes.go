@@ -7,22 +7,27 @@ import (
 	"github.com/rapportcrm/rapport/data"
 )
 
-// noteDialog adds a dated personal note about a customer.
+// noteDialog adds a dated personal note about a customer, or edits one.
 type noteDialog struct {
 	*formDialog
 	text         *widget.Entry
 	confidential *widget.Check
 }
 
-// openNoteDialog asks for a note about c.
-func (u *UI) openNoteDialog(c *data.Customer) {
+// openNoteDialog asks for a new note about c, or with old edits that note.
+func (u *UI) openNoteDialog(c *data.Customer, old *data.Note) {
 	d := &noteDialog{}
 	n := data.Note{CustomerID: c.ID}
+	title := "Note about " + c.Name()
+	if old != nil {
+		n, title = *old, "Edit note about "+c.Name()
+	}
 	d.text = widget.NewMultiLineEntry()
 	d.text.Wrapping = fyne.TextWrapWord
 	d.text.SetMinRowsVisible(6)
 	d.text.SetPlaceHolder("What did they tell you? What did you promise?")
-	d.confidential = newConfidentialCheck(false)
+	d.text.SetText(n.Text)
+	d.confidential = newConfidentialCheck(n.Confidential)
 	form := widget.NewForm(
 		widget.NewFormItem("Note", d.text),
 		widget.NewFormItem("", d.confidential),
@@ -31,17 +36,23 @@ func (u *UI) openNoteDialog(c *data.Customer) {
 		if trim(d.text.Text) == "" {
 			return "Type your note first."
 		}
-		n.Text, n.Confidential, n.At = d.text.Text, d.confidential.Checked, now()
+		n.Text, n.Confidential = d.text.Text, d.confidential.Checked
 		return ""
 	}
-	save := func() error { return u.store.AddNote(u.ctx, &n) }
+	save := func() error {
+		if n.ID != 0 {
+			return u.store.UpdateNote(u.ctx, &n)
+		}
+		n.At = now()
+		return u.store.AddNote(u.ctx, &n)
+	}
 	done := func() {
 		if u.customer.id == c.ID { // not when added from Today for someone not on screen
 			u.customer.tabs.Select(u.customer.notesTab)
 			u.customer.reload()
 		}
 	}
-	d.formDialog = u.newFormDialog("Note about "+c.Name(), form, 560, check, save, done)
+	d.formDialog = u.newFormDialog(title, form, 560, check, save, done)
 	u.noteDialog = d
 	d.dlg.Show()
 	u.win.Canvas().Focus(d.text)

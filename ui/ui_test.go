@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/assets"
@@ -110,6 +111,17 @@ func joined(o fyne.CanvasObject) string { return strings.Join(texts(o), "\n") }
 
 // findButton finds the visible button with that text under o.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	return findButtonWhere(o, func(b *widget.Button) bool { return b.Text == text })
+}
+
+// findIconButton finds the first visible text-less button showing icon.
+func findIconButton(o fyne.CanvasObject, icon fyne.Resource) *widget.Button {
+	return findButtonWhere(o, func(b *widget.Button) bool {
+		return b.Text == "" && b.Icon != nil && b.Icon.Name() == icon.Name()
+	})
+}
+
+func findButtonWhere(o fyne.CanvasObject, match func(*widget.Button) bool) *widget.Button {
 	var found *widget.Button
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -118,7 +130,7 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 		}
 		switch w := o.(type) {
 		case *widget.Button:
-			if w.Text == text {
+			if match(w) {
 				found = w
 			}
 		case *fyne.Container:
@@ -506,6 +518,27 @@ func TestNoteAndFamilyMember(t *testing.T) {
 	}
 	if u.customer.tabs.Selected() != u.customer.notesTab {
 		t.Error("the notes tab should be shown after adding a note")
+	}
+
+	// Its pencil button edits it: a typo fixed, no longer confidential.
+	edit := findIconButton(u.customer.notesBox, theme.DocumentCreateIcon())
+	if edit == nil {
+		t.Fatal("no edit button on the note")
+	}
+	test.Tap(edit)
+	n = u.noteDialog
+	if n.text.Text != "Daughter starts university in September" || !n.confidential.Checked {
+		t.Fatalf("edit dialog shows %q, confidential %v", n.text.Text, n.confidential.Checked)
+	}
+	n.text.SetText("Daughter starts university in October")
+	test.Tap(n.confidential)
+	test.Tap(n.save)
+	u.wait()
+	if notes, err = s.Notes(ctx, id); err != nil || len(notes) != 1 || notes[0].Text != "Daughter starts university in October" || notes[0].Confidential {
+		t.Fatalf("notes after edit = %+v, %v", notes, err)
+	}
+	if got := joined(u.customer.notesBox); !strings.Contains(got, "in October") || strings.Contains(got, "confidential") {
+		t.Errorf("notes on screen after edit:\n%s", got)
 	}
 
 	u.openFamilyDialog(u.customer.c, nil)
