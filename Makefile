@@ -10,7 +10,7 @@ SHOTTER := ../shared/tools/screenshot
 export LANG ?= C.UTF-8
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: all deps build run test fmt-check vet bench screenshots package clean
+.PHONY: all deps build run test race fmt-check vet bench screenshots package clean
 
 all: build
 
@@ -29,6 +29,10 @@ run: deps build
 ## test: formatting, vet and every test
 test: deps fmt-check vet
 	$(GO) test -count=1 -timeout 15m ./...
+
+## race: the tests under the race detector (a few minutes; not in CI)
+race: deps
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 fmt-check:
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 -r gofmt -l); \

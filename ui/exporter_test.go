@@ -131,14 +131,16 @@ func TestExportChosenCustomers(t *testing.T) {
 
 	tick := func(query string) {
 		t.Helper()
-		test.Type(c.search, query)
+		// Typed under the lock UI.do takes: under the test driver a search's
+		// result lands on its worker goroutine, racing the next keystroke.
+		onUI(u, func() { test.Type(c.search, query) })
 		u.wait()
 		if len(c.rows) == 0 {
 			t.Fatalf("nobody found for %q", query)
 		}
 		c.list.Refresh()
 		c.setChosen(c.rows[0], true)
-		c.search.SetText("")
+		onUI(u, func() { c.search.SetText("") })
 		u.wait()
 	}
 	tick("Klaus")

@@ -52,10 +52,13 @@ func fileSources(paths ...string) []importSource {
 
 // tap taps a button under the lock UI.do takes (background work may be
 // reporting back on its own goroutine under the test driver).
-func tap(u *UI, b *widget.Button) {
+func tap(u *UI, b *widget.Button) { onUI(u, func() { test.Tap(b) }) }
+
+// onUI does what a user does (type, tap) under the lock UI.do takes.
+func onUI(u *UI, fn func()) {
 	u.doMu.Lock()
 	defer u.doMu.Unlock()
-	test.Tap(b)
+	fn()
 }
 
 func count(t *testing.T, s *data.Store) int {
