@@ -234,6 +234,34 @@ func TestImportCancel(t *testing.T) {
 	})
 }
 
+// A new user's first step is often their phone's contacts: the welcome
+// screen imports them, and the main screen then replaces it.
+func TestWelcomeImportsContacts(t *testing.T) {
+	u, s := newTestUI(t)
+	if u.showing != u.welcome.root {
+		t.Fatal("an empty database should show the welcome screen")
+	}
+	im := u.importer
+	tap(u, u.welcome.importBtn)
+	if im.filesDlg == nil || im.nextBtn == nil {
+		t.Fatal("the welcome screen's import button did not open the import dialog")
+	}
+	im.addFiles(storage.NewFileURI(writeFile(t, "phone.vcf", "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Good;Ann\r\nTEL;CELL:07700 900123\r\nEND:VCARD\r\n")))
+	tap(u, im.nextBtn)
+	u.wait()
+	if !previewShown(t, u) {
+		t.Fatal("no preview")
+	}
+	tap(u, im.importBtn)
+	u.wait()
+	if n := count(t, s); n != 1 {
+		t.Fatalf("%d customers after the import, want 1", n)
+	}
+	if u.showing != u.split {
+		t.Error("the main screen should replace the welcome screen after an import")
+	}
+}
+
 func TestImportSeveralFilesFromTheDialog(t *testing.T) {
 	u, _ := newTestUI(t)
 	im := u.importer

@@ -15,6 +15,7 @@ type welcomeScreen struct {
 
 	root      fyne.CanvasObject
 	addBtn    *widget.Button
+	importBtn *widget.Button
 	sampleBtn *widget.Button
 	activity  *widget.Activity
 }
@@ -37,15 +38,18 @@ func (w *welcomeScreen) build() fyne.CanvasObject {
 
 	w.addBtn = widget.NewButtonWithIcon("Add your first customer", theme.ContentAddIcon(), w.u.onNewCustomer)
 	w.addBtn.Importance = widget.HighImportance
+	// Most salespeople already have their customers in their phone.
+	w.importBtn = widget.NewButtonWithIcon("Import contacts (.vcf)…", theme.UploadIcon(), w.u.importer.onOpen)
 	w.sampleBtn = widget.NewButtonWithIcon("Load sample customers", theme.DownloadIcon(), w.u.onLoadSample)
 	w.activity = widget.NewActivity()
 	w.activity.Hide()
 
-	tips := centred(muted("Ctrl+N  new customer   ·   Ctrl+F  find   ·   Ctrl+L  log a visit or call   ·   Ctrl+Shift+N  add a note"))
-	sampleHint := centred(muted("The sample is a dozen made-up customers to try things on; delete them when you are done."))
+	tips := centred(muted("Ctrl+N  new customer   ·   Ctrl+I  import   ·   Ctrl+F  find   ·   Ctrl+L  log a visit or call   ·   Ctrl+Shift+N  add a note"))
+	sampleHint := centred(muted("Export your contacts from your phone or mail program as a .vcf file and import it, or drop it on this window.\n" +
+		"The sample is a dozen made-up customers to try things on; delete them when you are done."))
 	tips.Wrapping, sampleHint.Wrapping = fyne.TextWrapOff, fyne.TextWrapOff
 
-	buttons := container.NewHBox(layout.NewSpacer(), w.addBtn, w.sampleBtn, w.activity, layout.NewSpacer())
+	buttons := container.NewHBox(layout.NewSpacer(), w.addBtn, w.importBtn, w.sampleBtn, w.activity, layout.NewSpacer())
 	w.root = container.NewCenter(container.NewVBox(
 		container.NewCenter(icon), title, intro,
 		widget.NewLabel(""),
@@ -64,6 +68,7 @@ func (w *welcomeScreen) setLoading(on bool) {
 	if on {
 		w.sampleBtn.Disable()
 		w.addBtn.Disable()
+		w.importBtn.Disable()
 		w.activity.Show()
 		w.activity.Start()
 		return
@@ -72,4 +77,5 @@ func (w *welcomeScreen) setLoading(on bool) {
 	w.activity.Hide()
 	w.sampleBtn.Enable()
 	w.addBtn.Enable()
+	w.importBtn.Enable()
 }
