@@ -62,8 +62,10 @@ func (p *planPanel) build() fyne.CanvasObject {
 	narrow := func(e *widget.Entry) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(64, e.MinSize().Height), e)
 	}
-	cadence := container.NewHBox(widget.NewLabel("Contact every"), narrow(p.every),
-		widget.NewLabel("days, at most"), narrow(p.atMost), p.setBtn)
+	// Two rows, so the column never needs a sideways scroll bar.
+	cadence := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Contact every"), container.NewHBox(narrow(p.every), widget.NewLabel("days")),
+		widget.NewLabel("and at most"), container.NewHBox(narrow(p.atMost), widget.NewLabel("days"), p.setBtn))
 
 	p.visitBox = container.NewVBox()
 	p.planBtn = widget.NewButtonWithIcon("Plan visit", theme.ContentAddIcon(), p.onPlanVisit)
@@ -73,7 +75,7 @@ func (p *planPanel) build() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, p.addBtn, heading("Follow-ups and promises")), p.undo.build(), p.fuBox,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, p.planBtn, heading("Visits and contact")), p.visitBox,
-		container.NewHScroll(cadence), p.state,
+		cadence, p.state,
 	)
 	return p.root
 }
