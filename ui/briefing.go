@@ -46,7 +46,7 @@ func (s *briefingScreen) build() fyne.CanvasObject {
 	s.name.SizeName = theme.SizeNameHeadingText
 	s.name.Truncation = fyne.TextTruncateEllipsis
 	s.sub = newTight()
-	s.export = widget.NewButtonWithIcon("Export as HTML…", theme.DocumentSaveIcon(), s.onExport)
+	s.export = widget.NewButtonWithIcon("Export PDF or HTML…", theme.DocumentSaveIcon(), s.onExport)
 	s.logBtn = widget.NewButtonWithIcon("Log interaction", theme.HistoryIcon(), s.onLog)
 	s.logBtn.Importance = widget.HighImportance
 	s.backBtn = widget.NewButtonWithIcon("Customer page", theme.NavigateBackIcon(), s.onBack)
@@ -238,7 +238,8 @@ func (s *briefingScreen) onLog() {
 
 func (s *briefingScreen) onBack() { s.u.customers.show(s.id) }
 
-// onExport saves the briefing as a web page, confidential items left out.
+// onExport saves the briefing as a printable PDF, or as a web page when the
+// file name ends in .html; confidential items are left out.
 func (s *briefingScreen) onExport() {
 	if s.b == nil {
 		return
@@ -253,7 +254,7 @@ func (s *briefingScreen) onExport() {
 			return // cancelled
 		}
 		s.u.run(func() {
-			err := writeBriefing(w, b)
+			err := writeBriefing(w, b, briefingFormat(w.URI()))
 			if cerr := w.Close(); err == nil {
 				err = cerr
 			}
@@ -264,12 +265,25 @@ func (s *briefingScreen) onExport() {
 			})
 		})
 	}, s.u.win)
-	d.SetFileName(safeFileName(b.Customer.Name()) + " briefing.html")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".html"}))
+	d.SetFileName(safeFileName(b.Customer.Name()) + " briefing.pdf")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".html", ".htm"}))
 	d.Show()
 }
 
-// writeBriefing writes b as a web page without its confidential items.
-func writeBriefing(w io.Writer, b *data.Briefing) error {
-	return report.Briefing(b, report.Options{}).HTML(w, now())
+// briefingFormat is "html" for a .html or .htm file, else "pdf".
+func briefingFormat(u fyne.URI) string {
+	if ext := strings.ToLower(u.Extension()); ext == ".html" || ext == ".htm" {
+		return "html"
+	}
+	return "pdf"
+}
+
+// writeBriefing writes b as a PDF or a web page ("pdf", "html") without its
+// confidential items.
+func writeBriefing(w io.Writer, b *data.Briefing, format string) error {
+	doc := report.Briefing(b, report.Options{})
+	if format == "html" {
+		return doc.HTML(w, now())
+	}
+	return doc.PDF(w, now())
 }

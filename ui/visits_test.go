@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -421,11 +422,24 @@ func TestBriefingExportLeavesOutConfidential(t *testing.T) {
 		t.Fatalf("the briefing on screen shows confidential items:\n%s", joined(u.briefing.root))
 	}
 	var buf bytes.Buffer
-	if err := writeBriefing(&buf, u.briefing.b); err != nil {
+	if err := writeBriefing(&buf, u.briefing.b, "html"); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "brother") || !strings.Contains(buf.String(), "<html") {
 		t.Error("the exported page should be HTML without the confidential items")
+	}
+	buf.Reset()
+	if err := writeBriefing(&buf, u.briefing.b, "pdf"); err != nil {
+		t.Fatal(err)
+	}
+	// What the PDF says is checked in ui/report (TestBriefingPDF).
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Errorf("the exported briefing should be a PDF, starts %q", buf.Bytes()[:min(20, buf.Len())])
+	}
+	for name, want := range map[string]string{"Maria briefing.pdf": "pdf", "Maria briefing.html": "html", "x.HTM": "html", "Maria": "pdf"} {
+		if got := briefingFormat(storage.NewFileURI("/tmp/" + name)); got != want {
+			t.Errorf("%s is written as %s, want %s", name, got, want)
+		}
 	}
 	test.Tap(u.briefing.backBtn)
 	u.wait()

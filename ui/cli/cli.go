@@ -41,7 +41,7 @@ func commands() []command {
 		{"search", "[--db PATH] [--limit N] QUERY", "matching customers, one per line: id, name, company", runSearch},
 		{"log", "[--db PATH] --customer ID --kind visit|call|email|meeting|other [--at TIME] [--minutes N] [--temp 1-5] [--heard TEXT [--confirmed]] TEXT", "log an interaction", runLog},
 		{"sample", "[--db PATH]", "load the sample customers", runSample},
-		{"brief", "[--db PATH] [--html FILE] NAME_OR_ID", "the briefing before a visit, as Markdown (confidential items left out)", runBrief},
+		{"brief", "[--db PATH] [--html FILE] [--pdf FILE] NAME_OR_ID", "the briefing before a visit, as Markdown (confidential items left out)", runBrief},
 		{"today", "[--db PATH]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},
 		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},

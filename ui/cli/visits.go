@@ -14,6 +14,7 @@ func runBrief(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("brief", env)
 	db := dbFlag(fs)
 	html := fs.String("html", "", "also write the briefing as a printable HTML page to this file")
+	pdf := fs.String("pdf", "", "also write the briefing as a printable PDF to this file")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +41,11 @@ func runBrief(ctx context.Context, env *Env, args []string) error {
 	if *html != "" {
 		if _, err := writeFileAtomic(*html, func(w io.Writer) (int, error) { return 1, doc.HTML(w, now) }); err != nil {
 			return fmt.Errorf("brief: write %s: %w", *html, err)
+		}
+	}
+	if *pdf != "" {
+		if _, err := writeFileAtomic(*pdf, func(w io.Writer) (int, error) { return 1, doc.PDF(w, now) }); err != nil {
+			return fmt.Errorf("brief: write %s: %w", *pdf, err)
 		}
 	}
 	return doc.Markdown(env.Stdout)

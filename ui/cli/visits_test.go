@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -46,8 +47,8 @@ func TestBriefTodayAndTemperature(t *testing.T) {
 		t.Errorf("temp 7: %+v", r)
 	}
 
-	html := filepath.Join(dir, "brief.html")
-	r = rapport(t, "brief", "--db", db, "--html", html, "Vera Briefed")
+	html, pdf := filepath.Join(dir, "brief.html"), filepath.Join(dir, "brief.pdf")
+	r = rapport(t, "brief", "--db", db, "--html", html, "--pdf", pdf, "Vera Briefed")
 	if r.code != 0 {
 		t.Fatal(r.stderr)
 	}
@@ -64,6 +65,10 @@ func TestBriefTodayAndTemperature(t *testing.T) {
 	page, err := os.ReadFile(html)
 	if err != nil || !strings.Contains(string(page), "<h1>Vera Briefed</h1>") || strings.Contains(string(page), "Secretname") {
 		t.Errorf("HTML briefing: %v", err)
+	}
+	// Its text is checked in ui/report; here, that --pdf writes one.
+	if doc, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(doc, []byte("%PDF-")) {
+		t.Errorf("PDF briefing: %v", err)
 	}
 
 	r = rapport(t, "today", "--db", db)

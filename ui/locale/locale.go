@@ -26,6 +26,7 @@ import (
 type Locale struct {
 	monthFirst bool             // "Mon, Mar 2, 2026" rather than "Mon 2 Mar 2026"
 	clock12    bool             // "2:30 PM" rather than "14:30"
+	letter     bool             // prints on US Letter rather than A4
 	numbers    *message.Printer // nil: digits not grouped, as in the C locale
 }
 
@@ -35,6 +36,7 @@ type Locale struct {
 var (
 	monthFirstRegions = regions("US PH AS GU MP PR UM VI FM MH PW")
 	clock12Regions    = regions("US PH AS GU MP PR UM VI FM MH PW AU NZ IN PK BD EG SA MY")
+	letterRegions     = regions("US CA MX PH PR CL CO VE GT CR PA DO SV HN NI")
 )
 
 func regions(codes string) map[string]bool {
@@ -76,6 +78,7 @@ func Parse(name string) Locale {
 	return Locale{
 		monthFirst: monthFirstRegions[r] || englishCanada,
 		clock12:    clock12Regions[r] || englishCanada,
+		letter:     letterRegions[r],
 		numbers:    message.NewPrinter(tag),
 	}
 }
@@ -116,6 +119,10 @@ func Set(l Locale) Locale {
 
 // MonthFirst reports whether the month comes before the day.
 func (l Locale) MonthFirst() bool { return l.monthFirst }
+
+// LetterPaper reports whether the region prints on US Letter paper rather
+// than A4.
+func (l Locale) LetterPaper() bool { return l.letter }
 
 // Clock12 reports whether times of day are on a 12-hour clock.
 func (l Locale) Clock12() bool { return l.clock12 }

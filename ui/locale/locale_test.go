@@ -90,3 +90,12 @@ func TestFromEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestLetterPaper(t *testing.T) {
+	for name, want := range map[string]bool{"en_US.UTF-8": true, "en_CA": true, "fr_CA.UTF-8": true, "es_MX": true,
+		"en_GB.UTF-8": false, "de_DE": false, "en_AU": false, "C": false, "": false} {
+		if got := Parse(name).LetterPaper(); got != want {
+			t.Errorf("%q prints on Letter: %v, want %v", name, got, want)
+		}
+	}
+}
