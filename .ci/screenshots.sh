@@ -46,3 +46,9 @@ shot welcome.png empty
 # shot search.png sample "ctrl+f"
 # shot new-customer.png sample "ctrl+n"
 shot export.png sample "ctrl+e"
+
+# The printable briefing, first page, as `rapport brief --pdf` writes it
+# (pdftoppm is in poppler-utils, which .ci/deps.sh installs).
+LC_TIME=en_GB.UTF-8 ./rapport brief --db "$tmp/sample.db" --pdf "$tmp/brief.pdf" "Klaus Müller" >/dev/null
+pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$tmp/brief.pdf" "$out/briefing-pdf"
+echo "saved $out/briefing-pdf.png"
