@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2/theme"
 	"github.com/go-pdf/fpdf"
@@ -114,7 +115,8 @@ func writeRuns(pdf *fpdf.Fpdf, h float64, text string) {
 	size, _ := pdf.GetFontSize()
 	isSymbol := func(r rune) bool { return r >= 0x2580 && r <= 0x25FF }
 	for text != "" {
-		symbol := isSymbol([]rune(text)[0])
+		first, _ := utf8.DecodeRuneInString(text)
+		symbol := isSymbol(first)
 		end := strings.IndexFunc(text, func(r rune) bool { return isSymbol(r) != symbol })
 		if end < 0 {
 			end = len(text)
