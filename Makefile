@@ -70,7 +70,8 @@ package: deps
 ## takes about 8 minutes on two cores.
 windows: deps
 	@command -v x86_64-w64-mingw32-gcc >/dev/null || \
-	 { sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y -qq gcc-mingw-w64-x86-64; }
+	 { sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	   $$sudo apt-get update -qq && $$sudo apt-get install -y -qq --no-install-recommends gcc-mingw-w64-x86-64; }
 	rm -f Rapport.exe
 	@# The fyne tool itself is built for this machine, before CC names MinGW.
 	GOBIN=$(CURDIR)/.ci/out $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
