@@ -38,14 +38,15 @@ func runBrief(ctx context.Context, env *Env, args []string) error {
 	}
 	// A printed briefing leaves confidential items out: they are for the screen.
 	doc := report.Briefing(b, report.Options{})
-	if *html != "" {
-		if _, err := writeFileAtomic(*html, func(w io.Writer) (int, error) { return 1, doc.HTML(w, now) }); err != nil {
-			return fmt.Errorf("brief: write %s: %w", *html, err)
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer, time.Time) error
+	}{{*html, doc.HTML}, {*pdf, doc.PDF}} {
+		if out.path == "" {
+			continue
 		}
-	}
-	if *pdf != "" {
-		if _, err := writeFileAtomic(*pdf, func(w io.Writer) (int, error) { return 1, doc.PDF(w, now) }); err != nil {
-			return fmt.Errorf("brief: write %s: %w", *pdf, err)
+		if _, err := writeFileAtomic(out.path, func(w io.Writer) (int, error) { return 1, out.write(w, now) }); err != nil {
+			return fmt.Errorf("brief: write %s: %w", out.path, err)
 		}
 	}
 	return doc.Markdown(env.Stdout)
