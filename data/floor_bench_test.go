@@ -12,9 +12,9 @@ import (
 // JSON column, a unique UID and a sort index) and one search document, and
 // nothing else: no decoding, no matching, no contact or tag rows, no undo
 // record. It is not Rapport's schema; it bounds what a schema could reach.
-// On the 2-core machine of 2026-11-26: 0.58–0.61 s with Rapport's prefix
-// indexes (the one-letter index keeps a one-letter search fast at 100k
-// customers), 0.36–0.48 s without the one-letter index. So issue 3's 0.5 s
+// On the 2-core machine of 2026-11-26, over several runs: 0.58–0.76 s with
+// Rapport's prefix indexes (the one-letter index keeps a one-letter search
+// fast at 100k customers), 0.36–0.58 s without the one-letter index. So issue 3's 0.5 s
 // target needs a one-row-per-customer schema and another way to answer
 // one-letter searches, and even then leaves nothing for the rest.
 func BenchmarkImportFloor(b *testing.B) {

@@ -1,7 +1,7 @@
 // Package report turns a briefing and the Today view into documents: Markdown
 // for the command line, a printable PDF, and a self-contained HTML page to
-// print or read on a phone. Confidential profile items are left out unless the caller shows
-// them on screen only.
+// print or read on a phone. Confidential profile items are left out unless
+// the caller shows them on screen only.
 package report
 
 import (

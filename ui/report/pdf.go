@@ -45,7 +45,7 @@ func (d *Doc) PDF(w io.Writer, made time.Time) error {
 	const left, top, right, bottom = 18.0, 16.0, 18.0, 18.0
 	pdf.SetMargins(left, top, right)
 	pdf.SetAutoPageBreak(true, bottom)
-	pageW, _ := pdf.GetPageSize()
+	pageW, pageH := pdf.GetPageSize()
 	footer := "Rapport briefing, " + DayTime(made)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
@@ -66,7 +66,7 @@ func (d *Doc) PDF(w io.Writer, made time.Time) error {
 		pdf.Ln(4)
 		// Keep a heading with its first line: start a new page if only the
 		// heading would fit.
-		if _, pageH := pdf.GetPageSize(); pdf.GetY()+7+2+lineH > pageH-bottom {
+		if pdf.GetY()+7+2+lineH > pageH-bottom {
 			pdf.AddPage()
 		}
 		setFont(pdf, "B", 13, pdfAccent)
@@ -109,8 +109,8 @@ func (d *Doc) PDF(w io.Writer, made time.Time) error {
 	return pdf.Output(w)
 }
 
-// writeRuns writes text in the regular font at the current size, switching to the symbol font
-// for block elements and geometric shapes (U+2580–U+25FF).
+// writeRuns writes text in the regular font at the current size, switching
+// to the symbol font for block elements and geometric shapes (U+2580–U+25FF).
 func writeRuns(pdf *fpdf.Fpdf, h float64, text string) {
 	size, _ := pdf.GetFontSize()
 	isSymbol := func(r rune) bool { return r >= 0x2580 && r <= 0x25FF }
