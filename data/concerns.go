@@ -61,9 +61,16 @@ func (s *Store) SetCalibrationDays(ctx context.Context, days int) error {
 	if days < 1 || days > 3650 {
 		return errorf(ErrInvalid, "calibration period must be between 1 and 3650 days (got %d)", days)
 	}
-	_, err := s.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('calibration_days', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(days))
-	return mapError(err)
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('calibration_days', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(days)); err != nil {
+		return fmt.Errorf("save the calibration period: %w", mapError(err))
+	}
+	return commit(tx)
 }
 
 func (s *Store) setting(ctx context.Context, q queryer, key string) (string, error) {

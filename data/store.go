@@ -9,13 +9,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -25,12 +28,29 @@ var migrationFS embed.FS
 // concurrent use; each public method is one transaction.
 type Store struct {
 	path  string
-	write *sql.DB // one connection: SQLite has one writer at a time
-	read  *sql.DB // readers see committed data while the writer works (WAL)
+	file  os.FileInfo // the file opened, to notice it being moved or deleted
+	write *sql.DB     // one connection: SQLite has one writer at a time
+	read  *sql.DB     // readers see committed data while the writer works (WAL)
+
+	readOnly string // why the store cannot be written; "" when it can
+
+	// WaitLimit bounds how long a write waits for another process that is
+	// writing (an import in another window or shell) before it gives up.
+	WaitLimit time.Duration
+	// OnWait, when set, is called once per write that has waited a second
+	// for another writer, so the user knows why nothing happens yet.
+	OnWait func(limit time.Duration)
 }
 
 // EnvDB names the environment variable that overrides the database path.
 const EnvDB = "RAPPORT_DB"
+
+// ApplicationID marks an SQLite file as Rapport's (PRAGMA application_id,
+// "RPRT"), so that another program's database is never taken for ours.
+const ApplicationID = 0x52505254
+
+// DefaultWaitLimit is how long a write waits for another writer.
+const DefaultWaitLimit = 2 * time.Minute
 
 // DefaultPath is where the database lives when neither --db nor RAPPORT_DB
 // says otherwise: the user's config dir.
@@ -47,62 +67,214 @@ func DefaultPath() (string, error) {
 
 var sqliteMagic = []byte("SQLite format 3\x00")
 
+// OpenOptions say how a database is opened.
+type OpenOptions struct {
+	// ReadOnly opens for reading only: nothing is created, migrated or
+	// written, and every write fails with ErrReadOnly.
+	ReadOnly bool
+	// MustExist refuses a path where there is no database yet, instead of
+	// creating one (for commands that only read).
+	MustExist bool
+}
+
 // Open opens (creating if needed) the database at path and brings its schema
-// up to date. A file that is not SQLite, or that a newer Rapport wrote, is
-// refused untouched.
+// up to date. A file that is not SQLite, another program's SQLite file, or one
+// that a newer Rapport wrote, is refused untouched. Where the file or its
+// folder cannot be written, the store opens read-only (see ReadOnly).
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := prepareFile(path); err != nil {
+	return OpenWith(ctx, path, OpenOptions{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
+	created, err := prepareFile(path, opt)
+	if err != nil {
 		return nil, err
 	}
-	const common = "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=secure_delete(1)"
-	write, err := sql.Open("sqlite", path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
-	if err != nil {
+	s := &Store{path: path, WaitLimit: DefaultWaitLimit}
+	if s.file, err = os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if opt.ReadOnly {
+		s.readOnly = "it was opened for reading only"
+	} else if why := unwritable(path); why != "" {
+		s.readOnly = why
+	}
+	if err := s.inspect(ctx, created); err != nil {
+		return nil, err
+	}
+	if s.readOnly == "" && s.file.Mode().Perm() != 0o600 {
+		// A file copied in with the umask's 0644 holds the same personal data.
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("cannot make database %s private (mode 0600): %w", p, err)
+			}
+		}
+	}
+	if s.readOnly == "" {
+		if err := s.openWriter(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.openReader(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Pragmas every connection gets. busy_timeout is short on purpose: begin
+// waits for other writers itself, so that it can say it is waiting and stop
+// when asked to.
+const commonPragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(200)&_pragma=secure_delete(1)"
+
+// dsn is a file: URI for path. mode=rw (never rwc) means SQLite never
+// creates a database file itself: prepareFile does, with mode 0600, and a
+// file deleted while Rapport runs is not silently re-created empty.
+func dsn(path, mode, params string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
+	if !strings.HasPrefix(u.Path, "/") { // Windows: file:///C:/...
+		u.Path = "/" + u.Path
+	}
+	return u.String() + "?mode=" + mode + "&" + params
+}
+
+func (s *Store) openWriter(ctx context.Context) error {
+	// synchronous(FULL): in WAL mode NORMAL may lose the last commits on a
+	// power cut, and a visit Rapport said it saved must stay saved. It costs
+	// one fsync of the log per commit (BenchmarkDurability).
+	write, err := sql.Open("sqlite", dsn(s.path, "rw", commonPragmas+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{path: path, write: write}
+	s.write = write
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
-		return nil, err
+		s.write = nil
+		return err
 	}
-	read, err := sql.Open("sqlite", path+"?"+common+"&_pragma=query_only(1)")
+	return nil
+}
+
+func (s *Store) openReader() error {
+	params := commonPragmas + "&_pragma=query_only(1)"
+	mode := "rw" // WAL readers need to write the -shm index
+	if s.readOnly != "" {
+		mode = "ro"
+		if !writableDir(filepath.Dir(s.path)) {
+			// No -shm can be made beside the file (a stick, a read-only
+			// share): nobody else can be writing it, so read it as it is.
+			params += "&immutable=1"
+		}
+	}
+	read, err := sql.Open("sqlite", dsn(s.path, mode, params))
 	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return fmt.Errorf("open %s: %w", s.path, err)
 	}
 	read.SetMaxOpenConns(4)
 	s.read = read
-	return s, nil
+	return nil
 }
 
 // prepareFile refuses a file that is not SQLite and creates a new one with
 // mode 0600 (the database holds personal data), so SQLite's -wal and -shm
-// files get the same mode.
-func prepareFile(path string) error {
+// files get the same mode. An existing database that others may read is made
+// 0600 too. created says the file is new (or empty).
+func prepareFile(path string, opt OpenOptions) (created bool, err error) {
 	f, err := os.Open(path)
 	switch {
 	case err == nil:
 		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return false, fmt.Errorf("cannot read database %s: %w", path, err)
+		}
+		if fi.IsDir() {
+			return false, fmt.Errorf("%s is a folder, not a database file", path)
+		}
 		head := make([]byte, len(sqliteMagic))
 		n, _ := io.ReadFull(f, head)
 		if n == 0 {
-			return nil // empty file: SQLite initialises it
+			return true, nil // empty file: SQLite initialises it
 		}
 		if !bytes.Equal(head[:n], sqliteMagic) {
-			return fmt.Errorf("%s: %w (it is not an SQLite file; nothing was changed)", path, ErrNotDatabase)
+			return false, fmt.Errorf("%s: %w (it is not an SQLite file; nothing was changed)", path, ErrNotDatabase)
 		}
-		return nil
+		return false, nil
 	case !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("cannot read database %s: %w", path, err)
+		return false, fmt.Errorf("cannot read database %s: %w", path, err)
+	}
+	if opt.MustExist || opt.ReadOnly {
+		return false, fmt.Errorf("%s: %w", path, ErrNoDatabase)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("cannot create the folder for database %s: %w", path, err)
+		return false, fmt.Errorf("cannot create the folder for database %s: %w", path, err)
 	}
 	nf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return fmt.Errorf("cannot create database %s: %w", path, err)
+		return false, fmt.Errorf("cannot create database %s: %w", path, err)
 	}
-	return nf.Close()
+	return true, nf.Close()
+}
+
+// inspect makes sure the file is Rapport's (or new) before anything writes
+// to it: another program's SQLite database is refused untouched.
+func (s *Store) inspect(ctx context.Context, created bool) error {
+	if created {
+		return nil
+	}
+	params := "_pragma=busy_timeout(5000)"
+	if !writableDir(filepath.Dir(s.path)) {
+		params += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", dsn(s.path, "ro", params))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var appID int64
+	if err := db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, mapError(err))
+	}
+	if appID == ApplicationID {
+		return nil
+	}
+	if appID != 0 {
+		return fmt.Errorf("%s: %w: it is an SQLite database of another program (application id %#x); nothing was changed", s.path, ErrNotDatabase, appID)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.path, mapError(err))
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("open %s: %w", s.path, mapError(err))
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, mapError(err))
+	}
+	// A Rapport database from before application_id was set has its
+	// migrations table and its customers; migrate marks it.
+	if len(tables) == 0 || (slices.Contains(tables, "schema_migrations") && slices.Contains(tables, "customers")) {
+		return nil
+	}
+	shown := tables
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], "…")
+	}
+	return fmt.Errorf("%s: %w: it is an SQLite database of another program (tables: %s); Rapport opens only its own files, and nothing was changed",
+		s.path, ErrNotDatabase, strings.Join(shown, ", "))
 }
 
 // Path is the database file's path.
@@ -114,16 +286,71 @@ func (s *Store) Close() error {
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}
-	errs = append(errs, s.write.Close())
+	if s.write != nil {
+		errs = append(errs, s.write.Close())
+	}
 	return errors.Join(errs...)
 }
 
-func (s *Store) begin(ctx context.Context) (*Tx, error) {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin transaction on %s: %w", s.path, mapError(err))
+// ReadOnly says why the database cannot be written ("" when it can): the
+// file or its folder is read-only (a backup on a stick), or it was opened so.
+func (s *Store) ReadOnly() string { return s.readOnly }
+
+// Check says whether the database file is still where it was opened: a file
+// moved or deleted while Rapport runs would take every later change with it.
+func (s *Store) Check() error {
+	fi, err := os.Stat(s.path)
+	if err != nil || !os.SameFile(fi, s.file) {
+		return fmt.Errorf("%s: %w", s.path, ErrMoved)
 	}
-	return &Tx{Tx: tx}, nil
+	return nil
+}
+
+func (s *Store) begin(ctx context.Context) (*Tx, error) {
+	if s.readOnly != "" {
+		return nil, fmt.Errorf("%s: %w: %s", s.path, ErrReadOnly, s.readOnly)
+	}
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var told bool
+	for {
+		tx, err := s.write.BeginTx(ctx, nil)
+		if err == nil {
+			return &Tx{Tx: tx}, nil
+		}
+		if !isBusy(err) {
+			return nil, fmt.Errorf("begin transaction on %s: %w", s.path, mapError(err))
+		}
+		waited := time.Since(start)
+		if waited >= s.WaitLimit {
+			return nil, fmt.Errorf("%s: %w for %s; nothing was saved, try again when it has finished", s.path, ErrBusy, s.WaitLimit.Round(time.Second))
+		}
+		if !told && waited >= time.Second && s.OnWait != nil {
+			s.OnWait(s.WaitLimit)
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for another Rapport to finish writing %s: %w", s.path, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// sqliteCode is the primary result code of an SQLite error, or 0.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+func isBusy(err error) bool {
+	c := sqliteCode(err)
+	return c == 5 || c == 6 // SQLITE_BUSY, SQLITE_LOCKED
 }
 
 // mapError turns driver errors people may meet into messages they understand.
@@ -132,15 +359,60 @@ func mapError(err error) error {
 		return nil
 	}
 	msg := err.Error()
-	switch {
+	switch code := sqliteCode(err); {
+	case code == 13 || strings.Contains(msg, "SQLITE_FULL"): // SQLITE_FULL
+		return fmt.Errorf("%w: nothing of this change was saved, and what was saved before is intact (%v)", ErrDiskFull, err)
+	case code == 11 || strings.Contains(msg, "malformed"): // SQLITE_CORRUPT
+		return fmt.Errorf("%w (%v)", ErrDamaged, err)
+	case code == 10 || strings.Contains(msg, "disk I/O error"): // SQLITE_IOERR
+		return fmt.Errorf("the disk could not be read or written (%v)", err)
+	case isBusy(err):
+		return fmt.Errorf("%w (%v)", ErrBusy, err)
 	case strings.Contains(msg, "file is not a database"), strings.Contains(msg, "SQLITE_NOTADB"):
 		return fmt.Errorf("%w: %v", ErrNotDatabase, err)
 	case strings.Contains(msg, "readonly"), strings.Contains(msg, "SQLITE_READONLY"):
-		return fmt.Errorf("the database cannot be written (read-only file or folder): %w", err)
+		return fmt.Errorf("%w (read-only file or folder): %v", ErrReadOnly, err)
 	case strings.Contains(msg, "unable to open"), strings.Contains(msg, "SQLITE_CANTOPEN"):
-		return fmt.Errorf("the database file cannot be opened: %w", err)
+		return fmt.Errorf("the database file cannot be opened (was it moved or deleted?): %w", err)
 	}
 	return err
+}
+
+// unwritable says why path (an existing file) cannot be written, or "".
+// It tries rather than reading permission bits: root, ACLs, read-only
+// mounts and Windows all answer the same way then.
+func unwritable(path string) string {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return ""
+		}
+		return "the file cannot be written (" + errReason(err) + ")"
+	}
+	f.Close()
+	if !writableDir(filepath.Dir(path)) {
+		return "its folder cannot be written"
+	}
+	return ""
+}
+
+func writableDir(dir string) bool {
+	f, err := os.CreateTemp(dir, ".rapport-probe-*")
+	if err != nil {
+		return false
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return true
+}
+
+func errReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 type migration struct {
@@ -218,5 +490,30 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("commit migration %s: %w", m.name, mapError(err))
 		}
 	}
-	return nil
+	return s.mark(ctx, ms[len(ms)-1].version)
+}
+
+// mark stamps the file as Rapport's, with its schema version, where it is
+// not yet: older Rapports did not, and a new file has nothing yet.
+func (s *Store) mark(ctx context.Context, version int) error {
+	var appID, userVersion int
+	if err := s.write.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, mapError(err))
+	}
+	if err := s.write.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&userVersion); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, mapError(err))
+	}
+	if appID == ApplicationID && userVersion == version {
+		return nil
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// PRAGMA takes no parameters; both values are our own integers.
+	if _, err := tx.Tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d; PRAGMA user_version = %d`, ApplicationID, version)); err != nil {
+		return fmt.Errorf("open %s: mark as Rapport's: %w", s.path, mapError(err))
+	}
+	return commit(tx)
 }

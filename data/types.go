@@ -19,6 +19,18 @@ var (
 	ErrEmptyCard = errors.New("empty card")
 	// ErrNotDatabase means the file exists but is not a Rapport/SQLite database.
 	ErrNotDatabase = errors.New("not a Rapport database")
+	// ErrNoDatabase means there is no database at the path given.
+	ErrNoDatabase = errors.New("no Rapport database here (check the path; 'rapport sample' or the window creates one)")
+	// ErrReadOnly means the database cannot be written.
+	ErrReadOnly = errors.New("the database is read-only: changes cannot be saved")
+	// ErrMoved means the database file was moved or deleted while open.
+	ErrMoved = errors.New("the database file was moved or deleted while Rapport had it open; nothing more can be saved to it, so restart Rapport")
+	// ErrBusy means another process kept writing the database too long.
+	ErrBusy = errors.New("another Rapport is still writing the database")
+	// ErrDiskFull means a write ran out of disk space.
+	ErrDiskFull = errors.New("the disk is full")
+	// ErrDamaged means the database file is corrupt.
+	ErrDamaged = errors.New("the database file is damaged")
 )
 
 // Labelled is one phone number, e-mail address or web link with its label
