@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/rapportcrm/rapport/data"
 )
@@ -167,10 +168,38 @@ func dbPath(flagValue string) (string, error) {
 	return data.DefaultPath()
 }
 
-func openStore(ctx context.Context, flagValue string) (*data.Store, error) {
+// openReading opens the database for a command that only reads: a path
+// where there is no database is a mistake to report (a mistyped --db), not a
+// new empty database to create.
+func openReading(ctx context.Context, env *Env, flagValue string) (*data.Store, error) {
+	return openStore(ctx, env, flagValue, data.OpenOptions{MustExist: true})
+}
+
+// openWriting opens (creating if needed) the database for a command that
+// writes. A write that meets another Rapport writing says it is waiting.
+func openWriting(ctx context.Context, env *Env, flagValue string) (*data.Store, error) {
+	s, err := openStore(ctx, env, flagValue, data.OpenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if why := s.ReadOnly(); why != "" {
+		s.Close()
+		return nil, fmt.Errorf("%s: %w: %s", s.Path(), data.ErrReadOnly, why)
+	}
+	return s, nil
+}
+
+func openStore(ctx context.Context, env *Env, flagValue string, opt data.OpenOptions) (*data.Store, error) {
 	path, err := dbPath(flagValue)
 	if err != nil {
 		return nil, err
 	}
-	return data.Open(ctx, path)
+	s, err := data.OpenWith(ctx, path, opt)
+	if err != nil {
+		return nil, err
+	}
+	s.OnWait = func(limit time.Duration) {
+		fmt.Fprintf(env.Stderr, "rapport: waiting for another Rapport to finish writing %s (giving up after %s)…\n", path, limit.Round(time.Second))
+	}
+	return s, nil
 }

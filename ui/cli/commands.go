@@ -23,7 +23,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	if len(rest) == 0 {
 		return usagef("search: say what to look for, e.g. rapport search maria")
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openReading(ctx, env, *db)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usagef("log: --at: %v", err)
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openWriting(ctx, env, *db)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sample data: %w", err)
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openWriting(ctx, env, *db)
 	if err != nil {
 		return err
 	}

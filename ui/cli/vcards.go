@@ -28,7 +28,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if len(files) == 0 {
 		return usagef("import: name the .vcf files to import")
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openWriting(ctx, env, *db)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func runUndoImport(ctx context.Context, env *Env, args []string) error {
 	} else if len(rest) > 0 {
 		return usagef("undo-import takes no arguments")
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openWriting(ctx, env, *db)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if *version != "3.0" && *version != "4.0" {
 		return usagef("export: --vcard must be 3.0 or 4.0 (got %q)", *version)
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openReading(ctx, env, *db)
 	if err != nil {
 		return err
 	}

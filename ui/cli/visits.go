@@ -22,7 +22,7 @@ func runBrief(ctx context.Context, env *Env, args []string) error {
 	if len(rest) == 0 {
 		return usagef("brief: say whom, by ID or name: rapport brief 12, rapport brief \"Maria Kowalski\"")
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openReading(ctx, env, *db)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func runToday(ctx context.Context, env *Env, args []string) error {
 	} else if len(rest) > 0 {
 		return usagef("today takes no arguments")
 	}
-	s, err := openStore(ctx, *db)
+	s, err := openReading(ctx, env, *db)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rapportcrm/rapport/assets"
+	"github.com/rapportcrm/rapport/data"
+)
+
+// TestMain lets a test start this test binary as a rapport process of its
+// own (RAPPORT_AS_CLI=1), so that concurrency is tested between processes,
+// as when two shells or a shell and the window use one database.
+func TestMain(m *testing.M) {
+	if os.Getenv("RAPPORT_AS_CLI") == "1" {
+		env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Sample: assets.SampleJSON}
+		os.Exit(Main(context.Background(), os.Args[1:], env))
+	}
+	os.Exit(m.Run())
+}
+
+func rapportProcess(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "RAPPORT_AS_CLI=1", "LANG=C.UTF-8")
+	return cmd
+}
+
+func writeCards(t *testing.T, path string, n int) {
+	t.Helper()
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:urn:uuid:concurrent-%d\r\nN:Person%d;Import;;;\r\nFN:Import Person%d\r\nORG:Bulk Ltd %d\r\nTEL;TYPE=CELL:+44 7700 9%05d\r\nEMAIL:import%d@bulk.example\r\nEND:VCARD\r\n", i, i, i, i%300, i, i)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// One import of thousands of cards, and twenty logs and searches from other
+// processes at the same time: every write waits for the other instead of
+// failing with "database is locked", and everything reported saved is there.
+func TestConcurrentProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts 40 processes")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	if out, err := rapportProcess("sample", "--db", db).CombinedOutput(); err != nil {
+		t.Fatalf("sample: %v %s", err, out)
+	}
+	const cards, logs = 8000, 20
+	vcf := filepath.Join(dir, "bulk.vcf")
+	writeCards(t, vcf, cards)
+
+	type run struct {
+		name string
+		out  []byte
+		err  error
+	}
+	results := make(chan run, 2*logs+1)
+	var wg sync.WaitGroup
+	start := func(name string, cmd *exec.Cmd) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := cmd.CombinedOutput()
+			results <- run{name, out, err}
+		}()
+	}
+	start("import", rapportProcess("import", "--db", db, vcf))
+	for i := 0; i < logs; i++ {
+		start(fmt.Sprintf("log %d", i), rapportProcess("log", "--db", db, "--customer", "1", "--kind", "call",
+			fmt.Sprintf("concurrent call number %d", i)))
+		start(fmt.Sprintf("search %d", i), rapportProcess("search", "--db", db, "klaus"))
+	}
+	wg.Wait()
+	close(results)
+	for r := range results {
+		if r.err != nil {
+			t.Errorf("%s: %v\n%s", r.name, r.err, r.out)
+		}
+		if strings.HasPrefix(r.name, "search") && !strings.Contains(string(r.out), "Klaus") {
+			t.Errorf("%s found no Klaus: %s", r.name, r.out)
+		}
+	}
+
+	s, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < logs; i++ {
+		found, err := s.Search(context.Background(), fmt.Sprintf("\"concurrent call number %d\"", i), 5)
+		if err != nil || len(found) != 1 {
+			t.Errorf("log %d: found %v (%v), want the one customer", i, found, err)
+		}
+	}
+	check, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer check.Close()
+	var imported int
+	check.QueryRow(`SELECT count(*) FROM customers WHERE uid LIKE 'urn:uuid:concurrent-%'`).Scan(&imported)
+	if imported != cards {
+		t.Errorf("%d imported customers, want all %d", imported, cards)
+	}
+	var ok string
+	if err := check.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
+		t.Errorf("integrity_check = %q, %v", ok, err)
+	}
+}
