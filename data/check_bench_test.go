@@ -23,3 +23,17 @@ func BenchmarkQuickCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerify is the page walk that runs before a process's first write.
+func BenchmarkVerify(b *testing.B) {
+	for _, size := range []struct{ customers, interactions int }{{10_000, 100_000}, {100_000, 1_000_000}} {
+		s, _ := benchStore(b, size.customers, size.interactions)
+		b.Run(fmt.Sprintf("%dk", size.customers/1000), func(b *testing.B) {
+			for b.Loop() {
+				if err := s.Verify(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

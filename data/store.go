@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite" // also registers the "sqlite" driver
@@ -32,7 +34,10 @@ type Store struct {
 	write *sql.DB     // one connection: SQLite has one writer at a time
 	read  *sql.DB     // readers see committed data while the writer works (WAL)
 
-	readOnly string // why the store cannot be written; "" when it can
+	readOnly  string // why the store cannot be written; "" when it can
+	damaged   atomic.Pointer[error]
+	verified  sync.Once
+	verifyErr error
 
 	// WaitLimit bounds how long a write waits for another process that is
 	// writing (an import in another window or shell) before it gives up.
@@ -313,6 +318,12 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
+	// The first write of each process checks the file: writing into a
+	// damaged database spreads the damage.
+	s.verified.Do(func() { s.verifyErr = s.Verify(ctx) })
+	if d := s.damaged.Load(); d != nil {
+		return nil, fmt.Errorf("%s: %w: %v; nothing more is written to it: restore the newest backup", s.path, ErrDamaged, *d)
+	}
 	start := time.Now()
 	var told bool
 	for {
@@ -516,4 +527,10 @@ func (s *Store) mark(ctx context.Context, version int) error {
 		return fmt.Errorf("open %s: mark as Rapport's: %w", s.path, mapError(err))
 	}
 	return commit(tx)
+}
+
+// markDamaged remembers that the file is damaged: from then on this store
+// refuses writes, which could spread the damage.
+func (s *Store) markDamaged(err error) {
+	s.damaged.CompareAndSwap(nil, &err)
 }

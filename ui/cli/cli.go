@@ -47,6 +47,7 @@ func commands() []command {
 		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
 		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
+		{"check", "[--db PATH]", "check the database file for damage (every page and index); exit 1 if damaged", runCheck},
 	}
 }
 

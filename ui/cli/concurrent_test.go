@@ -118,3 +118,44 @@ func TestConcurrentProcesses(t *testing.T) {
 		t.Errorf("integrity_check = %q, %v", ok, err)
 	}
 }
+
+// A page of garbage in the middle of the database: `rapport check` and
+// `rapport log` say it is damaged and exit 1, and the file is not written.
+func TestDamagedDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	if r := rapport(t, "sample", "--db", db); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := rapport(t, "check", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ok") {
+		t.Fatalf("check of a sound database: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	check, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root, size int
+	check.QueryRow(`SELECT rootpage FROM sqlite_schema WHERE name = 'interactions'`).Scan(&root)
+	check.QueryRow(`PRAGMA page_size`).Scan(&size)
+	check.Close()
+	f, err := os.OpenFile(db, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	garbage := bytes.Repeat([]byte{0xA5, 0x17, 0x3C, 0xFF}, size/4)
+	f.WriteAt(garbage, int64(root-1)*int64(size))
+	f.Close()
+	before, _ := os.ReadFile(db)
+
+	r := rapport(t, "log", "--db", db, "--customer", "1", "--kind", "call", "Called about the quote")
+	if r.code != ExitError || !strings.Contains(r.stderr, "damaged") || !strings.Contains(r.stderr, "restore") {
+		t.Errorf("log into a damaged database: exit %d, %q", r.code, r.stderr)
+	}
+	r = rapport(t, "check", "--db", db)
+	if r.code != ExitError || !strings.Contains(r.stderr, "damaged") {
+		t.Errorf("check of a damaged database: exit %d, %q", r.code, r.stderr)
+	}
+	after, _ := os.ReadFile(db)
+	if !bytes.Equal(before, after) {
+		t.Error("the damaged database was written to")
+	}
+}

@@ -1,0 +1,28 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+func runCheck(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags("check", env)
+	db := dbFlag(fs)
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("check: takes no arguments (got %q)", rest[0])
+	}
+	s, err := openReading(ctx, env, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.IntegrityCheck(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: ok\n", s.Path())
+	return nil
+}
