@@ -681,6 +681,9 @@ func (s *customerScreen) onAddToProfile() {
 
 // onDelete asks, then forgets the customer and everything about them.
 func (s *customerScreen) onDelete() {
+	if !s.u.guard.writable() {
+		return
+	}
 	if !s.needCustomer("delete them") {
 		return
 	}
@@ -750,9 +753,16 @@ func (u *UI) confirm(title, message, action string, onYes func()) {
 // save runs a store change in the background, then calls done on the UI
 // goroutine, or shows the error.
 func (u *UI) save(what string, change func() error, done func()) {
+	if !u.guard.writable() {
+		return
+	}
 	u.run(func() {
 		err := change()
 		u.do(func() {
+			if u.waiting {
+				u.waiting = false
+				u.setBusy("")
+			}
 			if err != nil {
 				u.showError(what, err)
 				return

@@ -46,6 +46,9 @@ type customerEditor struct {
 
 // openEditor shows the customer form: empty for c == nil, else filled in.
 func (u *UI) openEditor(c *data.Customer) {
+	if !u.guard.writable() {
+		return
+	}
 	e := &customerEditor{u: u, orig: c}
 	u.editor = e
 	title := "New customer"

@@ -74,6 +74,9 @@ var vcardFilter = storage.NewExtensionFileFilter([]string{".vcf", ".vcard"})
 
 // onOpen (File ▸ Import vCards…) opens the list of files to import.
 func (im *importer) onOpen() {
+	if !im.u.guard.writable() {
+		return
+	}
 	if im.busy() {
 		return
 	}
@@ -195,6 +198,9 @@ func (im *importer) onFilesChosen() {
 // onDropped imports the vCard files dropped on the window (and the .vcf
 // files in dropped folders).
 func (im *importer) onDropped(_ fyne.Position, uris []fyne.URI) {
+	if !im.u.guard.writable() {
+		return
+	}
 	var srcs []importSource
 	for _, uri := range uris {
 		if isVCardFile(uri) {
@@ -515,6 +521,9 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 // onUndo (File ▸ Undo last import) says what the last import did, and on
 // confirmation takes it back.
 func (im *importer) onUndo() {
+	if !im.u.guard.writable() {
+		return
+	}
 	if im.busy() {
 		return
 	}

@@ -63,6 +63,9 @@ func (u *UI) openLogDialog(c *data.Customer, in *data.Interaction) {
 // openLog is openLogDialog with c's open concerns, loaded by the caller when
 // c is not on screen.
 func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Concern) {
+	if !u.guard.writable() {
+		return
+	}
 	d := &logDialog{}
 	it := data.Interaction{CustomerID: c.ID, Kind: data.KindVisit, At: now()}
 	title := "Log an interaction with " + c.Name()

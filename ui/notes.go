@@ -16,6 +16,9 @@ type noteDialog struct {
 
 // openNoteDialog asks for a new note about c, or with old edits that note.
 func (u *UI) openNoteDialog(c *data.Customer, old *data.Note) {
+	if !u.guard.writable() {
+		return
+	}
 	d := &noteDialog{}
 	n := data.Note{CustomerID: c.ID}
 	title := "Note about " + c.Name()

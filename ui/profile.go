@@ -104,6 +104,9 @@ func (u *UI) afterProfileChange() {
 
 // openItemDialog adds (it == nil) or edits a profile item of c.
 func (u *UI) openItemDialog(c *data.Customer, it *data.ProfileItem) {
+	if !u.guard.writable() {
+		return
+	}
 	d := &profileDialog{part: data.PartItem}
 	item := data.ProfileItem{CustomerID: c.ID, Category: data.CatHobby}
 	title := "Add to " + c.Name() + "'s profile"
@@ -150,6 +153,9 @@ func (u *UI) openItemDialog(c *data.Customer, it *data.ProfileItem) {
 
 // openFamilyDialog adds (f == nil) or edits a family member of c.
 func (u *UI) openFamilyDialog(c *data.Customer, f *data.FamilyMember) {
+	if !u.guard.writable() {
+		return
+	}
 	d := &profileDialog{part: data.PartFamily}
 	m := data.FamilyMember{CustomerID: c.ID, Relation: data.RelSpouse}
 	title := "Add to " + c.Name() + "'s family"
@@ -202,6 +208,9 @@ func (u *UI) openFamilyDialog(c *data.Customer, f *data.FamilyMember) {
 
 // openPetDialog adds (p == nil) or edits a pet of c.
 func (u *UI) openPetDialog(c *data.Customer, p *data.Pet) {
+	if !u.guard.writable() {
+		return
+	}
 	d := &profileDialog{part: data.PartPet}
 	pet := data.Pet{CustomerID: c.ID}
 	title := "Add a pet of " + c.Name()

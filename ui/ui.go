@@ -52,6 +52,9 @@ type UI struct {
 	busy     *widget.ProgressBarInfinite
 	busyText *widget.Label
 	busyBar  *fyne.Container
+	waiting  bool // the busy bar says a write waits for another Rapport
+
+	guard *guard // read-only banner and the checks of the database file
 
 	// editor is the customer form dialog that is open, if any (tests drive it).
 	editor *customerEditor
@@ -95,8 +98,17 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.busyBar = container.NewBorder(nil, nil, u.busyText, nil, u.busy)
 	u.busyBar.Hide()
 	u.body = container.NewStack()
-	u.win.SetContent(container.NewBorder(nil, u.busyBar, nil, nil, u.body))
+	u.guard = newGuard(u)
+	u.win.SetContent(container.NewBorder(u.guard.banner, u.busyBar, nil, nil, u.body))
 	u.win.SetMainMenu(u.buildMenu())
+	u.guard.setReadOnly(readOnlyText(s))
+	s.OnWait = func(limit time.Duration) {
+		u.do(func() {
+			u.waiting = true
+			u.setBusy("Waiting for another Rapport to finish writing (up to " + limit.Round(time.Second).String() + ")…")
+		})
+	}
+	u.guard.watch()
 	u.addShortcuts()
 	u.win.SetOnDropped(u.importer.onDropped)
 
@@ -110,8 +122,13 @@ var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
 // Window returns the main window.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// ShowAndRun opens the window and runs the app until it is closed.
-func (u *UI) ShowAndRun() { u.win.ShowAndRun() }
+// ShowAndRun opens the window and runs the app until it is closed, watching
+// that its database file stays where it is.
+func (u *UI) ShowAndRun() {
+	go u.guard.watchFile()
+	u.win.ShowAndRun()
+	close(u.guard.stop)
+}
 
 // showMain shows the list and the customer screen (there are customers).
 func (u *UI) showMain() { u.show(u.split) }
@@ -149,6 +166,7 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 	undoImport := fyne.NewMenuItem("Undo last import…", u.importer.onUndo)
 	exportItem := fyne.NewMenuItem("Export vCards…", u.exporter.onExport)
 	exportItem.Shortcut = scExport
+	u.guard.writing = []*fyne.MenuItem{newItem, sample, importItem, undoImport}
 	// Fyne adds Quit to the first menu itself.
 	file := fyne.NewMenu("File", newItem, fyne.NewMenuItemSeparator(), importItem, undoImport, exportItem,
 		fyne.NewMenuItemSeparator(), sample, fyne.NewMenuItem("Settings…", u.onSettings))
@@ -161,6 +179,7 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 	del := fyne.NewMenuItem("Delete…", func() { u.customer.onDelete() })
 	exportOne := fyne.NewMenuItem("Export as vCard…", u.exporter.onExportCustomer)
 	cust := fyne.NewMenu("Customer", edit, logItem, note, exportOne, fyne.NewMenuItemSeparator(), del)
+	u.guard.writing = append(u.guard.writing, edit, logItem, note, del)
 
 	find := fyne.NewMenuItem("Find customer", u.customers.focusSearch)
 	find.Shortcut = scFind
@@ -245,6 +264,9 @@ func (u *UI) onNewCustomer() { u.openEditor(nil) }
 
 // onLoadSample adds the sample customers, then shows the first of them.
 func (u *UI) onLoadSample() {
+	if !u.guard.writable() {
+		return
+	}
 	u.setBusy("Loading sample customers…")
 	u.welcome.setLoading(true)
 	u.run(func() {

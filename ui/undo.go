@@ -62,6 +62,9 @@ func (b *undoBar) shown() bool { return b.undo != nil && b.root.Visible() }
 
 // onUndo (Ctrl+Z) takes back what the undo bar on screen offers, if any.
 func (u *UI) onUndo() {
+	if !u.guard.writable() {
+		return
+	}
 	var b *undoBar
 	switch {
 	case u.showing != u.split:

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"errors"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// storeWatch is how often the window checks that its database file is
+// still where it was opened.
+const storeWatch = 3 * time.Second
+
+// guard is the window's answer to a database it cannot write: a banner
+// across the top that says why, writing menu items disabled, and a plain
+// message instead of a form wherever a change would start.
+type guard struct {
+	u      *UI
+	why    string // "" while the database can be written
+	banner *fyne.Container
+	text   *widget.Label
+	// writing are the menu items that change data, disabled when read-only.
+	writing []*fyne.MenuItem
+	stop    chan struct{}
+}
+
+func newGuard(u *UI) *guard {
+	g := &guard{u: u, stop: make(chan struct{})}
+	g.text = widget.NewLabel("")
+	g.text.Wrapping = fyne.TextWrapWord
+	g.text.Importance = widget.HighImportance
+	bg := canvas.NewRectangle(color.NRGBA{R: 0xf5, G: 0xb7, B: 0x00, A: 0x55})
+	g.banner = container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, g.text))
+	g.banner.Hide()
+	return g
+}
+
+// setReadOnly shows why nothing can be saved; call it on the UI goroutine.
+func (g *guard) setReadOnly(why string) {
+	if why == "" || g.why == why {
+		return
+	}
+	g.why = why
+	g.text.SetText(why)
+	g.banner.Show()
+	for _, it := range g.writing {
+		it.Disabled = true
+	}
+	if m := g.u.win.MainMenu(); m != nil {
+		m.Refresh()
+	}
+}
+
+// writable says whether a change may start; where not, it says why.
+func (g *guard) writable() bool {
+	if g.why == "" {
+		return true
+	}
+	dialog.ShowInformation("Read-only", g.why, g.u.win)
+	return false
+}
+
+// readOnlyText is what the banner says for a store opened read-only, or "".
+func readOnlyText(s *data.Store) string {
+	if why := s.ReadOnly(); why != "" {
+		return "Read-only: " + s.Path() + " cannot be changed (" + why + "). You can look everything up; changes cannot be saved."
+	}
+	return ""
+}
+
+// problemText is what the banner says for a check that failed.
+func problemText(err error) string {
+	switch {
+	case errors.Is(err, data.ErrMoved):
+		return "The database file was moved or deleted while Rapport had it open. Nothing more can be saved: restart Rapport to open it where it is now."
+	case errors.Is(err, data.ErrDamaged):
+		return "The database file is damaged, so Rapport saves nothing more to it (" + err.Error() + "). Restore the newest backup."
+	}
+	return err.Error()
+}
+
+// watch checks the database in full once, in the background, at start: a
+// damaged file must not be written.
+func (g *guard) watch() {
+	u := g.u
+	u.run(func() {
+		if err := u.store.Verify(u.ctx); err != nil {
+			u.do(func() { g.onProblem(err) })
+			return
+		}
+		if err := u.store.IntegrityCheck(u.ctx); errors.Is(err, data.ErrDamaged) {
+			u.do(func() { g.onProblem(err) })
+		}
+	})
+}
+
+// watchFile checks every few seconds that the database file is still where
+// it was opened, until the window closes.
+func (g *guard) watchFile() {
+	t := time.NewTicker(storeWatch)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.stop:
+			return
+		case <-t.C:
+			if !g.checkFile() {
+				return
+			}
+		}
+	}
+}
+
+// checkFile says the file is where it was; where not, the window turns
+// read-only and says so.
+func (g *guard) checkFile() bool {
+	if err := g.u.store.Check(); err != nil {
+		g.u.do(func() { g.onProblem(err) })
+		return false
+	}
+	return true
+}
+
+// onProblem turns the window read-only and tells the user, once.
+func (g *guard) onProblem(err error) {
+	why := problemText(err)
+	if g.why == why {
+		return
+	}
+	g.setReadOnly(why)
+	dialog.ShowError(errors.New(why), g.u.win)
+}
