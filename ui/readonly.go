@@ -36,7 +36,7 @@ func newGuard(u *UI) *guard {
 	g := &guard{u: u, stop: make(chan struct{})}
 	g.text = widget.NewLabel("")
 	g.text.Wrapping = fyne.TextWrapWord
-	g.text.Importance = widget.HighImportance
+	g.text.TextStyle = fyne.TextStyle{Bold: true}
 	bg := canvas.NewRectangle(color.NRGBA{R: 0xf5, G: 0xb7, B: 0x00, A: 0x55})
 	g.banner = container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, g.text))
 	g.banner.Hide()
