@@ -207,26 +207,49 @@ type BriefConcern struct {
 	CalibrationDue bool
 }
 
-// Briefing is everything to read in the car before a visit.
+// Briefing is everything to read in the car before a visit. Each list is
+// capped (ColleagueLimit, BriefingLimit) with its full length beside it, so
+// a customer at a company of thousands, or with a profile imported from a
+// card of thousands of entries, still fits on one screen and one page.
 type Briefing struct {
 	Now             time.Time
 	Customer        *Customer
 	Profile         *Profile // confidential items included: show them on screen only
-	Colleagues      []CustomerSummary
+	FamilyTotal     int      // Profile.Family holds at most BriefingLimit of them
+	PetsTotal       int
+	ItemsTotal      int
+	Colleagues      []CustomerSummary // the first ColleagueLimit, in name order
+	ColleaguesTotal int
 	Recent          []Interaction // newest first
 	Interactions    int           // how many in all
 	Concerns        []BriefConcern
+	ConcernsTotal   int
 	CalibrationDays int
 	FollowUps       []FollowUp // open, by due day
+	FollowUpsTotal  int
 	Temperature     Trend
 	Dates           []PersonalDate // in the next 30 days
 	Contact         ContactStatus
 	Visits          []PlannedVisit // upcoming
-	Notes           []Note         // the latest few
+	VisitsTotal     int
+	Notes           []Note // the latest few
 }
 
 // BriefingDays is how far ahead the briefing looks for personal dates.
 const BriefingDays = 30
+
+// BriefingLimit caps each of the briefing's other lists: more than this many
+// concerns or promises is not something to read in the car.
+const BriefingLimit = 50
+
+// capped cuts list to BriefingLimit and returns its length before.
+func capped[T any](list *[]T) int {
+	n := len(*list)
+	if n > BriefingLimit {
+		*list = (*list)[:BriefingLimit:BriefingLimit]
+	}
+	return n
+}
 
 // Briefing gathers a customer's briefing in one read transaction.
 func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefing, error) {
@@ -242,6 +265,7 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	if b.Profile, err = getProfile(ctx, tx, id); err != nil {
 		return nil, err
 	}
+	b.FamilyTotal, b.PetsTotal, b.ItemsTotal = capped(&b.Profile.Family), capped(&b.Profile.Pets), capped(&b.Profile.Items)
 	if b.Recent, err = interactions(ctx, tx, `customer_id = ? ORDER BY at DESC, id DESC LIMIT 5`, id); err != nil {
 		return nil, err
 	}
@@ -255,12 +279,14 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	if err != nil {
 		return nil, err
 	}
+	b.ConcernsTotal = capped(&open) // the highest ranked
 	for _, c := range open {
 		b.Concerns = append(b.Concerns, BriefConcern{Concern: c, CalibrationDue: c.CalibrationDue(now, b.CalibrationDays)})
 	}
 	if b.FollowUps, err = followUps(ctx, tx, id, false); err != nil {
 		return nil, err
 	}
+	b.FollowUpsTotal = capped(&b.FollowUps) // the soonest due
 	rs, err := readings(ctx, tx, `i.customer_id = ? ORDER BY i.at DESC, i.id DESC LIMIT 12`, id)
 	if err != nil {
 		return nil, err
@@ -270,6 +296,7 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	if b.Dates, err = personalDates(ctx, tx, id, now, BriefingDays, 0); err != nil {
 		return nil, err
 	}
+	capped(&b.Dates) // the soonest; they come from the capped family and the customer
 	var days, max, last sql.NullInt64
 	var created int64
 	if err := tx.QueryRowContext(ctx, `SELECT cadence_days, cadence_max_days, last_contact_at, created_at FROM customers WHERE id = ?`, id).
@@ -277,16 +304,20 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 		return nil, err
 	}
 	b.Contact = contactStatus(days, max, last, created)
-	if b.Visits, err = plannedVisits(ctx, tx, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id`, id, startOfDay(now).Unix()); err != nil {
+	from := startOfDay(now).Unix()
+	if b.Visits, err = plannedVisits(ctx, tx, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id LIMIT ?`, id, from, BriefingLimit); err != nil {
 		return nil, err
 	}
-	notes, err := queryNotes(ctx, tx, id, 3)
-	if err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM planned_visits WHERE customer_id = ? AND at >= ?`, id, from).Scan(&b.VisitsTotal); err != nil {
+		return nil, fmt.Errorf("count planned visits: %w", mapError(err))
+	}
+	if b.Notes, err = queryNotes(ctx, tx, id, 3); err != nil {
 		return nil, err
 	}
-	b.Notes = notes
-	b.Colleagues, err = s.Colleagues(ctx, id)
-	return b, err
+	if b.Colleagues, b.ColleaguesTotal, err = colleagues(ctx, tx, id, ColleagueLimit); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // ContactDue is a customer due for contact by their cadence.

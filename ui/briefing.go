@@ -200,6 +200,10 @@ func tempNow(t data.Trend, label string) *fyne.Container {
 func sectionBox(sec report.Section) fyne.CanvasObject {
 	box := container.NewVBox()
 	for i, it := range sec.Items {
+		if it.More { // "and 9,980 more": set apart, not numbered
+			box.Add(muted(it.Text))
+			continue
+		}
 		text := it.Text
 		if sec.Ordered {
 			text = fmt.Sprintf("%d. %s", i+1, text)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // historyPage is how many interactions are shown at first, and added by
@@ -38,7 +39,8 @@ type customerScreen struct {
 	historyTotal int
 	notes        []data.Note
 	notesShown   int
-	colleagues   []data.CustomerSummary
+	colleagues   []data.CustomerSummary // the first colleaguesShown
+	colleaguesN  int                    // how many in all
 	temp         data.Trend
 
 	// pending is a shortcut pressed while customer pendingID was loading; it
@@ -179,6 +181,7 @@ func (s *customerScreen) load(id int64) {
 			total   int
 			notes   []data.Note
 			mates   []data.CustomerSummary
+			nMates  int
 			trend   data.Trend
 			err     error
 			errWhat = "Could not load the customer"
@@ -197,7 +200,7 @@ func (s *customerScreen) load(id int64) {
 			notes, err = st.Notes(ctx, id)
 		}
 		if err == nil && c.Company != "" {
-			mates, err = st.Colleagues(ctx, id)
+			mates, nMates, err = st.Colleagues(ctx, id, colleaguesShown)
 		}
 		if err == nil {
 			trend, err = st.Temperature(ctx, id, tempReadings)
@@ -217,7 +220,7 @@ func (s *customerScreen) load(id int64) {
 				return
 			}
 			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
-			s.colleagues, s.temp = mates, trend
+			s.colleagues, s.colleaguesN, s.temp = mates, nMates, trend
 			s.notesShown = min(nNotes, len(notes))
 			s.render()
 			if fn := s.pending; fn != nil && s.pendingID == id {
@@ -262,6 +265,10 @@ func (s *customerScreen) renderHeader(c *data.Customer) {
 	s.photo.Objects = []fyne.CanvasObject{photoImage(c.Photo)}
 	s.photo.Refresh()
 }
+
+// colleaguesShown is how many colleagues the page links to: a big company
+// has thousands, and the rest are a search away.
+const colleaguesShown = 8
 
 // tempReadings is how many of the latest temperatures the page charts, as
 // many as the briefing does.
@@ -353,17 +360,15 @@ func (s *customerScreen) renderContact(c *data.Customer) {
 	}
 	if len(s.colleagues) > 0 {
 		var links []fyne.CanvasObject
-		const most = 8 // a big company can have hundreds
-		for i, cs := range s.colleagues {
-			if i == most {
-				links = append(links, muted(fmt.Sprintf("and %d more: search for “%s”", len(s.colleagues)-most, c.Company)))
-				break
-			}
+		for _, cs := range s.colleagues {
 			id := cs.ID
 			b := widget.NewButton(cs.Name, func() { s.u.customers.show(id) })
 			b.Importance = widget.LowImportance
 			b.Alignment = widget.ButtonAlignLeading
 			links = append(links, b)
+		}
+		if rest := s.colleaguesN - len(s.colleagues); rest > 0 {
+			links = append(links, muted(fmt.Sprintf("and %s more: search for “%s”", locale.Count(rest), c.Company)))
 		}
 		row("colleagues", container.NewVBox(links...))
 	}

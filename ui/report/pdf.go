@@ -82,6 +82,10 @@ func (d *Doc) PDF(w io.Writer, made time.Time) error {
 				bullet = fmt.Sprintf("%d.", i+1)
 			}
 			setFont(pdf, "", 10.5, pdfInk)
+			if it.More {
+				bullet = ""
+				setFont(pdf, "", 10.5, pdfMuted)
+			}
 			pdf.SetX(left)
 			pdf.CellFormat(indent, lineH, bullet, "", 0, "L", false, 0, "")
 			// Write wraps at the left margin: move it in for the item's text.

@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// A customer at a company of 10,000 opens, page and briefing, with a few
+// colleagues listed and the rest counted, not 10,000 rows built on the UI
+// goroutine (which froze the window for minutes).
+func TestBriefingOfBigCompanyListsFewColleagues(t *testing.T) {
+	u, s := newTestUI(t, person("Zoe", "Elsewhere", "Small Co")) // not the welcome screen
+	ds := &data.Dataset{}
+	ds.Customers = append(ds.Customers, data.DatasetCustomer{Card: data.Customer{GivenName: "Ada", FamilyName: "Aaronson", Company: "Big Co"}})
+	for i := 0; i < 10_000; i++ {
+		ds.Customers = append(ds.Customers, data.DatasetCustomer{Card: data.Customer{
+			GivenName: "Colleague", FamilyName: fmt.Sprintf("%05d", i), Company: "Big Co"}})
+	}
+	if _, err := s.LoadDataset(context.Background(), ds, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	id := customerID(t, s, "Ada Aaronson")
+
+	openCustomer(t, u, id)
+	page := joined(u.customer.contact)
+	if want := fmt.Sprintf("and %s more: search for “Big Co”", "9,992"); !strings.Contains(page, want) {
+		t.Errorf("the customer page does not say %q:\n%s", want, page)
+	}
+	if n := strings.Count(page, "Colleague "); n != colleaguesShown {
+		t.Errorf("the customer page links %d colleagues, want %d", n, colleaguesShown)
+	}
+
+	u.doMu.Lock()
+	u.onBriefing()
+	u.doMu.Unlock()
+	u.wait()
+	if u.pane != paneBriefing || u.briefing.b == nil {
+		t.Fatalf("Ctrl+B shows pane %q", u.pane)
+	}
+	brief := joined(u.briefing.root)
+	want := fmt.Sprintf("and %s more colleagues at Big Co", "9,980")
+	if !strings.Contains(brief, want) {
+		t.Errorf("the briefing does not say %q:\n%s", want, brief)
+	}
+	if n := strings.Count(brief, "Colleague: "); n != data.ColleagueLimit {
+		t.Errorf("the briefing lists %d colleagues, want %d", n, data.ColleagueLimit)
+	}
+	// The exported briefing caps them the same way.
+	var html strings.Builder
+	if err := writeBriefing(&html, u.briefing.b, "html"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), want) || strings.Count(html.String(), "Colleague: ") != data.ColleagueLimit {
+		t.Errorf("the HTML briefing does not cap the colleagues at %d with %q", data.ColleagueLimit, want)
+	}
+}
