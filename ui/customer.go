@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"image"
 	"net/url"
 	"strings"
 
@@ -41,6 +42,7 @@ type customerScreen struct {
 	notesShown   int
 	colleagues   []data.CustomerSummary // the first colleaguesShown
 	colleaguesN  int                    // how many in all
+	thumb        image.Image            // the photo, decoded off the UI goroutine
 	temp         data.Trend
 
 	// pending is a shortcut pressed while customer pendingID was loading; it
@@ -81,7 +83,7 @@ func (s *customerScreen) build() fyne.CanvasObject {
 	hint.Importance = widget.LowImportance
 	s.placeholder = container.NewCenter(hint)
 
-	s.photo = container.NewGridWrap(fyne.NewSize(72, 72))
+	s.photo = container.NewGridWrap(fyne.NewSize(photoSide, photoSide))
 	s.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.name.SizeName = theme.SizeNameHeadingText
 	s.name.Truncation = fyne.TextTruncateEllipsis
@@ -183,11 +185,13 @@ func (s *customerScreen) load(id int64) {
 			mates   []data.CustomerSummary
 			nMates  int
 			trend   data.Trend
+			thumb   image.Image
 			err     error
 			errWhat = "Could not load the customer"
 		)
 		c, err = st.Customer(ctx, id)
 		if err == nil {
+			thumb = photoThumb(c.Photo, 2*photoSide) // sharp on a HiDPI screen
 			p, err = st.Profile(ctx, id)
 		}
 		if err == nil {
@@ -220,7 +224,7 @@ func (s *customerScreen) load(id int64) {
 				return
 			}
 			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
-			s.colleagues, s.colleaguesN, s.temp = mates, nMates, trend
+			s.colleagues, s.colleaguesN, s.temp, s.thumb = mates, nMates, trend, thumb
 			s.notesShown = min(nNotes, len(notes))
 			s.render()
 			if fn := s.pending; fn != nil && s.pendingID == id {
@@ -262,9 +266,12 @@ func (s *customerScreen) renderHeader(c *data.Customer) {
 	bday := formatBirthday(c.Birthday)
 	setOptional(s.birthday, bday, "Birthday: "+bday)
 
-	s.photo.Objects = []fyne.CanvasObject{photoImage(c.Photo)}
+	s.photo.Objects = []fyne.CanvasObject{thumbImage(s.thumb)}
 	s.photo.Refresh()
 }
+
+// photoSide is the size of the photo beside the name.
+const photoSide = 72
 
 // colleaguesShown is how many colleagues the page links to: a big company
 // has thousands, and the rest are a search away.
