@@ -328,15 +328,21 @@ type ContactDue struct {
 }
 
 // Today is the app's home: what needs doing today and this week.
+// Its visit and follow-up lists hold at most TodayLimit each, with how many
+// there are in all beside them.
 type Today struct {
-	Now              time.Time
-	VisitsToday      []PlannedVisit
-	VisitsThisWeek   []PlannedVisit // after today, within 7 days
-	OverdueFollowUps []FollowUp
-	DueFollowUps     []FollowUp // due today or within the week
-	ContactDue       []ContactDue
-	Dates            []PersonalDate // the next 14 days
-	LowTemperatures  []Reading      // at or below Unsatisfied in the last 30 days
+	Now                 time.Time
+	VisitsToday         []PlannedVisit
+	VisitsTodayTotal    int
+	VisitsThisWeek      []PlannedVisit // after today, within 7 days
+	VisitsThisWeekTotal int
+	OverdueFollowUps    []FollowUp
+	OverdueTotal        int
+	DueFollowUps        []FollowUp // due today or within the week
+	DueTotal            int
+	ContactDue          []ContactDue
+	Dates               []PersonalDate // the next 14 days
+	LowTemperatures     []Reading      // at or below Unsatisfied in the last 30 days
 }
 
 // TodayDays is how far ahead the Today view looks for personal dates.
@@ -355,31 +361,52 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	defer tx.Rollback()
 	t := &Today{Now: now}
 	day := startOfDay(now)
-	if t.VisitsToday, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, day.Unix(), day.AddDate(0, 0, 1).Unix(), TodayLimit); err != nil {
-		return nil, err
+	count := func(n *int, query string, args ...any) error {
+		if err := tx.QueryRowContext(ctx, query, args...).Scan(n); err != nil {
+			return fmt.Errorf("count for today: %w", mapError(err))
+		}
+		return nil
 	}
-	if t.VisitsThisWeek, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, day.AddDate(0, 0, 1).Unix(), day.AddDate(0, 0, 8).Unix(), TodayLimit); err != nil {
-		return nil, err
+	for _, v := range []struct {
+		list     *[]PlannedVisit
+		total    *int
+		from, to time.Time
+	}{
+		{&t.VisitsToday, &t.VisitsTodayTotal, day, day.AddDate(0, 0, 1)},
+		{&t.VisitsThisWeek, &t.VisitsThisWeekTotal, day.AddDate(0, 0, 1), day.AddDate(0, 0, 8)},
+	} {
+		if *v.list, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, v.from.Unix(), v.to.Unix(), TodayLimit); err != nil {
+			return nil, err
+		}
+		if err := count(v.total, `SELECT count(*) FROM planned_visits WHERE at >= ? AND at < ?`, v.from.Unix(), v.to.Unix()); err != nil {
+			return nil, err
+		}
 	}
 	today := DateOf(now).String()
 	week := DateOf(day.AddDate(0, 0, 7)).String()
-	rows, err := tx.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN customers c ON c.id = f.customer_id
-		WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id LIMIT ?`, week, 2*TodayLimit)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	fus, err := scanFollowUps(rows)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range fus {
-		if f.Due.String() < today {
-			t.OverdueFollowUps = append(t.OverdueFollowUps, f)
-		} else {
-			t.DueFollowUps = append(t.DueFollowUps, f)
+	// Overdue and due apart: thousands overdue must not hide this week's.
+	for _, f := range []struct {
+		list  *[]FollowUp
+		total *int
+		where string
+		args  []any
+	}{
+		{&t.OverdueFollowUps, &t.OverdueTotal, `f.due < ?`, []any{today}},
+		{&t.DueFollowUps, &t.DueTotal, `f.due >= ? AND f.due <= ?`, []any{today, week}},
+	} {
+		rows, err := tx.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN customers c ON c.id = f.customer_id
+			WHERE f.done_at IS NULL AND `+f.where+` ORDER BY f.due, f.id LIMIT ?`, append(f.args, TodayLimit)...)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		if *f.list, err = scanFollowUps(rows); err != nil {
+			return nil, err
+		}
+		if err := count(f.total, `SELECT count(*) FROM followups f WHERE f.done_at IS NULL AND `+f.where, f.args...); err != nil {
+			return nil, err
 		}
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT `+summaryColumns+`, c.cadence_days, c.cadence_max_days, c.last_contact_at, c.created_at
+	rows, err := tx.QueryContext(ctx, `SELECT `+summaryColumns+`, c.cadence_days, c.cadence_max_days, c.last_contact_at, c.created_at
 		FROM customers c LEFT JOIN companies co ON co.id = c.company_id
 		WHERE c.cadence_days IS NOT NULL AND coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 <= ?
 		ORDER BY coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 LIMIT ?`, day.AddDate(0, 0, 8).Unix(), 3*TodayLimit)

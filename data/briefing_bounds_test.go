@@ -119,3 +119,43 @@ func BenchmarkBriefingBigCompany(b *testing.B) {
 		}
 	}
 }
+
+// The Today view's visits and follow-ups are capped at TodayLimit each,
+// with their totals, and thousands overdue do not hide this week's.
+func TestTodayCapsLists(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	dc := DatasetCustomer{Card: Customer{GivenName: "Busy", FamilyName: "Bee"}}
+	for i := 0; i < 2*TodayLimit+5; i++ {
+		dc.FollowUps = append(dc.FollowUps, DatasetFollowUp{Text: fmt.Sprintf("overdue %d", i), DueIn: -1 - i%30})
+	}
+	for i := 0; i < 3; i++ {
+		dc.FollowUps = append(dc.FollowUps, DatasetFollowUp{Text: fmt.Sprintf("due %d", i), DueIn: 1 + i})
+	}
+	for i := 0; i < TodayLimit+10; i++ {
+		dc.Visits = append(dc.Visits, DatasetVisit{InDays: 0, Time: "12:00", Purpose: "again"})
+	}
+	dc.Visits = append(dc.Visits, DatasetVisit{InDays: 2, Purpose: "later"})
+	now := time.Now()
+	if _, err := s.LoadDataset(ctx, &Dataset{Customers: []DatasetCustomer{dc}}, now); err != nil {
+		t.Fatal(err)
+	}
+	today, err := s.Today(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []struct {
+		what                  string
+		shown, total, wantLen int
+		wantTotal             int
+	}{
+		{"overdue", len(today.OverdueFollowUps), today.OverdueTotal, TodayLimit, 2*TodayLimit + 5},
+		{"due", len(today.DueFollowUps), today.DueTotal, 3, 3},
+		{"visits today", len(today.VisitsToday), today.VisitsTodayTotal, TodayLimit, TodayLimit + 10},
+		{"visits this week", len(today.VisitsThisWeek), today.VisitsThisWeekTotal, 1, 1},
+	} {
+		if l.shown != l.wantLen || l.total != l.wantTotal {
+			t.Errorf("%s: %d of %d, want %d of %d", l.what, l.shown, l.total, l.wantLen, l.wantTotal)
+		}
+	}
+}

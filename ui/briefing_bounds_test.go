@@ -59,3 +59,26 @@ func TestBriefingOfBigCompanyListsFewColleagues(t *testing.T) {
 		t.Errorf("the HTML briefing does not cap the colleagues at %d with %q", data.ColleagueLimit, want)
 	}
 }
+
+// Today lists at most data.TodayLimit follow-ups in a section, and says
+// how many more there are.
+func TestTodaySaysHowManyMore(t *testing.T) {
+	u, s := newTestUI(t, person("Zoe", "Elsewhere", "Small Co"))
+	dc := data.DatasetCustomer{Card: data.Customer{GivenName: "Busy", FamilyName: "Bee"}}
+	for i := 0; i < data.TodayLimit+1234; i++ {
+		dc.FollowUps = append(dc.FollowUps, data.DatasetFollowUp{Text: fmt.Sprintf("overdue %d", i), DueIn: -1 - i%30})
+	}
+	if _, err := s.LoadDataset(context.Background(), &data.Dataset{Customers: []data.DatasetCustomer{dc}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	u.doMu.Lock()
+	u.showToday()
+	u.doMu.Unlock()
+	u.wait()
+	if got := joined(u.today.root); !strings.Contains(got, "and 1,234 more follow-ups") {
+		t.Errorf("Today does not say how many more are overdue:\n%.2000s", got)
+	}
+	if n := len(u.today.t.OverdueFollowUps); n != data.TodayLimit {
+		t.Errorf("Today holds %d overdue follow-ups, want %d", n, data.TodayLimit)
+	}
+}
