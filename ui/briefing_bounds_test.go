@@ -82,3 +82,35 @@ func TestTodaySaysHowManyMore(t *testing.T) {
 		t.Errorf("Today holds %d overdue follow-ups, want %d", n, data.TodayLimit)
 	}
 }
+
+// The customer page reads notes a page at a time, as it does history.
+func TestCustomerNotesPaged(t *testing.T) {
+	u, s := newTestUI(t, person("Zoe", "Elsewhere", "Small Co"))
+	dc := data.DatasetCustomer{Card: data.Customer{GivenName: "Noted", FamilyName: "Often"}}
+	for i := 0; i < 2*notesPage+20; i++ {
+		dc.Notes = append(dc.Notes, data.DatasetNote{DaysAgo: i, Text: fmt.Sprintf("note number %d", i)})
+	}
+	if _, err := s.LoadDataset(context.Background(), &data.Dataset{Customers: []data.DatasetCustomer{dc}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	openCustomer(t, u, customerID(t, s, "Noted Often"))
+	c := u.customer
+	want := fmt.Sprintf("Show older (%d more)", notesPage+20)
+	if len(c.notes) != notesPage || c.notesTab.Text != fmt.Sprintf("Notes (%d)", 2*notesPage+20) || c.notesMore.Text != want {
+		t.Fatalf("the page holds %d notes, tab %q, button %q", len(c.notes), c.notesTab.Text, c.notesMore.Text)
+	}
+	tapLocked(u, c.notesMore)
+	u.wait()
+	if len(c.notes) != 2*notesPage || c.notesMore.Text != "Show older (20 more)" {
+		t.Errorf("after Show older: %d notes, button %q", len(c.notes), c.notesMore.Text)
+	}
+	if last := c.notes[len(c.notes)-1].Text; last != fmt.Sprintf("note number %d", 2*notesPage-1) {
+		t.Errorf("the oldest note shown is %q", last)
+	}
+	// Reloading after a change keeps as many on screen.
+	c.reload()
+	u.wait()
+	if len(c.notes) != 2*notesPage {
+		t.Errorf("after a reload: %d notes", len(c.notes))
+	}
+}

@@ -39,7 +39,7 @@ type customerScreen struct {
 	history      []data.Interaction
 	historyTotal int
 	notes        []data.Note
-	notesShown   int
+	notesTotal   int // notes holds the newest, a page at a time
 	colleagues   []data.CustomerSummary // the first colleaguesShown
 	colleaguesN  int                    // how many in all
 	thumb        image.Image            // the photo, decoded off the UI goroutine
@@ -167,8 +167,8 @@ func (s *customerScreen) load(id int64) {
 		nHistory = len(s.history)
 	}
 	nNotes := notesPage
-	if id == s.id && s.notesShown > nNotes {
-		nNotes = s.notesShown
+	if id == s.id && len(s.notes) > nNotes {
+		nNotes = len(s.notes)
 	}
 	if s.pendingID != id {
 		s.pending = nil // it was for someone else
@@ -182,6 +182,7 @@ func (s *customerScreen) load(id int64) {
 			hist    []data.Interaction
 			total   int
 			notes   []data.Note
+			notesN  int
 			mates   []data.CustomerSummary
 			nMates  int
 			trend   data.Trend
@@ -201,7 +202,7 @@ func (s *customerScreen) load(id int64) {
 			total, err = st.CountInteractions(ctx, id)
 		}
 		if err == nil {
-			notes, err = st.Notes(ctx, id)
+			notes, notesN, err = st.NotesPage(ctx, id, 0, nNotes)
 		}
 		if err == nil && c.Company != "" {
 			mates, nMates, err = st.Colleagues(ctx, id, colleaguesShown)
@@ -225,7 +226,7 @@ func (s *customerScreen) load(id int64) {
 			}
 			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
 			s.colleagues, s.colleaguesN, s.temp, s.thumb = mates, nMates, trend, thumb
-			s.notesShown = min(nNotes, len(notes))
+			s.notesTotal = notesN
 			s.render()
 			if fn := s.pending; fn != nil && s.pendingID == id {
 				s.pending = nil
@@ -531,7 +532,7 @@ func (s *customerScreen) renderNotes() {
 		objs = append(objs, muted("No notes yet. Press Ctrl+Shift+N to jot something down: "+
 			"what they told you, what you promised."))
 	}
-	for i, n := range s.notes[:s.notesShown] {
+	for i, n := range s.notes {
 		n := n
 		if i > 0 {
 			objs = append(objs, widget.NewSeparator())
@@ -555,13 +556,13 @@ func (s *customerScreen) renderNotes() {
 	}
 	s.notesBox.Objects = objs
 	s.notesBox.Refresh()
-	if older := len(s.notes) - s.notesShown; older > 0 {
+	if older := s.notesTotal - len(s.notes); older > 0 {
 		s.notesMore.SetText(fmt.Sprintf("Show older (%d more)", older))
 		s.notesMore.Show()
 	} else {
 		s.notesMore.Hide()
 	}
-	s.notesTab.Text = fmt.Sprintf("Notes (%d)", len(s.notes))
+	s.notesTab.Text = fmt.Sprintf("Notes (%d)", s.notesTotal)
 	s.tabs.Refresh()
 }
 
@@ -586,8 +587,23 @@ func (s *customerScreen) onShowMoreHistory() {
 }
 
 func (s *customerScreen) onShowMoreNotes() {
-	s.notesShown = min(len(s.notes), s.notesShown+notesPage)
-	s.renderNotes()
+	id, seq, offset := s.id, s.seq, len(s.notes)
+	s.notesMore.Disable()
+	s.u.run(func() {
+		more, total, err := s.u.store.NotesPage(s.u.ctx, id, offset, notesPage)
+		s.u.do(func() {
+			s.notesMore.Enable()
+			if seq != s.seq {
+				return
+			}
+			if err != nil {
+				s.u.showError("Could not load older notes", err)
+				return
+			}
+			s.notes, s.notesTotal = append(s.notes, more...), total
+			s.renderNotes()
+		})
+	})
 }
 
 // reload shows the current customer again after a change.
