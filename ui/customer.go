@@ -39,7 +39,7 @@ type customerScreen struct {
 	history      []data.Interaction
 	historyTotal int
 	notes        []data.Note
-	notesTotal   int // notes holds the newest, a page at a time
+	notesTotal   int                    // notes holds the newest, a page at a time
 	colleagues   []data.CustomerSummary // the first colleaguesShown
 	colleaguesN  int                    // how many in all
 	thumb        image.Image            // the photo, decoded off the UI goroutine
