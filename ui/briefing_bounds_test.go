@@ -114,3 +114,34 @@ func TestCustomerNotesPaged(t *testing.T) {
 		t.Errorf("after a reload: %d notes", len(c.notes))
 	}
 }
+
+// A profile of thousands of entries (a card from another program) shows a
+// page of each part, and more on request.
+func TestCustomerProfileCapped(t *testing.T) {
+	u, s := newTestUI(t, person("Zoe", "Elsewhere", "Small Co"))
+	dc := data.DatasetCustomer{Card: data.Customer{GivenName: "Big", FamilyName: "Family"}}
+	for i := 0; i < 2*profilePage+20; i++ {
+		dc.Profile.Family = append(dc.Profile.Family, data.FamilyMember{Relation: data.RelChild, Name: fmt.Sprintf("Kid %d", i)})
+	}
+	for i := 0; i < profilePage+10; i++ {
+		dc.Profile.Items = append(dc.Profile.Items, data.ProfileItem{Category: data.CatHobby, Text: fmt.Sprintf("hobby %d", i)})
+	}
+	if _, err := s.LoadDataset(context.Background(), &data.Dataset{Customers: []data.DatasetCustomer{dc}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	openCustomer(t, u, customerID(t, s, "Big Family"))
+	box := joined(u.customer.profileBox)
+	if n, h := strings.Count(box, ": Kid "), strings.Count(box, "hobby "); n != profilePage || h != profilePage {
+		t.Errorf("the page shows %d family members and %d hobbies, want %d of each", n, h, profilePage)
+	}
+	more := findButton(u.customer.profileBox, "Show more (80 more)")
+	if more == nil {
+		t.Fatalf("no Show more (80 more):\n%.1500s", box)
+	}
+	tapLocked(u, more)
+	u.wait()
+	box = joined(u.customer.profileBox)
+	if n := strings.Count(box, ": Kid "); n != 2*profilePage || findButton(u.customer.profileBox, "Show more (20 more)") == nil {
+		t.Errorf("after Show more: %d family members shown", n)
+	}
+}

@@ -43,6 +43,8 @@ type customerScreen struct {
 	colleagues   []data.CustomerSummary // the first colleaguesShown
 	colleaguesN  int                    // how many in all
 	thumb        image.Image            // the photo, decoded off the UI goroutine
+	profileShown int                    // entries shown of each part of the profile
+	profileFor   int64                  // whose profile profileShown is for
 	temp         data.Trend
 
 	// pending is a shortcut pressed while customer pendingID was loading; it
@@ -409,8 +411,18 @@ func itemRow(text, detail string, confidential bool, onEdit, onDelete func()) fy
 	return container.NewBorder(nil, nil, left, container.NewVBox(container.NewHBox(edit, del)), lines)
 }
 
+// profilePage is how many entries of each part of the profile (family,
+// pets, each category) are shown at first, and added by "Show more": a card
+// imported from another program can carry thousands.
+const profilePage = 50
+
 func (s *customerScreen) renderProfile() {
 	p := s.profile
+	if s.profileShown < profilePage || s.profileFor != s.id {
+		s.profileShown, s.profileFor = profilePage, s.id
+	}
+	most := s.profileShown
+	hidden := 0
 	var objs []fyne.CanvasObject
 	sub := func(text string) {
 		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -418,7 +430,8 @@ func (s *customerScreen) renderProfile() {
 	}
 	if len(p.Family) > 0 {
 		sub("Family")
-		for _, f := range p.Family {
+		hidden += max(0, len(p.Family)-most)
+		for _, f := range p.Family[:min(most, len(p.Family))] {
 			f := f
 			text := relationLabel(f.Relation) + ": " + f.Name
 			detail := f.Notes
@@ -432,7 +445,8 @@ func (s *customerScreen) renderProfile() {
 	}
 	if len(p.Pets) > 0 {
 		sub("Pets")
-		for _, pet := range p.Pets {
+		hidden += max(0, len(p.Pets)-most)
+		for _, pet := range p.Pets[:min(most, len(p.Pets))] {
 			pet := pet
 			text := pet.Name
 			if pet.Species != "" {
@@ -444,9 +458,13 @@ func (s *customerScreen) renderProfile() {
 		}
 	}
 	for _, cat := range data.ProfileCategories {
-		first := true
+		first, n := true, 0
 		for _, it := range p.Items {
 			if it.Category != cat.Key {
+				continue
+			}
+			if n++; n > most {
+				hidden++
 				continue
 			}
 			if first {
@@ -462,6 +480,12 @@ func (s *customerScreen) renderProfile() {
 	if len(objs) == 0 {
 		objs = append(objs, muted("Nothing personal yet. What do they care about? Family, pets, "+
 			"hobbies, teams, food, what they are proud of: use “Add to profile”."))
+	}
+	if hidden > 0 {
+		objs = append(objs, widget.NewButton(fmt.Sprintf("Show more (%s more)", locale.Count(hidden)), func() {
+			s.profileShown += profilePage
+			s.renderProfile()
+		}))
 	}
 	s.profileBox.Objects = objs
 	s.profileBox.Refresh()
