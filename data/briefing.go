@@ -207,26 +207,49 @@ type BriefConcern struct {
 	CalibrationDue bool
 }
 
-// Briefing is everything to read in the car before a visit.
+// Briefing is everything to read in the car before a visit. Each list is
+// capped (ColleagueLimit, BriefingLimit) with its full length beside it, so
+// a customer at a company of thousands, or with a profile imported from a
+// card of thousands of entries, still fits on one screen and one page.
 type Briefing struct {
 	Now             time.Time
 	Customer        *Customer
 	Profile         *Profile // confidential items included: show them on screen only
-	Colleagues      []CustomerSummary
+	FamilyTotal     int      // Profile.Family holds at most BriefingLimit of them
+	PetsTotal       int
+	ItemsTotal      int
+	Colleagues      []CustomerSummary // the first ColleagueLimit, in name order
+	ColleaguesTotal int
 	Recent          []Interaction // newest first
 	Interactions    int           // how many in all
 	Concerns        []BriefConcern
+	ConcernsTotal   int
 	CalibrationDays int
 	FollowUps       []FollowUp // open, by due day
+	FollowUpsTotal  int
 	Temperature     Trend
 	Dates           []PersonalDate // in the next 30 days
 	Contact         ContactStatus
 	Visits          []PlannedVisit // upcoming
-	Notes           []Note         // the latest few
+	VisitsTotal     int
+	Notes           []Note // the latest few
 }
 
 // BriefingDays is how far ahead the briefing looks for personal dates.
 const BriefingDays = 30
+
+// BriefingLimit caps each of the briefing's other lists: more than this many
+// concerns or promises is not something to read in the car.
+const BriefingLimit = 50
+
+// capped cuts list to BriefingLimit and returns its length before.
+func capped[T any](list *[]T) int {
+	n := len(*list)
+	if n > BriefingLimit {
+		*list = (*list)[:BriefingLimit:BriefingLimit]
+	}
+	return n
+}
 
 // Briefing gathers a customer's briefing in one read transaction.
 func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefing, error) {
@@ -242,6 +265,7 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	if b.Profile, err = getProfile(ctx, tx, id); err != nil {
 		return nil, err
 	}
+	b.FamilyTotal, b.PetsTotal, b.ItemsTotal = capped(&b.Profile.Family), capped(&b.Profile.Pets), capped(&b.Profile.Items)
 	if b.Recent, err = interactions(ctx, tx, `customer_id = ? ORDER BY at DESC, id DESC LIMIT 5`, id); err != nil {
 		return nil, err
 	}
@@ -255,12 +279,14 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	if err != nil {
 		return nil, err
 	}
+	b.ConcernsTotal = capped(&open) // the highest ranked
 	for _, c := range open {
 		b.Concerns = append(b.Concerns, BriefConcern{Concern: c, CalibrationDue: c.CalibrationDue(now, b.CalibrationDays)})
 	}
 	if b.FollowUps, err = followUps(ctx, tx, id, false); err != nil {
 		return nil, err
 	}
+	b.FollowUpsTotal = capped(&b.FollowUps) // the soonest due
 	rs, err := readings(ctx, tx, `i.customer_id = ? ORDER BY i.at DESC, i.id DESC LIMIT 12`, id)
 	if err != nil {
 		return nil, err
@@ -270,6 +296,7 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	if b.Dates, err = personalDates(ctx, tx, id, now, BriefingDays, 0); err != nil {
 		return nil, err
 	}
+	capped(&b.Dates) // the soonest; they come from the capped family and the customer
 	var days, max, last sql.NullInt64
 	var created int64
 	if err := tx.QueryRowContext(ctx, `SELECT cadence_days, cadence_max_days, last_contact_at, created_at FROM customers WHERE id = ?`, id).
@@ -277,16 +304,20 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 		return nil, err
 	}
 	b.Contact = contactStatus(days, max, last, created)
-	if b.Visits, err = plannedVisits(ctx, tx, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id`, id, startOfDay(now).Unix()); err != nil {
+	from := startOfDay(now).Unix()
+	if b.Visits, err = plannedVisits(ctx, tx, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id LIMIT ?`, id, from, BriefingLimit); err != nil {
 		return nil, err
 	}
-	notes, err := queryNotes(ctx, tx, id, 3)
-	if err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM planned_visits WHERE customer_id = ? AND at >= ?`, id, from).Scan(&b.VisitsTotal); err != nil {
+		return nil, fmt.Errorf("count planned visits: %w", mapError(err))
+	}
+	if b.Notes, err = queryNotes(ctx, tx, id, 3); err != nil {
 		return nil, err
 	}
-	b.Notes = notes
-	b.Colleagues, err = s.Colleagues(ctx, id)
-	return b, err
+	if b.Colleagues, b.ColleaguesTotal, err = colleagues(ctx, tx, id, ColleagueLimit); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // ContactDue is a customer due for contact by their cadence.
@@ -297,15 +328,21 @@ type ContactDue struct {
 }
 
 // Today is the app's home: what needs doing today and this week.
+// Its visit and follow-up lists hold at most TodayLimit each, with how many
+// there are in all beside them.
 type Today struct {
-	Now              time.Time
-	VisitsToday      []PlannedVisit
-	VisitsThisWeek   []PlannedVisit // after today, within 7 days
-	OverdueFollowUps []FollowUp
-	DueFollowUps     []FollowUp // due today or within the week
-	ContactDue       []ContactDue
-	Dates            []PersonalDate // the next 14 days
-	LowTemperatures  []Reading      // at or below Unsatisfied in the last 30 days
+	Now                 time.Time
+	VisitsToday         []PlannedVisit
+	VisitsTodayTotal    int
+	VisitsThisWeek      []PlannedVisit // after today, within 7 days
+	VisitsThisWeekTotal int
+	OverdueFollowUps    []FollowUp
+	OverdueTotal        int
+	DueFollowUps        []FollowUp // due today or within the week
+	DueTotal            int
+	ContactDue          []ContactDue
+	Dates               []PersonalDate // the next 14 days
+	LowTemperatures     []Reading      // at or below Unsatisfied in the last 30 days
 }
 
 // TodayDays is how far ahead the Today view looks for personal dates.
@@ -324,31 +361,52 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	defer tx.Rollback()
 	t := &Today{Now: now}
 	day := startOfDay(now)
-	if t.VisitsToday, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, day.Unix(), day.AddDate(0, 0, 1).Unix(), TodayLimit); err != nil {
-		return nil, err
+	count := func(n *int, query string, args ...any) error {
+		if err := tx.QueryRowContext(ctx, query, args...).Scan(n); err != nil {
+			return fmt.Errorf("count for today: %w", mapError(err))
+		}
+		return nil
 	}
-	if t.VisitsThisWeek, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, day.AddDate(0, 0, 1).Unix(), day.AddDate(0, 0, 8).Unix(), TodayLimit); err != nil {
-		return nil, err
+	for _, v := range []struct {
+		list     *[]PlannedVisit
+		total    *int
+		from, to time.Time
+	}{
+		{&t.VisitsToday, &t.VisitsTodayTotal, day, day.AddDate(0, 0, 1)},
+		{&t.VisitsThisWeek, &t.VisitsThisWeekTotal, day.AddDate(0, 0, 1), day.AddDate(0, 0, 8)},
+	} {
+		if *v.list, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, v.from.Unix(), v.to.Unix(), TodayLimit); err != nil {
+			return nil, err
+		}
+		if err := count(v.total, `SELECT count(*) FROM planned_visits WHERE at >= ? AND at < ?`, v.from.Unix(), v.to.Unix()); err != nil {
+			return nil, err
+		}
 	}
 	today := DateOf(now).String()
 	week := DateOf(day.AddDate(0, 0, 7)).String()
-	rows, err := tx.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN customers c ON c.id = f.customer_id
-		WHERE f.done_at IS NULL AND f.due <= ? ORDER BY f.due, f.id LIMIT ?`, week, 2*TodayLimit)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	fus, err := scanFollowUps(rows)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range fus {
-		if f.Due.String() < today {
-			t.OverdueFollowUps = append(t.OverdueFollowUps, f)
-		} else {
-			t.DueFollowUps = append(t.DueFollowUps, f)
+	// Overdue and due apart: thousands overdue must not hide this week's.
+	for _, f := range []struct {
+		list  *[]FollowUp
+		total *int
+		where string
+		args  []any
+	}{
+		{&t.OverdueFollowUps, &t.OverdueTotal, `f.due < ?`, []any{today}},
+		{&t.DueFollowUps, &t.DueTotal, `f.due >= ? AND f.due <= ?`, []any{today, week}},
+	} {
+		rows, err := tx.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN customers c ON c.id = f.customer_id
+			WHERE f.done_at IS NULL AND `+f.where+` ORDER BY f.due, f.id LIMIT ?`, append(f.args, TodayLimit)...)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		if *f.list, err = scanFollowUps(rows); err != nil {
+			return nil, err
+		}
+		if err := count(f.total, `SELECT count(*) FROM followups f WHERE f.done_at IS NULL AND `+f.where, f.args...); err != nil {
+			return nil, err
 		}
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT `+summaryColumns+`, c.cadence_days, c.cadence_max_days, c.last_contact_at, c.created_at
+	rows, err := tx.QueryContext(ctx, `SELECT `+summaryColumns+`, c.cadence_days, c.cadence_max_days, c.last_contact_at, c.created_at
 		FROM customers c LEFT JOIN companies co ON co.id = c.company_id
 		WHERE c.cadence_days IS NOT NULL AND coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 <= ?
 		ORDER BY coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 LIMIT ?`, day.AddDate(0, 0, 8).Unix(), 3*TodayLimit)

@@ -502,6 +502,10 @@ func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]Cus
 	if err != nil {
 		return nil, fmt.Errorf("list customers: %w", mapError(err))
 	}
+	return scanSummaries(rows)
+}
+
+func scanSummaries(rows *sql.Rows) ([]CustomerSummary, error) {
 	defer rows.Close()
 	var out []CustomerSummary
 	for rows.Next() {
@@ -544,8 +548,36 @@ func (s *Store) Companies(ctx context.Context) ([]Company, error) {
 	return out, rows.Err()
 }
 
-// Colleagues lists the other customers at the same company.
-func (s *Store) Colleagues(ctx context.Context, id int64) ([]CustomerSummary, error) {
-	return s.summaries(ctx, `SELECT `+summaryColumns+` FROM customers c JOIN companies co ON co.id = c.company_id
-		WHERE c.company_id = (SELECT company_id FROM customers WHERE id = ?) AND c.id <> ? ORDER BY c.sort_name, c.id`, id, id)
+// ColleagueLimit is how many colleagues a customer page or briefing lists:
+// a chain or a hospital group can have thousands, and a screen of them
+// helps no one (the rest are a search away).
+const ColleagueLimit = 20
+
+// Colleagues lists, in name order, up to limit of the other customers at the
+// same company, and how many there are in all.
+func (s *Store) Colleagues(ctx context.Context, id int64, limit int) ([]CustomerSummary, int, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, mapError(err)
+	}
+	defer tx.Rollback()
+	return colleagues(ctx, tx, id, limit)
+}
+
+func colleagues(ctx context.Context, q queryer, id int64, limit int) ([]CustomerSummary, int, error) {
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM customers
+		WHERE company_id = (SELECT company_id FROM customers WHERE id = ?) AND id <> ?`, id, id).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count colleagues of customer %d: %w", id, mapError(err))
+	}
+	if total == 0 || limit <= 0 {
+		return nil, total, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+summaryColumns+` FROM customers c JOIN companies co ON co.id = c.company_id
+		WHERE c.company_id = (SELECT company_id FROM customers WHERE id = ?) AND c.id <> ? ORDER BY c.sort_name, c.id LIMIT ?`, id, id, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load colleagues of customer %d: %w", id, mapError(err))
+	}
+	out, err := scanSummaries(rows)
+	return out, total, err
 }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 )
 
-// ExportFilter chooses the customers to export: the IDs given, else those a
-// search finds (without the search-as-you-type caps), else everyone.
+// ExportFilter chooses the customers to export: the IDs given, else everyone
+// at Company, else those a search finds (without the search-as-you-type
+// caps), else everyone.
 type ExportFilter struct {
-	IDs   []int64
-	Query string
+	IDs     []int64
+	Company string
+	Query   string
 }
 
 // EachCustomer calls fn with the card and profile of every chosen customer,
@@ -20,7 +22,7 @@ func (s *Store) EachCustomer(ctx context.Context, f ExportFilter, fn func(*Custo
 	ids := f.IDs
 	if len(ids) == 0 {
 		var err error
-		if ids, err = s.exportIDs(ctx, f.Query); err != nil {
+		if ids, err = s.exportIDs(ctx, f.Company, f.Query); err != nil {
 			return err
 		}
 	}
@@ -51,10 +53,13 @@ func (s *Store) EachCustomer(ctx context.Context, f ExportFilter, fn func(*Custo
 	return nil
 }
 
-func (s *Store) exportIDs(ctx context.Context, query string) ([]int64, error) {
+func (s *Store) exportIDs(ctx context.Context, company, query string) ([]int64, error) {
 	sqlText := `SELECT id FROM customers ORDER BY sort_name, uid`
 	var args []any
-	if q := ftsQuery(query); q != "" {
+	if company != "" {
+		sqlText = `SELECT id FROM customers WHERE company_id = (SELECT id FROM companies WHERE name = ?) ORDER BY sort_name, uid`
+		args = append(args, company)
+	} else if q := ftsQuery(query); q != "" {
 		sqlText = `SELECT id FROM customers WHERE id IN (
 			SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1
 			UNION SELECT customer_id FROM interactions WHERE id IN (SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH ?1)

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -185,8 +186,28 @@ func (s *Store) Notes(ctx context.Context, customerID int64) ([]Note, error) {
 	return queryNotes(ctx, s.read, customerID, -1)
 }
 
+// NotesPage returns one page of a customer's notes, newest first, and how
+// many they have: a customer can have thousands.
+func (s *Store) NotesPage(ctx context.Context, customerID int64, offset, limit int) ([]Note, int, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, mapError(err)
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notes WHERE customer_id = ?`, customerID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count notes of customer %d: %w", customerID, mapError(err))
+	}
+	notes, err := queryNotesFrom(ctx, tx, customerID, offset, limit)
+	return notes, total, err
+}
+
 func queryNotes(ctx context.Context, q queryer, customerID int64, limit int) ([]Note, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, at, text, confidential FROM notes WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?`, customerID, limit)
+	return queryNotesFrom(ctx, q, customerID, 0, limit)
+}
+
+func queryNotesFrom(ctx context.Context, q queryer, customerID int64, offset, limit int) ([]Note, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, at, text, confidential FROM notes WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`, customerID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("load notes of customer %d: %w", customerID, mapError(err))
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"strings"
 
@@ -23,9 +24,10 @@ import (
 type briefingScreen struct {
 	u *UI
 
-	id  int64
-	seq int
-	b   *data.Briefing
+	id    int64
+	seq   int
+	b     *data.Briefing
+	thumb image.Image // the photo, decoded off the UI goroutine
 
 	root    fyne.CanvasObject
 	photo   *fyne.Container
@@ -38,10 +40,13 @@ type briefingScreen struct {
 	backBtn *widget.Button
 }
 
+// briefingPhotoSide is the size of the photo in the briefing's header.
+const briefingPhotoSide = 88
+
 func newBriefingScreen(u *UI) *briefingScreen { return &briefingScreen{u: u} }
 
 func (s *briefingScreen) build() fyne.CanvasObject {
-	s.photo = container.NewGridWrap(fyne.NewSize(88, 88))
+	s.photo = container.NewGridWrap(fyne.NewSize(briefingPhotoSide, briefingPhotoSide))
 	s.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.name.SizeName = theme.SizeNameHeadingText
 	s.name.Truncation = fyne.TextTruncateEllipsis
@@ -99,6 +104,10 @@ func (s *briefingScreen) load() {
 	seq, id, at := s.seq, s.id, now()
 	s.u.run(func() {
 		b, err := s.u.store.Briefing(s.u.ctx, id, at)
+		var thumb image.Image
+		if err == nil {
+			thumb = photoThumb(b.Customer.Photo, 2*briefingPhotoSide)
+		}
 		s.u.do(func() {
 			if seq != s.seq {
 				return
@@ -107,7 +116,7 @@ func (s *briefingScreen) load() {
 				s.u.showError("Could not load the briefing", err)
 				return
 			}
-			s.b = b
+			s.b, s.thumb = b, thumb
 			s.render()
 		})
 	})
@@ -129,7 +138,7 @@ func (s *briefingScreen) render() {
 	}
 	s.sub.Refresh()
 
-	s.photo.Objects = []fyne.CanvasObject{photoImage(c.Photo)}
+	s.photo.Objects = []fyne.CanvasObject{thumbImage(s.thumb)}
 	s.photo.Refresh()
 
 	sections := map[string]report.Section{}
@@ -200,6 +209,10 @@ func tempNow(t data.Trend, label string) *fyne.Container {
 func sectionBox(sec report.Section) fyne.CanvasObject {
 	box := container.NewVBox()
 	for i, it := range sec.Items {
+		if it.More { // "and 9,980 more": set apart, not numbered
+			box.Add(muted(it.Text))
+			continue
+		}
 		text := it.Text
 		if sec.Ordered {
 			text = fmt.Sprintf("%d. %s", i+1, text)

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"image"
 	"net/url"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // historyPage is how many interactions are shown at first, and added by
@@ -37,8 +39,12 @@ type customerScreen struct {
 	history      []data.Interaction
 	historyTotal int
 	notes        []data.Note
-	notesShown   int
-	colleagues   []data.CustomerSummary
+	notesTotal   int                    // notes holds the newest, a page at a time
+	colleagues   []data.CustomerSummary // the first colleaguesShown
+	colleaguesN  int                    // how many in all
+	thumb        image.Image            // the photo, decoded off the UI goroutine
+	profileShown int                    // entries shown of each part of the profile
+	profileFor   int64                  // whose profile profileShown is for
 	temp         data.Trend
 
 	// pending is a shortcut pressed while customer pendingID was loading; it
@@ -79,7 +85,7 @@ func (s *customerScreen) build() fyne.CanvasObject {
 	hint.Importance = widget.LowImportance
 	s.placeholder = container.NewCenter(hint)
 
-	s.photo = container.NewGridWrap(fyne.NewSize(72, 72))
+	s.photo = container.NewGridWrap(fyne.NewSize(photoSide, photoSide))
 	s.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.name.SizeName = theme.SizeNameHeadingText
 	s.name.Truncation = fyne.TextTruncateEllipsis
@@ -163,8 +169,8 @@ func (s *customerScreen) load(id int64) {
 		nHistory = len(s.history)
 	}
 	nNotes := notesPage
-	if id == s.id && s.notesShown > nNotes {
-		nNotes = s.notesShown
+	if id == s.id && len(s.notes) > nNotes {
+		nNotes = len(s.notes)
 	}
 	if s.pendingID != id {
 		s.pending = nil // it was for someone else
@@ -178,13 +184,17 @@ func (s *customerScreen) load(id int64) {
 			hist    []data.Interaction
 			total   int
 			notes   []data.Note
+			notesN  int
 			mates   []data.CustomerSummary
+			nMates  int
 			trend   data.Trend
+			thumb   image.Image
 			err     error
 			errWhat = "Could not load the customer"
 		)
 		c, err = st.Customer(ctx, id)
 		if err == nil {
+			thumb = photoThumb(c.Photo, 2*photoSide) // sharp on a HiDPI screen
 			p, err = st.Profile(ctx, id)
 		}
 		if err == nil {
@@ -194,10 +204,10 @@ func (s *customerScreen) load(id int64) {
 			total, err = st.CountInteractions(ctx, id)
 		}
 		if err == nil {
-			notes, err = st.Notes(ctx, id)
+			notes, notesN, err = st.NotesPage(ctx, id, 0, nNotes)
 		}
 		if err == nil && c.Company != "" {
-			mates, err = st.Colleagues(ctx, id)
+			mates, nMates, err = st.Colleagues(ctx, id, colleaguesShown)
 		}
 		if err == nil {
 			trend, err = st.Temperature(ctx, id, tempReadings)
@@ -217,8 +227,8 @@ func (s *customerScreen) load(id int64) {
 				return
 			}
 			s.id, s.c, s.profile, s.history, s.historyTotal, s.notes = id, c, p, hist, total, notes
-			s.colleagues, s.temp = mates, trend
-			s.notesShown = min(nNotes, len(notes))
+			s.colleagues, s.colleaguesN, s.temp, s.thumb = mates, nMates, trend, thumb
+			s.notesTotal = notesN
 			s.render()
 			if fn := s.pending; fn != nil && s.pendingID == id {
 				s.pending = nil
@@ -259,9 +269,16 @@ func (s *customerScreen) renderHeader(c *data.Customer) {
 	bday := formatBirthday(c.Birthday)
 	setOptional(s.birthday, bday, "Birthday: "+bday)
 
-	s.photo.Objects = []fyne.CanvasObject{photoImage(c.Photo)}
+	s.photo.Objects = []fyne.CanvasObject{thumbImage(s.thumb)}
 	s.photo.Refresh()
 }
+
+// photoSide is the size of the photo beside the name.
+const photoSide = 72
+
+// colleaguesShown is how many colleagues the page links to: a big company
+// has thousands, and the rest are a search away.
+const colleaguesShown = 8
 
 // tempReadings is how many of the latest temperatures the page charts, as
 // many as the briefing does.
@@ -353,17 +370,15 @@ func (s *customerScreen) renderContact(c *data.Customer) {
 	}
 	if len(s.colleagues) > 0 {
 		var links []fyne.CanvasObject
-		const most = 8 // a big company can have hundreds
-		for i, cs := range s.colleagues {
-			if i == most {
-				links = append(links, muted(fmt.Sprintf("and %d more: search for “%s”", len(s.colleagues)-most, c.Company)))
-				break
-			}
+		for _, cs := range s.colleagues {
 			id := cs.ID
 			b := widget.NewButton(cs.Name, func() { s.u.customers.show(id) })
 			b.Importance = widget.LowImportance
 			b.Alignment = widget.ButtonAlignLeading
 			links = append(links, b)
+		}
+		if rest := s.colleaguesN - len(s.colleagues); rest > 0 {
+			links = append(links, muted(fmt.Sprintf("and %s more: search for “%s”", locale.Count(rest), c.Company)))
 		}
 		row("colleagues", container.NewVBox(links...))
 	}
@@ -396,8 +411,18 @@ func itemRow(text, detail string, confidential bool, onEdit, onDelete func()) fy
 	return container.NewBorder(nil, nil, left, container.NewVBox(container.NewHBox(edit, del)), lines)
 }
 
+// profilePage is how many entries of each part of the profile (family,
+// pets, each category) are shown at first, and added by "Show more": a card
+// imported from another program can carry thousands.
+const profilePage = 50
+
 func (s *customerScreen) renderProfile() {
 	p := s.profile
+	if s.profileShown < profilePage || s.profileFor != s.id {
+		s.profileShown, s.profileFor = profilePage, s.id
+	}
+	most := s.profileShown
+	hidden := 0
 	var objs []fyne.CanvasObject
 	sub := func(text string) {
 		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -405,7 +430,8 @@ func (s *customerScreen) renderProfile() {
 	}
 	if len(p.Family) > 0 {
 		sub("Family")
-		for _, f := range p.Family {
+		hidden += max(0, len(p.Family)-most)
+		for _, f := range p.Family[:min(most, len(p.Family))] {
 			f := f
 			text := relationLabel(f.Relation) + ": " + f.Name
 			detail := f.Notes
@@ -419,7 +445,8 @@ func (s *customerScreen) renderProfile() {
 	}
 	if len(p.Pets) > 0 {
 		sub("Pets")
-		for _, pet := range p.Pets {
+		hidden += max(0, len(p.Pets)-most)
+		for _, pet := range p.Pets[:min(most, len(p.Pets))] {
 			pet := pet
 			text := pet.Name
 			if pet.Species != "" {
@@ -431,9 +458,13 @@ func (s *customerScreen) renderProfile() {
 		}
 	}
 	for _, cat := range data.ProfileCategories {
-		first := true
+		first, n := true, 0
 		for _, it := range p.Items {
 			if it.Category != cat.Key {
+				continue
+			}
+			if n++; n > most {
+				hidden++
 				continue
 			}
 			if first {
@@ -449,6 +480,12 @@ func (s *customerScreen) renderProfile() {
 	if len(objs) == 0 {
 		objs = append(objs, muted("Nothing personal yet. What do they care about? Family, pets, "+
 			"hobbies, teams, food, what they are proud of: use “Add to profile”."))
+	}
+	if hidden > 0 {
+		objs = append(objs, widget.NewButton(fmt.Sprintf("Show more (%s more)", locale.Count(hidden)), func() {
+			s.profileShown += profilePage
+			s.renderProfile()
+		}))
 	}
 	s.profileBox.Objects = objs
 	s.profileBox.Refresh()
@@ -519,7 +556,7 @@ func (s *customerScreen) renderNotes() {
 		objs = append(objs, muted("No notes yet. Press Ctrl+Shift+N to jot something down: "+
 			"what they told you, what you promised."))
 	}
-	for i, n := range s.notes[:s.notesShown] {
+	for i, n := range s.notes {
 		n := n
 		if i > 0 {
 			objs = append(objs, widget.NewSeparator())
@@ -543,13 +580,13 @@ func (s *customerScreen) renderNotes() {
 	}
 	s.notesBox.Objects = objs
 	s.notesBox.Refresh()
-	if older := len(s.notes) - s.notesShown; older > 0 {
+	if older := s.notesTotal - len(s.notes); older > 0 {
 		s.notesMore.SetText(fmt.Sprintf("Show older (%d more)", older))
 		s.notesMore.Show()
 	} else {
 		s.notesMore.Hide()
 	}
-	s.notesTab.Text = fmt.Sprintf("Notes (%d)", len(s.notes))
+	s.notesTab.Text = fmt.Sprintf("Notes (%d)", s.notesTotal)
 	s.tabs.Refresh()
 }
 
@@ -574,8 +611,23 @@ func (s *customerScreen) onShowMoreHistory() {
 }
 
 func (s *customerScreen) onShowMoreNotes() {
-	s.notesShown = min(len(s.notes), s.notesShown+notesPage)
-	s.renderNotes()
+	id, seq, offset := s.id, s.seq, len(s.notes)
+	s.notesMore.Disable()
+	s.u.run(func() {
+		more, total, err := s.u.store.NotesPage(s.u.ctx, id, offset, notesPage)
+		s.u.do(func() {
+			s.notesMore.Enable()
+			if seq != s.seq {
+				return
+			}
+			if err != nil {
+				s.u.showError("Could not load older notes", err)
+				return
+			}
+			s.notes, s.notesTotal = append(s.notes, more...), total
+			s.renderNotes()
+		})
+	})
 }
 
 // reload shows the current customer again after a change.

@@ -103,14 +103,11 @@ func (e *exporter) open(customer bool) {
 		if customer {
 			chosen = label
 		}
-		// Colleagues were loaded with the customer: everyone at their company.
-		if mates := e.u.customer.colleagues; c.Company != "" && len(mates) > 0 {
-			ids := []int64{c.ID}
-			for _, m := range mates {
-				ids = append(ids, m.ID)
-			}
-			add(fmt.Sprintf("Everyone at %s (%s)", c.Company, countOf(len(ids), "customer")),
-				exportJob{filter: data.ExportFilter{IDs: ids}, fileName: safeFileName(c.Company) + ".vcf"})
+		// The page counted the customer's colleagues; the export reads them
+		// all, not only those the page links to.
+		if n := e.u.customer.colleaguesN; c.Company != "" && n > 0 {
+			add(fmt.Sprintf("Everyone at %s (%s)", c.Company, countOf(n+1, "customer")),
+				exportJob{filter: data.ExportFilter{Company: c.Company}, fileName: safeFileName(c.Company) + ".vcf"})
 		}
 	}
 	add(optChosen, exportJob{fileName: "rapport-chosen.vcf"})

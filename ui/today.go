@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 	"github.com/rapportcrm/rapport/ui/report"
 )
 
@@ -152,10 +153,10 @@ func (s *todayScreen) render() {
 		objs = append(objs, rows...)
 	}
 
-	section("Visits today", s.visitRows(t.VisitsToday, false))
-	section("Visits this week", s.visitRows(t.VisitsThisWeek, true))
-	section("Overdue follow-ups", s.followUpRows(t.OverdueFollowUps, true))
-	section("Follow-ups due this week", s.followUpRows(t.DueFollowUps, false))
+	section("Visits today", withMore(s.visitRows(t.VisitsToday, false), len(t.VisitsToday), t.VisitsTodayTotal, "visits"))
+	section("Visits this week", withMore(s.visitRows(t.VisitsThisWeek, true), len(t.VisitsThisWeek), t.VisitsThisWeekTotal, "visits"))
+	section("Overdue follow-ups", withMore(s.followUpRows(t.OverdueFollowUps, true), len(t.OverdueFollowUps), t.OverdueTotal, "follow-ups"))
+	section("Follow-ups due this week", withMore(s.followUpRows(t.DueFollowUps, false), len(t.DueFollowUps), t.DueTotal, "follow-ups"))
 
 	var contact []fyne.CanvasObject
 	for _, c := range t.ContactDue {
@@ -210,6 +211,15 @@ func (s *todayScreen) render() {
 	}
 	s.box.Objects = objs
 	s.box.Refresh()
+}
+
+// withMore closes a list the store capped (data.TodayLimit) with how many
+// more there are.
+func withMore(rows []fyne.CanvasObject, shown, total int, what string) []fyne.CanvasObject {
+	if rest := total - shown; rest > 0 {
+		rows = append(rows, muted(fmt.Sprintf("and %s more %s", locale.Count(rest), what)))
+	}
+	return rows
 }
 
 // todayMarkerWidth is the width of the left column: times, dates, badges;

@@ -77,9 +77,11 @@ func (t tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // photoImage shows a customer's photo, or a placeholder when there is none
-// (or only a link to one, which Rapport never fetches).
+// (or only a link to one, which Rapport never fetches, or one too large to
+// decode: checkImage). The customer page and the briefing decode theirs off
+// the UI goroutine instead (photoThumb).
 func photoImage(p data.Photo) fyne.CanvasObject {
-	if len(p.Data) > 0 {
+	if _, _, err := checkImage(p.Data); len(p.Data) > 0 && err == nil {
 		if img := canvas.NewImageFromReader(bytes.NewReader(p.Data), "photo"); img != nil {
 			img.FillMode = canvas.ImageFillContain
 			return img

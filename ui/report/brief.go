@@ -34,6 +34,9 @@ type Item struct {
 	Text   string
 	Flag   string
 	Detail []string
+	// More marks the closing "and 9,980 more" of a capped list: set apart,
+	// never numbered.
+	More bool
 }
 
 // Options tune a briefing document.
@@ -141,6 +144,7 @@ func Briefing(b *data.Briefing, opt Options) *Doc {
 	for _, v := range b.Visits {
 		visits.Items = append(visits.Items, Item{Text: DayTime(v.At) + " (" + In(now, v.At) + ")" + prefixed(" — ", v.Purpose)})
 	}
+	visits.more(len(b.Visits), b.VisitsTotal, "planned visits")
 	doc.add(visits)
 	doc.add(openers(b, opt))
 	doc.add(temperature(b))
@@ -171,8 +175,18 @@ func Briefing(b *data.Briefing, opt Options) *Doc {
 	for _, col := range b.Colleagues {
 		contact.Items = append(contact.Items, Item{Text: "Colleague: " + col.Name + prefixed(", ", col.Title)})
 	}
+	contact.more(len(b.Colleagues), b.ColleaguesTotal, "colleagues at "+c.Company)
 	doc.add(contact)
 	return doc
+}
+
+// more closes a capped list, of which loaded were read, with how many of
+// total it leaves out, counted in the user's locale: "and 9,980 more
+// colleagues at Acme".
+func (s *Section) more(loaded, total int, what string) {
+	if rest := total - loaded; rest > 0 {
+		s.Items = append(s.Items, Item{Text: fmt.Sprintf("and %s more %s", locale.Count(rest), what), More: true})
+	}
 }
 
 func (d *Doc) add(s Section) {
@@ -263,6 +277,9 @@ func openers(b *data.Briefing, opt Options) Section {
 			s.Items = append(s.Items, Item{Text: cat.Label + ": " + strings.Join(texts, "; "), Flag: confidentialFlag(conf)})
 		}
 	}
+	p := b.Profile
+	s.more(0, b.FamilyTotal-len(p.Family)+b.PetsTotal-len(p.Pets)+b.ItemsTotal-len(p.Items),
+		"family members, pets and profile entries on the customer page")
 	return s
 }
 
@@ -312,6 +329,7 @@ func concernsSection(b *data.Briefing) Section {
 		}
 		s.Items = append(s.Items, it)
 	}
+	s.more(len(b.Concerns), b.ConcernsTotal, "open concerns")
 	return s
 }
 
@@ -328,6 +346,7 @@ func followUpsSection(b *data.Briefing) Section {
 		}
 		s.Items = append(s.Items, it)
 	}
+	s.more(len(b.FollowUps), b.FollowUpsTotal, "open follow-ups")
 	return s
 }
 

@@ -18,6 +18,10 @@ func (d *Doc) Markdown(w io.Writer) error {
 	for _, s := range d.Sections {
 		fmt.Fprintf(&b, "\n## %s\n\n", mdEscape(s.Title))
 		for i, it := range s.Items {
+			if it.More {
+				fmt.Fprintf(&b, "\n_%s_\n", mdEscape(it.Text))
+				continue
+			}
 			bullet := "-"
 			if s.Ordered {
 				bullet = fmt.Sprintf("%d.", i+1)
@@ -56,6 +60,7 @@ h1{margin:0 0 .2rem;font-size:1.7rem}
 h2{font-size:1.1rem;margin:1.4rem 0 .4rem;padding-bottom:.2rem;border-bottom:2px solid #1f8a7a;color:#14665a}
 ul,ol{margin:.2rem 0;padding-left:1.3rem}
 li{margin:.35rem 0}
+li.more{list-style:none;color:#4a5560;font-style:italic}
 .flag{display:inline-block;margin-left:.4rem;padding:0 .4rem;border-radius:.6rem;background:#fde2cf;color:#8a3b00;font-size:.8rem;font-weight:600}
 .detail{color:#4a5560;font-size:.92rem;white-space:pre-wrap}
 footer{margin-top:2rem;color:#8a949e;font-size:.8rem}
@@ -65,7 +70,7 @@ footer{margin-top:2rem;color:#8a949e;font-size:.8rem}
 {{range .Doc.Subtitle}}<p class="sub">{{.}}</p>
 {{end}}{{range .Doc.Sections}}<h2>{{.Title}}</h2>
 {{if .Ordered}}<ol>{{else}}<ul>{{end}}
-{{range .Items}}<li>{{.Text}}{{if .Flag}}<span class="flag">{{.Flag}}</span>{{end}}{{range .Detail}}<div class="detail">{{.}}</div>{{end}}</li>
+{{range .Items}}<li{{if .More}} class="more"{{end}}>{{.Text}}{{if .Flag}}<span class="flag">{{.Flag}}</span>{{end}}{{range .Detail}}<div class="detail">{{.}}</div>{{end}}</li>
 {{end}}{{if .Ordered}}</ol>{{else}}</ul>{{end}}
 {{end}}<footer>Rapport briefing, {{.Made}}</footer>
 </body></html>

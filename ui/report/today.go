@@ -10,7 +10,7 @@ import (
 func Today(t *data.Today) *Doc {
 	now := t.Now
 	doc := &Doc{Title: "Today, " + Day(now)}
-	visits := func(title string, vs []data.PlannedVisit, withDay bool) Section {
+	visits := func(title string, vs []data.PlannedVisit, total int, withDay bool) Section {
 		s := Section{Title: title}
 		for _, v := range vs {
 			when := Clock(v.At)
@@ -19,11 +19,12 @@ func Today(t *data.Today) *Doc {
 			}
 			s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s  %s (#%d)%s", when, v.CustomerName, v.CustomerID, prefixed(" — ", v.Purpose))})
 		}
+		s.more(len(vs), total, "visits")
 		return s
 	}
-	doc.add(visits("Visits today", t.VisitsToday, false))
-	doc.add(visits("Visits this week", t.VisitsThisWeek, true))
-	followUps := func(title, flag string, fs []data.FollowUp) Section {
+	doc.add(visits("Visits today", t.VisitsToday, t.VisitsTodayTotal, false))
+	doc.add(visits("Visits this week", t.VisitsThisWeek, t.VisitsThisWeekTotal, true))
+	followUps := func(title, flag string, fs []data.FollowUp, total int) Section {
 		s := Section{Title: title}
 		for _, f := range fs {
 			kind := ""
@@ -36,10 +37,11 @@ func Today(t *data.Today) *Doc {
 			}
 			s.Items = append(s.Items, it)
 		}
+		s.more(len(fs), total, "follow-ups")
 		return s
 	}
-	doc.add(followUps("Overdue follow-ups", "overdue", t.OverdueFollowUps))
-	doc.add(followUps("Follow-ups due this week", "", t.DueFollowUps))
+	doc.add(followUps("Overdue follow-ups", "overdue", t.OverdueFollowUps, t.OverdueTotal))
+	doc.add(followUps("Follow-ups due this week", "", t.DueFollowUps, t.DueTotal))
 	contact := Section{Title: "Due for contact"}
 	for _, c := range t.ContactDue {
 		last := "never contacted"
