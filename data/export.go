@@ -52,6 +52,9 @@ func (s *Store) EachCustomer(ctx context.Context, f ExportFilter, fn func(*Custo
 }
 
 func (s *Store) exportIDs(ctx context.Context, query string) ([]int64, error) {
+	if err := checkQuery(query); err != nil {
+		return nil, err
+	}
 	sqlText := `SELECT id FROM customers ORDER BY sort_name, uid`
 	var args []any
 	if q := ftsQuery(query); q != "" {
