@@ -17,7 +17,7 @@ func TestSearchQueryTooLong(t *testing.T) {
 	mustCreate(t, s, sampleCustomer())
 	for _, q := range []string{
 		strings.Repeat("a", MaxQueryLen+1),
-		strings.Repeat("ü", MaxQueryLen+1),         // characters, not bytes
+		strings.Repeat("ü", MaxQueryLen+1),          // characters, not bytes
 		strings.Repeat("maria kowalski ", 2<<20/15), // 2 MiB: returns at once
 	} {
 		_, err := s.Search(ctx, q, 10)
