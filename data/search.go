@@ -211,7 +211,7 @@ func checkQuery(query string) error {
 		return nil
 	}
 	if n := utf8.RuneCountInString(query); n > MaxQueryLen {
-		return errorf(ErrQueryTooLong, "the search is %d characters long; at most %d are taken", n, MaxQueryLen)
+		return errorf(ErrQueryTooLong, "a search can be at most %d characters long (this one is %d)", MaxQueryLen, n)
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ func TestSearchTooLong(t *testing.T) {
 	huge := strings.Repeat("cold room ", 2<<20/10)
 	for _, args := range [][]string{{"search", huge}, {"search", "cold", huge}, {"export", huge}, {"brief", huge}} {
 		r := rapport(t, append(args[:1:1], append([]string{"--db", db}, args[1:]...)...)...)
-		if r.code != ExitError || !strings.Contains(r.stderr, "at most 256 are taken") || len(r.stderr) > 300 || r.stdout != "" {
+		if r.code != ExitError || !strings.Contains(r.stderr, "at most 256 characters long") || len(r.stderr) > 300 || r.stdout != "" {
 			t.Errorf("%s: exit %d, stderr %.300q, %d bytes on stdout", args[0], r.code, r.stderr, len(r.stdout))
 		}
 	}
