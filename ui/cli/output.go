@@ -121,8 +121,8 @@ func createAtomic(ctx context.Context, target string) (io.Writer, func(error) er
 // interrupted turns the error of a write stopped by a signal into one that
 // says so and what became of the file.
 func interrupted(ctx context.Context, err error, what string) error {
-	if ctx.Err() == nil {
-		return err
+	if err == nil || ctx.Err() == nil {
+		return err // a write that ended before the signal was not cut short
 	}
 	if what == "standard output" {
 		return errors.New("interrupted: standard output got only part")
