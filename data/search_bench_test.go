@@ -24,9 +24,14 @@ func BenchmarkSearchAtCap(b *testing.B) {
 	for i := 0; letters.Len() < MaxQueryLen; i++ {
 		letters.WriteString(string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + " ")
 	}
+	var distinct []rune // 128 different words, the most the cap lets through
+	for r := rune(0x4e00); len(distinct) < MaxQueryLen; r++ {
+		distinct = append(distinct, r, ' ')
+	}
 	for _, q := range []struct{ name, text string }{
 		{"pasted-words", pasted.String()[:MaxQueryLen]},
 		{"two-letter-words", letters.String()[:MaxQueryLen]},
+		{"128-distinct-words", string(distinct)},
 		{"one-word", strings.Repeat("m", MaxQueryLen)},
 		{"digits", strings.Repeat("7946 ", MaxQueryLen/5)},
 	} {

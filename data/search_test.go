@@ -36,6 +36,14 @@ func TestSearchQueryTooLong(t *testing.T) {
 	if _, err := s.Search(ctx, atCap, 10); err != nil {
 		t.Errorf("query at the cap: %v", err)
 	}
+	// As many distinct words as fit: FTS5 must take them all.
+	var many []rune
+	for r := rune(0x4e00); len(many) < MaxQueryLen; r++ {
+		many = append(many, r, ' ')
+	}
+	if _, err := s.Search(ctx, string(many), 10); err != nil {
+		t.Errorf("%d one-character words: %v", len(many)/2, err)
+	}
 	padded := "  " + strings.Repeat("x", MaxQueryLen) + "\n\t "
 	if _, err := s.Search(ctx, padded, 10); err != nil {
 		t.Errorf("spaces around a query at the cap are not counted: %v", err)
