@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -77,5 +78,28 @@ func TestLogDialogBounds(t *testing.T) {
 	u.wait()
 	if h, _ := s.Interactions(ctx, c.ID, 0, 10); len(h) != 1 || h[0].Duration != 24*time.Hour {
 		t.Errorf("a 24-hour call: %+v (message %q)", h, d.message.Text)
+	}
+}
+
+// TestPickerSearchTooLongShownInline: the customer picker (Ctrl+L on Today)
+// says the limit in its status line, with no dialog over it.
+func TestPickerSearchTooLongShownInline(t *testing.T) {
+	u, _ := newSampleUI(t)
+	if u.pane != paneToday {
+		t.Fatalf("start pane %q", u.pane)
+	}
+	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(scLog)
+	u.wait()
+	if u.picker == nil {
+		t.Fatal("Ctrl+L on Today opened no picker")
+	}
+	picker := u.win.Canvas().Overlays().Top()
+	onUI(u, func() { u.picker.search.SetText(strings.Repeat("x", 300)) })
+	u.wait()
+	if got := u.picker.status.Text; !strings.Contains(got, "at most 256 characters") {
+		t.Errorf("picker status = %q", got)
+	}
+	if len(u.picker.results) != 0 || u.win.Canvas().Overlays().Top() != picker {
+		t.Errorf("%d results; a dialog over the picker: %v", len(u.picker.results), u.win.Canvas().Overlays().Top() != picker)
 	}
 }
