@@ -72,7 +72,10 @@ func TestSampleCustomers(t *testing.T) {
 				if err != nil {
 					t.Errorf("interaction %d: time %q: %v", i+1, di.Time, err)
 				}
-				in := data.Interaction{Kind: di.Kind, At: at, Duration: time.Duration(di.Minutes) * time.Minute,
+				// Dated as LoadDataset dates it: days ago, at that clock time.
+				now := time.Now()
+				when := time.Date(now.Year(), now.Month(), now.Day()-di.DaysAgo, at.Hour(), at.Minute(), 0, 0, time.Local)
+				in := data.Interaction{Kind: di.Kind, At: when, Duration: time.Duration(di.Minutes) * time.Minute,
 					Summary: di.Summary, Notes: di.Notes}
 				if err := in.Validate(); err != nil {
 					t.Errorf("interaction %d: %v", i+1, err)

@@ -54,6 +54,9 @@ func (s *Store) EachCustomer(ctx context.Context, f ExportFilter, fn func(*Custo
 }
 
 func (s *Store) exportIDs(ctx context.Context, company, query string) ([]int64, error) {
+	if err := checkQuery(query); err != nil {
+		return nil, err
+	}
 	sqlText := `SELECT id FROM customers ORDER BY sort_name, uid`
 	var args []any
 	if company != "" {

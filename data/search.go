@@ -175,10 +175,45 @@ func historyQuery(input string) string {
 	return strings.Join(terms, " ")
 }
 
+// queryWords splits a query into the words FTS5 is asked for; anything
+// but letters and digits separates them, so no quote or operator gets
+// through. A word given twice is asked for once.
 func queryWords(input string) []string {
-	return strings.FieldsFunc(input, func(r rune) bool {
+	words := strings.FieldsFunc(input, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+	seen := make(map[string]bool, len(words))
+	out := words[:0]
+	for _, w := range words {
+		if k := strings.ToLower(w); !seen[k] {
+			seen[k] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// MaxQueryLen is the longest search, in characters, that Search, the
+// export filter and the window's search boxes take. Nobody types more; a
+// pasted page would cost a prefix scan per word (a 400 KiB query took 9 s,
+// 2 MiB never finished), and the check itself is linear.
+const MaxQueryLen = 256
+
+// ErrQueryTooLong is what a search longer than MaxQueryLen returns; it is
+// also an ErrInvalid, so the window shows it as a hint, not a failure.
+var ErrQueryTooLong = fmt.Errorf("%w: search too long", ErrInvalid)
+
+// checkQuery refuses a query over MaxQueryLen characters. Its message does
+// not quote the query: that is the thing too long to show.
+func checkQuery(query string) error {
+	query = strings.TrimSpace(query)
+	if len(query) <= MaxQueryLen { // bytes ≥ characters: most queries stop here
+		return nil
+	}
+	if n := utf8.RuneCountInString(query); n > MaxQueryLen {
+		return errorf(ErrQueryTooLong, "a search can be at most %d characters long (this one is %d)", MaxQueryLen, n)
+	}
+	return nil
 }
 
 // searchCap bounds how many card matches one search sorts by name: a
@@ -195,6 +230,9 @@ const (
 // on their card come first, in name order; then those matched only in their
 // history or notes, most recent match first. An empty query lists everyone.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]CustomerSummary, error) {
+	if err := checkQuery(query); err != nil {
+		return nil, err
+	}
 	q := ftsQuery(query)
 	if q == "" {
 		return s.ListCustomers(ctx, 0, limit)

@@ -306,6 +306,38 @@ type Interaction struct {
 	HeardConfirmed bool   `json:"heard_confirmed,omitempty"`
 }
 
+// The bounds of an interaction: a day at most, and a date from 1900 to a
+// year ahead (one may log a meeting already arranged). Anything outside is
+// a typo or an overflow, not a visit.
+const (
+	MaxInteractionDuration  = 24 * time.Hour
+	earliestInteractionYear = 1900
+)
+
+// CheckInteractionTime says what is wrong with at as the time of an
+// interaction logged at now, or returns nil.
+func CheckInteractionTime(at, now time.Time) error {
+	switch {
+	case at.Year() < earliestInteractionYear:
+		return errorf(ErrInvalid, "the date %s is before %d", at.Format("2006-01-02"), earliestInteractionYear)
+	case at.After(now.AddDate(1, 0, 0)):
+		return errorf(ErrInvalid, "the date %s is more than a year ahead", at.Format("2006-01-02"))
+	}
+	return nil
+}
+
+// CheckInteractionDuration says what is wrong with d as the length of an
+// interaction, or returns nil.
+func CheckInteractionDuration(d time.Duration) error {
+	switch {
+	case d < 0:
+		return errorf(ErrInvalid, "duration cannot be negative")
+	case d > MaxInteractionDuration:
+		return errorf(ErrInvalid, "a duration of %d minutes is more than 24 hours (%d minutes)", d/time.Minute, MaxInteractionDuration/time.Minute)
+	}
+	return nil
+}
+
 // Validate checks an interaction before it is stored.
 func (i *Interaction) Validate() error {
 	if !ValidKind(i.Kind) {
@@ -314,8 +346,11 @@ func (i *Interaction) Validate() error {
 	if i.At.IsZero() {
 		return errorf(ErrInvalid, "an interaction needs a date and time")
 	}
-	if i.Duration < 0 {
-		return errorf(ErrInvalid, "duration cannot be negative")
+	if err := CheckInteractionTime(i.At, time.Now()); err != nil {
+		return err
+	}
+	if err := CheckInteractionDuration(i.Duration); err != nil {
+		return err
 	}
 	if i.Temperature < 0 || i.Temperature > 5 {
 		return errorf(ErrInvalid, "temperature must be from 1 (unhappy) to 5 (delighted), got %d", i.Temperature)

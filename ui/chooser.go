@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 
@@ -107,6 +108,12 @@ func (c *customerChooser) load(q string) {
 		rows, err := c.u.store.Search(c.u.ctx, trim(q), chooserCap)
 		c.u.do(func() {
 			if seq != c.seq {
+				return
+			}
+			if errors.Is(err, data.ErrQueryTooLong) {
+				c.rows = nil
+				c.list.Refresh()
+				c.status.SetText(capitalize(err.Error()))
 				return
 			}
 			if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -176,6 +177,13 @@ func (l *customerList) reload(selectFirst bool) {
 		}
 		l.u.do(func() {
 			if seq != l.seq {
+				return
+			}
+			if errors.Is(err, data.ErrQueryTooLong) {
+				// Said where the matches are counted: a hint while typing, not a failure.
+				l.pages, l.results = map[int][]data.CustomerSummary{}, nil
+				l.list.Refresh()
+				l.status.SetText(capitalize(err.Error()))
 				return
 			}
 			if err != nil {

@@ -145,6 +145,9 @@ func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Con
 			if err != nil || n < 0 {
 				return fmt.Sprintf("Duration: %q is not a number of minutes (like 45).", t)
 			}
+			if most := int(data.MaxInteractionDuration / time.Minute); n > most { // before it is multiplied and overflows
+				return fmt.Sprintf("Duration: %s minutes is more than 24 hours (%d minutes).", t, most)
+			}
 			mins = n
 		}
 		if trim(d.summary.Text) == "" && trim(d.notes.Text) == "" {

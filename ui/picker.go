@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -93,6 +94,12 @@ func (p *customerPicker) find() {
 		}
 		p.u.do(func() {
 			if seq != p.seq {
+				return
+			}
+			if errors.Is(err, data.ErrQueryTooLong) {
+				p.results = nil
+				p.list.Refresh()
+				p.status.SetText(capitalize(err.Error()))
 				return
 			}
 			if err != nil {

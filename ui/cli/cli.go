@@ -106,6 +106,9 @@ func run(ctx context.Context, args []string, env *Env) error {
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			// Not for the window, which Ctrl+C in its terminal still closes.
+			ctx, stop := withSignals(ctx)
+			defer stop()
 			return c.run(ctx, env, rest)
 		}
 	}

@@ -30,7 +30,7 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	defer s.Close()
 	found, err := s.Search(ctx, strings.Join(rest, " "), *limit)
 	if err != nil {
-		return err
+		return fmt.Errorf("search: %w", err)
 	}
 	for _, c := range found {
 		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\n", c.ID, c.Name, c.Company)
@@ -44,7 +44,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	who := fs.String("customer", "", "customer ID (or a name that matches exactly one customer)")
 	kind := fs.String("kind", "", "visit, call, email, meeting or other")
 	at := fs.String("at", "", "when: 2026-03-01 14:30, 2026-03-01, 14:30 (today) or RFC 3339; default now")
-	minutes := fs.Int("minutes", 0, "how long it took, in minutes")
+	minutes := fs.String("minutes", "", "how long it took, in minutes (45) or hours and minutes (1h30m); at most 24 hours")
 	notes := fs.String("notes", "", "longer notes beside the summary")
 	temp := fs.Int("temp", 0, "how satisfied they said they are, 1 (unhappy) to 5 (delighted)")
 	tempComment := fs.String("temp-comment", "", "what they said about it")
@@ -61,14 +61,20 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		return usagef("log: --kind must be one of %s (got %q)", strings.Join(data.InteractionKinds, ", "), *kind)
 	case len(rest) == 0 && *notes == "":
 		return usagef("log: say what happened, e.g. rapport log --customer 3 --kind call \"Asked about delivery dates\"")
-	case *minutes < 0:
-		return usagef("log: --minutes cannot be negative")
 	case *temp < 0 || *temp > 5:
 		return usagef("log: --temp must be from 1 (unhappy) to 5 (delighted), got %d", *temp)
 	}
-	when, err := parseWhen(*at, time.Now())
+	now := time.Now()
+	when, err := parseWhen(*at, now)
+	if err == nil {
+		err = data.CheckInteractionTime(when, now) // the store checks too; this says which flag
+	}
 	if err != nil {
 		return usagef("log: --at: %v", err)
+	}
+	duration, err := parseMinutes(*minutes)
+	if err != nil {
+		return usagef("log: --minutes: %v", err)
 	}
 	s, err := openWriting(ctx, env, *db)
 	if err != nil {
@@ -80,7 +86,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	in := data.Interaction{CustomerID: c.ID, Kind: *kind, At: when,
-		Duration: time.Duration(*minutes) * time.Minute, Summary: strings.Join(rest, " "), Notes: *notes,
+		Duration: duration, Summary: strings.Join(rest, " "), Notes: *notes,
 		Temperature: *temp, TempComment: *tempComment, Heard: *heard, HeardConfirmed: *confirmed}
 	if err := s.LogInteraction(ctx, &in); err != nil {
 		return fmt.Errorf("log %s for %s: %w", in.Kind, c.Name(), err)
@@ -143,6 +149,35 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 		return time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location()), nil
 	}
 	return time.Time{}, fmt.Errorf("%q is not a time (try 2026-03-01 14:30, 2026-03-01 or 14:30)", s)
+}
+
+// parseMinutes reads how long an interaction took: a whole number of
+// minutes ("45") or a duration ("1h30m", "90m"). The number is checked
+// against the bound before it is multiplied, so no overflow wraps round to
+// a plausible length.
+func parseMinutes(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	const most = int64(data.MaxInteractionDuration / time.Minute)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case n < 0:
+			return 0, fmt.Errorf("%s minutes: cannot be negative", s)
+		case err != nil || n > most:
+			return 0, fmt.Errorf("%s minutes is more than 24 hours (%d minutes)", s, most)
+		}
+		return time.Duration(n) * time.Minute, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number of minutes (try 45 or 1h30m)", s)
+	}
+	if err := data.CheckInteractionDuration(d); err != nil {
+		return 0, err
+	}
+	return d, nil
 }
 
 func runSample(ctx context.Context, env *Env, args []string) error {

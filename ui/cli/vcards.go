@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -97,7 +96,7 @@ func runUndoImport(ctx context.Context, env *Env, args []string) error {
 func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("export", env)
 	db := dbFlag(fs)
-	out := fs.String("o", "", "write to this file (default: standard output)")
+	out := fs.String("o", "", "write to this file; - is standard output (the default)")
 	version := fs.String("vcard", "3.0", "vCard version: 3.0 or 4.0")
 	noPhotos := fs.Bool("no-photos", false, "leave photos out")
 	confidential := fs.Bool("confidential", false, "include profile items marked confidential")
@@ -130,35 +129,18 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return n, bw.Flush()
 	}
 	if *out == "" {
-		_, err := write(env.Stdout)
-		return err
+		*out = "-"
 	}
-	n, err := writeFileAtomic(*out, write)
+	w, commit, err := createOutput(ctx, *out, env.Stdout)
 	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	n, err := write(w)
+	if err := commit(err); err != nil {
 		return fmt.Errorf("export to %s: %w", *out, err)
 	}
-	fmt.Fprintf(env.Stderr, "exported %d customers to %s\n", n, *out)
+	if *out != "-" {
+		fmt.Fprintf(env.Stderr, "exported %d customers to %s\n", n, *out)
+	}
 	return nil
-}
-
-// writeFileAtomic writes through a temporary file beside path and renames
-// it into place, so a failed export never leaves a half-written file where
-// a good one was.
-func writeFileAtomic(path string, write func(io.Writer) (int, error)) (int, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return 0, err
-	}
-	n, err := write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return n, err
-	}
-	return n, nil
 }

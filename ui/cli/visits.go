@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,11 +14,14 @@ import (
 func runBrief(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("brief", env)
 	db := dbFlag(fs)
-	html := fs.String("html", "", "also write the briefing as a printable HTML page to this file")
-	pdf := fs.String("pdf", "", "also write the briefing as a printable PDF to this file")
+	html := fs.String("html", "", "also write the briefing as a printable HTML page to this file (- for standard output, instead of Markdown)")
+	pdf := fs.String("pdf", "", "also write the briefing as a printable PDF to this file (- for standard output, instead of Markdown)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if toStdout(*html) && toStdout(*pdf) {
+		return usagef("brief: only one of --html and --pdf can go to standard output")
 	}
 	if len(rest) == 0 {
 		return usagef("brief: say whom, by ID or name: rapport brief 12, rapport brief \"Maria Kowalski\"")
@@ -38,19 +42,44 @@ func runBrief(ctx context.Context, env *Env, args []string) error {
 	}
 	// A printed briefing leaves confidential items out: they are for the screen.
 	doc := report.Briefing(b, report.Options{})
-	for _, out := range []struct {
-		path  string
-		write func(io.Writer, time.Time) error
-	}{{*html, doc.HTML}, {*pdf, doc.PDF}} {
-		if out.path == "" {
+	// Both files are opened before either is written, so a bad name for the
+	// second leaves no first behind.
+	type output struct {
+		path   string
+		write  func(io.Writer, time.Time) error
+		w      io.Writer
+		commit func(error) error
+	}
+	var outs []*output
+	abort := func(err error) error {
+		for _, o := range outs {
+			o.commit(err)
+		}
+		return err
+	}
+	for _, o := range []*output{{path: *html, write: doc.HTML}, {path: *pdf, write: doc.PDF}} {
+		if o.path == "" {
 			continue
 		}
-		if _, err := writeFileAtomic(out.path, func(w io.Writer) (int, error) { return 1, out.write(w, now) }); err != nil {
-			return fmt.Errorf("brief: write %s: %w", out.path, err)
+		var err error
+		if o.w, o.commit, err = createOutput(ctx, o.path, env.Stdout); err != nil {
+			return abort(fmt.Errorf("brief: %w", err))
 		}
+		outs = append(outs, o)
+	}
+	for i, o := range outs {
+		if err := o.commit(o.write(o.w, now)); err != nil {
+			outs = outs[i+1:]
+			return abort(fmt.Errorf("brief: write %s: %w", o.path, err))
+		}
+	}
+	if toStdout(*html) || toStdout(*pdf) {
+		return nil // that is what standard output was asked for
 	}
 	return doc.Markdown(env.Stdout)
 }
+
+func toStdout(path string) bool { return path == "-" || filepath.Clean(path) == "/dev/stdout" }
 
 func runToday(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("today", env)
