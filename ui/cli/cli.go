@@ -175,8 +175,14 @@ func dbPath(flagValue string) (string, error) {
 // openReading opens the database for a command that only reads: a path
 // where there is no database is a mistake to report (a mistyped --db), not a
 // new empty database to create.
+// On a database that cannot be written (a backup on a stick) it reads, and
+// says so on stderr.
 func openReading(ctx context.Context, env *Env, flagValue string) (*data.Store, error) {
-	return openStore(ctx, env, flagValue, data.OpenOptions{MustExist: true})
+	s, err := openStore(ctx, env, flagValue, data.OpenOptions{MustExist: true})
+	if err == nil && s.ReadOnly() != "" {
+		fmt.Fprintf(env.Stderr, "rapport: %s is read-only (%s): reading only\n", s.Path(), s.ReadOnly())
+	}
+	return s, err
 }
 
 // openWriting opens (creating if needed) the database for a command that

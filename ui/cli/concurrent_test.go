@@ -159,3 +159,30 @@ func TestDamagedDatabase(t *testing.T) {
 		t.Error("the damaged database was written to")
 	}
 }
+
+// A database on a read-only medium: reading commands work and say it is
+// read-only; writing commands say why they cannot.
+func TestReadOnlyMedium(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s); run the tests as root to check read-only media", err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	db := filepath.Join(dir, "r.db")
+	if r := rapport(t, "sample", "--db", db); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount ro: %v %s", err, out)
+	}
+	for _, args := range [][]string{{"search", "klaus"}, {"today"}, {"brief", "Klaus Müller"}, {"export"}, {"check"}} {
+		r := rapport(t, append(args, "--db", db)...)
+		if r.code != 0 || r.stdout == "" || !strings.Contains(r.stderr, "read-only") {
+			t.Errorf("%s on a read-only medium: exit %d, stdout %d bytes, stderr %q", args[0], r.code, len(r.stdout), r.stderr)
+		}
+	}
+	r := rapport(t, "log", "--db", db, "--customer", "1", "--kind", "call", "Called")
+	if r.code != ExitError || !strings.Contains(r.stderr, "read-only") {
+		t.Errorf("log on a read-only medium: exit %d, %q", r.code, r.stderr)
+	}
+}
