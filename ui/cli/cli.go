@@ -46,6 +46,9 @@ func commands() []command {
 		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
 		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
+		{"backup", "[--db PATH] [FILE]", "a consistent copy of the database, to FILE or into the backups folder beside it; prints its path", runBackup},
+		{"backups", "[--db PATH]", "the backups beside the database, newest first: date, reason, customers, size, path", runBackups},
+		{"restore", "[--db PATH] FILE", "put a backup in place of the database, after checking it; the current database is kept in the backups folder", runRestore},
 	}
 }
 
