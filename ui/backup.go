@@ -139,7 +139,10 @@ func (b *backups) createRow() fyne.CanvasObject {
 	what := widget.NewLabel("")
 	what.Truncation = fyne.TextTruncateEllipsis
 	size := widget.NewLabel("")
-	return container.NewBorder(nil, nil, when, size, what)
+	// The dates in a column as wide as the widest one.
+	widest := widget.NewLabelWithStyle(formatDateTime(time.Date(2026, 9, 30, 22, 59, 0, 0, time.Local)),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize()
+	return container.NewBorder(nil, nil, container.NewGridWrap(widest, when), size, what)
 }
 
 func (b *backups) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -153,7 +156,7 @@ func (b *backups) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		what = reasonLabel(bi.Reason) + " · cannot be read"
 	}
 	row.Objects[0].(*widget.Label).SetText(what)
-	row.Objects[1].(*widget.Label).SetText(formatDateTime(bi.Time))
+	row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(formatDateTime(bi.Time))
 	row.Objects[2].(*widget.Label).SetText(fileSize(bi.Size))
 }
 

@@ -22,7 +22,7 @@ func fileSum(t *testing.T, path string) [32]byte {
 
 func TestBackupNow(t *testing.T) {
 	u, s := newTestUI(t, person("Ann", "Lee", "Co"), person("Bob", "Ray", "Co"))
-	u.backups.onBackupNow()
+	onUI(u, u.backups.onBackupNow)
 	if u.backups.progress == nil {
 		t.Fatal("no progress dialog")
 	}
@@ -50,11 +50,11 @@ func TestRestoreFromBackupList(t *testing.T) {
 	if err := s.CreateCustomer(ctx, &carl); err != nil {
 		t.Fatal(err)
 	}
-	u.customerChanged(carl.ID)
+	onUI(u, func() { u.customerChanged(carl.ID) })
 	u.wait()
 	b := u.backups
 
-	b.onRestore()
+	onUI(u, b.onRestore)
 	u.wait()
 	if len(b.items) != 1 || b.restoreBtn.Disabled() == false {
 		t.Fatalf("restore dialog: %d backups, Restore enabled: %v", len(b.items), !b.restoreBtn.Disabled())
@@ -98,7 +98,7 @@ func TestRestoreFromBackupList(t *testing.T) {
 	if err := u.store.CreateCustomer(ctx, &dora); err != nil {
 		t.Fatal(err)
 	}
-	u.customerChanged(dora.ID)
+	onUI(u, func() { u.customerChanged(dora.ID) })
 	u.wait()
 	if got := listNames(u); len(got) != 3 {
 		t.Errorf("list after adding one: %v", got)
@@ -110,7 +110,7 @@ func TestRestoreRefusesForeignFileChangingNothing(t *testing.T) {
 	junk := filepath.Join(t.TempDir(), "holiday.db")
 	os.WriteFile(junk, []byte("photos of the beach, not a database"), 0o600)
 	before := fileSum(t, s.Path())
-	u.backups.onFileChosen(junk)
+	onUI(u, func() { u.backups.onFileChosen(junk) })
 	u.wait()
 	msg := joined(topDialog(t, u))
 	if !strings.Contains(msg, "This file cannot be restored; nothing was changed") || !strings.Contains(msg, "not a Rapport database") {
@@ -141,7 +141,7 @@ func TestRestoreChosenFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	other.Close()
-	u.backups.onFileChosen(copyPath)
+	onUI(u, func() { u.backups.onFileChosen(copyPath) })
 	u.wait()
 	if ask := joined(topDialog(t, u)); !strings.Contains(ask, "from-laptop.db (3 customers)") {
 		t.Fatalf("confirmation:\n%s", ask)
@@ -155,9 +155,9 @@ func TestRestoreChosenFile(t *testing.T) {
 
 func TestDailyBackupInWindow(t *testing.T) {
 	u, s := newTestUI(t, person("Ann", "Lee", "Co"))
-	u.backups.checkDaily()
+	onUI(u, u.backups.checkDaily)
 	u.wait()
-	u.backups.checkDaily() // not due again
+	onUI(u, u.backups.checkDaily) // not due again
 	u.wait()
 	list, err := data.ListBackups(context.Background(), s.Path())
 	if err != nil || len(list) != 1 || list[0].Reason != data.ReasonDaily {
