@@ -83,7 +83,7 @@ func backupFile(ctx context.Context, src, dest string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	tmp, err := vacuumInto(ctx, src, filepath.Dir(dest))
+	tmp, err := vacuumInto(ctx, src, filepath.Dir(dest), false)
 	if err != nil {
 		return err
 	}
@@ -96,12 +96,13 @@ func backupFile(ctx context.Context, src, dest string) error {
 }
 
 // vacuumInto copies the database at src into a new private, synced,
-// temporary file in dir and returns its path. It only reads src.
-func vacuumInto(ctx context.Context, src, dir string) (string, error) {
+// temporary file in dir and returns its path. It only reads src; atRest
+// says no program has src open (see openReadOnly).
+func vacuumInto(ctx context.Context, src, dir string, atRest bool) (string, error) {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	tmp := filepath.Join(dir, ".rapport-"+hex.EncodeToString(rnd[:])+".db.tmp")
-	db, err := openReadOnly(src)
+	db, err := openReadOnly(src, atRest)
 	if err != nil {
 		return "", err
 	}
@@ -145,7 +146,12 @@ func syncDir(dir string) {
 
 // openReadOnly opens an SQLite file without the right to change it, not even
 // to create it: Inspect and the backups list must leave files as they are.
-func openReadOnly(path string) (*sql.DB, error) {
+// A file at rest (a backup, a file chosen to restore: no program has it
+// open) in WAL mode without a -wal file is opened as immutable, or SQLite
+// would create -wal and -shm files beside it. A live database never is:
+// immutable reads take no locks, and a checkpoint could change the file
+// under them.
+func openReadOnly(path string, atRest bool) (*sql.DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -155,12 +161,32 @@ func openReadOnly(path string) (*sql.DB, error) {
 		slashed = "/" + slashed // C:/… on Windows
 	}
 	uri := (&url.URL{Scheme: "file", Path: slashed}).String()
-	db, err := sql.Open("sqlite", uri+"?mode=ro&_pragma=busy_timeout(5000)")
+	params := "?mode=ro&_pragma=busy_timeout(5000)"
+	if atRest && walWithoutLog(path) {
+		params += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", uri+params)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
 	return db, nil
+}
+
+// walWithoutLog reports whether the SQLite file at path is in WAL mode (its
+// header's read and write versions are 2) and has no -wal file beside it.
+func walWithoutLog(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 20)
+	if _, err := io.ReadFull(f, head); err != nil || head[18] != 2 || head[19] != 2 {
+		return false
+	}
+	_, err = os.Lstat(path + "-wal")
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // AutoBackup writes a backup named for now and reason into the backups
@@ -281,7 +307,7 @@ func ListBackups(ctx context.Context, dbPath string) ([]BackupInfo, error) {
 }
 
 func countCustomers(ctx context.Context, path string) (int, error) {
-	db, err := openReadOnly(path)
+	db, err := openReadOnly(path, true)
 	if err != nil {
 		return -1, err
 	}
@@ -322,7 +348,7 @@ func inspect(ctx context.Context, path string) (*DatabaseInfo, error) {
 	if n < len(head) || !bytes.Equal(head[:len(sqliteMagic)], sqliteMagic) {
 		return nil, fmt.Errorf("%w: it is not an SQLite file", ErrNotDatabase)
 	}
-	db, err := openReadOnly(path)
+	db, err := openReadOnly(path, true)
 	if err != nil {
 		return nil, err
 	}

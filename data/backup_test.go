@@ -39,7 +39,7 @@ func customerN(i int) *Customer {
 // compare two databases for equality.
 func dump(t *testing.T, path string) string {
 	t.Helper()
-	db, err := openReadOnly(path)
+	db, err := openReadOnly(path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestBackupWhileAnotherProcessWrites(t *testing.T) {
 		}
 		// Every customer came with its phone, e-mail and search document
 		// in one transaction: a snapshot has all of them or none.
-		db, _ := openReadOnly(dest)
+		db, _ := openReadOnly(dest, true)
 		var points, docs int
 		db.QueryRow(`SELECT count(*) FROM contact_points`).Scan(&points)
 		db.QueryRow(`SELECT count(*) FROM customer_fts`).Scan(&docs)
@@ -307,6 +307,32 @@ func TestRestoreRoundTrip(t *testing.T) {
 	}
 	if len(list) != 2 || list[0].Path != setAside || list[0].Customers != 5 || list[1].Path != backup || list[1].Reason != ReasonManual {
 		t.Errorf("backups: %+v", list)
+	}
+	// Listing them made no -wal or -shm files in the folder.
+	if got := listDir(t, BackupDir(path)); len(got) != 2 {
+		t.Errorf("backups folder: %v", got)
+	}
+}
+
+func TestInspectLeavesAWALModeFileAlone(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "laptop.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, s, customerN(1))
+	s.Close() // WAL mode, and the last connection removed the -wal file
+	before := hashFile(t, path)
+	if !walWithoutLog(path) {
+		t.Fatal("not a WAL-mode file without its log")
+	}
+	if info, err := Inspect(ctx, path); err != nil || info.Customers != 1 {
+		t.Fatalf("inspect: %+v, %v", info, err)
+	}
+	if got := listDir(t, dir); !slices.Equal(got, []string{"laptop.db"}) || hashFile(t, path) != before {
+		t.Errorf("after Inspect the folder holds %v (file changed: %v)", got, hashFile(t, path) != before)
 	}
 }
 

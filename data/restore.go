@@ -41,7 +41,7 @@ func Restore(ctx context.Context, dbPath, from string) (setAside string, err err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	tmp, err := vacuumInto(ctx, from, dir)
+	tmp, err := vacuumInto(ctx, from, dir, true)
 	if err != nil {
 		return "", fmt.Errorf("copy the backup: %w; nothing was changed", err)
 	}
@@ -79,7 +79,8 @@ func setAsideDatabase(ctx context.Context, dbPath string) (string, error) {
 	} else if err != nil {
 		return "", err
 	}
-	if checkpointed := checkpoint(ctx, dbPath); checkpointed {
+	checkpointed := checkpoint(ctx, dbPath)
+	if checkpointed {
 		// The last connection to close deletes the -wal file; if it is
 		// still there, someone else has the database open and would go on
 		// writing to the file set aside.
@@ -96,7 +97,23 @@ func setAsideDatabase(ctx context.Context, dbPath string) (string, error) {
 		return "", fmt.Errorf("set the current database aside: %w; nothing was changed", err)
 	}
 	os.Chmod(dest, 0o600)
+	if checkpointed {
+		toRollbackJournal(ctx, dest)
+	}
 	return dest, nil
+}
+
+// toRollbackJournal takes the database at path (checkpointed, closed) out
+// of WAL mode, so it is one self-contained file like every other backup and
+// opening it to list or inspect creates no -wal or -shm beside it. A
+// failure leaves a WAL-mode file that reads just as well.
+func toRollbackJournal(ctx context.Context, path string) {
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	db.ExecContext(ctx, `PRAGMA journal_mode=DELETE`)
 }
 
 // checkpoint writes the database's WAL back into the file, and reports
