@@ -533,6 +533,23 @@ func TestAutoBackupRotatesTheFolder(t *testing.T) {
 	for _, n := range got {
 		wantPrivate(t, filepath.Join(dir, n))
 	}
+
+	// Temporary files a crash left a day ago go; a fresh one may be a
+	// backup being written and stays.
+	stale, fresh := filepath.Join(dir, ".rapport-0a0b0c.db.tmp"), filepath.Join(dir, ".rapport-0d0e0f.db.tmp")
+	os.WriteFile(stale, []byte("half"), 0o600)
+	os.WriteFile(fresh, []byte("half"), 0o600)
+	old = time.Now().Add(-25 * time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, err := s.AutoBackup(ctx, ReasonPreUndo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a day-old temporary file was kept")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a fresh temporary file was removed")
+	}
 }
 
 func backupsOf(t *testing.T, path, reason string) []string {
