@@ -198,6 +198,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if latest := ms[len(ms)-1].version; current > latest {
 		return fmt.Errorf("%s: %w (schema %d, this Rapport knows up to %d); update Rapport", s.path, ErrNewerSchema, current, latest)
 	}
+	// Not for a new database, nor when there is nothing to apply.
 	if err := s.autoBackupBeforeUnless(ctx, ReasonPreMigration, current == 0 || current == ms[len(ms)-1].version); err != nil {
 		return fmt.Errorf("open %s: %w", s.path, err)
 	}
