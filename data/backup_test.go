@@ -705,3 +705,37 @@ func TestListBackupsMarksUnreadableOnes(t *testing.T) {
 		t.Errorf("list: %+v", list)
 	}
 }
+
+func TestCancelledBackupLeavesNothing(t *testing.T) {
+	s := mustOpen(t)
+	mustCreate(t, s, customerN(1))
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Backup(ctx, filepath.Join(dir, "b.db")); err == nil {
+		t.Fatal("a cancelled backup reported success")
+	}
+	if got := listDir(t, dir); len(got) != 0 {
+		t.Errorf("left behind: %v", got)
+	}
+}
+
+func TestRestoreOntoANewComputer(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	mustCreate(t, s, customerN(1))
+	mustCreate(t, s, customerN(2))
+	backup := filepath.Join(t.TempDir(), "usb-stick.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "fresh", "rapport.db") // no database, no folder yet
+	setAside, err := Restore(ctx, path, backup)
+	if err != nil || setAside != "" {
+		t.Fatalf("restore: %q, %v", setAside, err)
+	}
+	wantPrivate(t, path)
+	if n, _ := openAt(t, path).CountCustomers(ctx); n != 2 {
+		t.Errorf("%d customers, want 2", n)
+	}
+}

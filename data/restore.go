@@ -65,6 +65,9 @@ func Restore(ctx context.Context, dbPath, from string) (setAside string, err err
 		return "", fmt.Errorf("%w; nothing was changed", err)
 	}
 	syncDir(dir)
+	if setAside == "" {
+		return "", nil // nothing added to the backups folder (maybe none yet)
+	}
 	if err := rotateDir(BackupDir(dbPath)); err != nil {
 		return setAside, fmt.Errorf("restored, but old backups could not be cleared: %w", err)
 	}
