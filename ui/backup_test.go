@@ -179,3 +179,34 @@ func TestFileMenuHasBackupAndRestore(t *testing.T) {
 		t.Errorf("File menu: %s", got)
 	}
 }
+
+func TestRestoreRefusedWhileOpenElsewhere(t *testing.T) {
+	ctx := context.Background()
+	u, s := newTestUI(t, person("Ann", "Lee", "Co"))
+	t.Cleanup(func() { u.store.Close() })
+	backup, err := s.AutoBackup(ctx, data.ReasonManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := person("Bob", "Ray", "Co")
+	s.CreateCustomer(ctx, &bob)
+	// Another program has the database open.
+	other, err := data.Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	onUI(u, func() { u.backups.restore(backup) })
+	u.wait()
+	msg := joined(topDialog(t, u))
+	if !strings.Contains(msg, "Could not restore the backup") || !strings.Contains(msg, "open in another program") {
+		t.Errorf("error shown:\n%s", msg)
+	}
+	// The window goes on with the data it had.
+	if n, err := u.store.CountCustomers(ctx); n != 2 || err != nil {
+		t.Errorf("after the refused restore: %d customers, %v", n, err)
+	}
+	if got := listNames(u); len(got) != 2 {
+		t.Errorf("list: %v", got)
+	}
+}
