@@ -41,6 +41,7 @@ func Restore(ctx context.Context, dbPath, from string) (setAside string, err err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
+	removeStaleTemps(dir) // what an earlier restore cut short left
 	tmp, err := vacuumInto(ctx, from, dir, true)
 	if err != nil {
 		return "", fmt.Errorf("copy the backup: %w; nothing was changed", err)

@@ -82,30 +82,45 @@ func rotation(names []string) []string {
 	return remove
 }
 
-// rotateDir deletes the backups in dir that rotation says to, and
-// temporary files that a crash or power cut left there a day ago or more
-// (younger ones may be a backup being written right now by another Rapport).
+// rotateDir deletes the backups in dir that rotation says to, and stale
+// temporary files.
 func rotateDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	var names []string
-	var errs []error
 	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		names = append(names, e.Name())
-		if isTempName(e.Name()) {
-			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
-				errs = append(errs, os.Remove(filepath.Join(dir, e.Name())))
-			}
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
 		}
 	}
+	errs := []error{removeStaleTemps(dir)}
 	for _, n := range rotation(names) {
 		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// removeStaleTemps deletes the temporary files that a crash or power cut
+// left in dir a day ago or more (younger ones may be a backup that another
+// Rapport is writing right now).
+func removeStaleTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isTempName(e.Name()) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
