@@ -113,6 +113,9 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 			err = ctx.Err()
 		}
 	}()
+	if err := s.autoBackupBeforeUnless(ctx, ReasonPreImport, opt.DryRun); err != nil {
+		return nil, err
+	}
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -753,6 +756,9 @@ type UndoResult struct {
 // history or notes were logged for them since), cards it updated are put back
 // as they were, and profile entries it added are removed.
 func (s *Store) UndoImport(ctx context.Context, batchID int64) (*UndoResult, error) {
+	if err := s.autoBackupBeforeUnless(ctx, ReasonPreUndo, false); err != nil {
+		return nil, err
+	}
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err

@@ -322,7 +322,7 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	// damaged database spreads the damage.
 	s.verified.Do(func() { s.verifyErr = s.Verify(ctx) })
 	if d := s.damaged.Load(); d != nil {
-		return nil, fmt.Errorf("%s: %w: %v; nothing more is written to it: restore the newest backup", s.path, ErrDamaged, *d)
+		return nil, fmt.Errorf("%s: %w: %v; nothing more is written to it: %s", s.path, ErrDamaged, *d, restoreHint(s.path))
 	}
 	start := time.Now()
 	var told bool
@@ -480,6 +480,10 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if latest := ms[len(ms)-1].version; current > latest {
 		return fmt.Errorf("%s: %w (schema %d, this Rapport knows up to %d); update Rapport", s.path, ErrNewerSchema, current, latest)
+	}
+	// Not for a new database, nor when there is nothing to apply.
+	if err := s.autoBackupBeforeUnless(ctx, ReasonPreMigration, current == 0 || current == ms[len(ms)-1].version); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
 	}
 	for _, m := range ms {
 		if m.version <= current {

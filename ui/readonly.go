@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"image/color"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,9 @@ type guard struct {
 	// writing are the menu items that change data, disabled when read-only.
 	writing []*fyne.MenuItem
 	stop    chan struct{}
+	// paused while a restore swaps the database file, which the watcher
+	// would otherwise take for a file moved away.
+	paused atomic.Bool
 }
 
 func newGuard(u *UI) *guard {
@@ -57,6 +61,30 @@ func (g *guard) setReadOnly(why string) {
 	if m := g.u.win.MainMenu(); m != nil {
 		m.Refresh()
 	}
+}
+
+// attach starts guarding a store just opened (at start, or after a
+// restore): read-only where it cannot be written, waits for other writers
+// shown in the status bar, and the full check in the background.
+func (g *guard) attach(s *data.Store) {
+	u := g.u
+	g.why = ""
+	g.banner.Hide()
+	for _, it := range g.writing {
+		it.Disabled = false
+	}
+	if m := u.win.MainMenu(); m != nil {
+		m.Refresh()
+	}
+	g.setReadOnly(readOnlyText(s))
+	s.OnWait = func(limit time.Duration) {
+		u.do(func() {
+			u.waiting = true
+			u.setBusy("Waiting for another Rapport to finish writing (up to " + limit.Round(time.Second).String() + ")…")
+		})
+	}
+	g.paused.Store(false)
+	g.watch()
 }
 
 // writable says whether a change may start; where not, it says why.
@@ -122,6 +150,9 @@ func (g *guard) watchFile() {
 // checkFile says the file is where it was; where not, the window turns
 // read-only and says so.
 func (g *guard) checkFile() bool {
+	if g.paused.Load() {
+		return true
+	}
 	if err := g.u.store.Check(); err != nil {
 		g.u.do(func() { g.onProblem(err) })
 		return false
@@ -136,5 +167,15 @@ func (g *guard) onProblem(err error) {
 		return
 	}
 	g.setReadOnly(why)
+	if errors.Is(err, data.ErrDamaged) {
+		// The way out of a damaged file is the newest good backup.
+		dialog.ShowCustomConfirm("The database is damaged", "Restore from backup…", "Not now",
+			widget.NewLabel(why), func(restore bool) {
+				if restore {
+					g.u.backups.onRestore()
+				}
+			}, g.u.win)
+		return
+	}
 	dialog.ShowError(errors.New(why), g.u.win)
 }

@@ -103,7 +103,8 @@ func TestMovedDatabaseNoticed(t *testing.T) {
 	}
 }
 
-// A damaged database: the check at start turns the window read-only.
+// A damaged database: the check at start turns the window read-only and
+// offers the backups; restoring one makes the window writable again.
 func TestDamagedDatabaseNoticed(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "t.db")
@@ -116,6 +117,10 @@ func TestDamagedDatabaseNoticed(t *testing.T) {
 		if err := s.CreateCustomer(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
+	}
+	good, err := s.AutoBackup(ctx, data.ReasonManual)
+	if err != nil {
+		t.Fatal(err)
 	}
 	s.Close()
 	// A page in the middle, overwritten with a pattern.
@@ -131,12 +136,26 @@ func TestDamagedDatabaseNoticed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("refused at open: %v (damage a page the check at open does not read)", err)
 	}
-	t.Cleanup(func() { s.Close() })
 	a := test.NewTempApp(t)
 	u := New(a, s)
+	t.Cleanup(func() { u.store.Close() })
 	u.win.Show()
 	u.wait()
 	if !strings.Contains(u.guard.text.Text, "damaged") {
-		t.Errorf("banner says %q, want damaged", u.guard.text.Text)
+		t.Fatalf("banner says %q, want damaged", u.guard.text.Text)
+	}
+	offer := u.win.Canvas().Overlays().Top()
+	if offer == nil || findButton(offer, "Restore from backup…") == nil {
+		t.Fatalf("the damage dialog offers no restore: %v", offer)
+	}
+	onUI(u, func() { offer.Hide() })
+	onUI(u, func() { u.backups.restore(good) })
+	u.wait()
+	if u.guard.banner.Visible() {
+		t.Errorf("after restoring a good backup the banner still says %q", u.guard.text.Text)
+	}
+	c := person("After", "Restore", "")
+	if err := u.store.CreateCustomer(ctx, &c); err != nil {
+		t.Errorf("write after the restore: %v", err)
 	}
 }

@@ -40,6 +40,7 @@ type UI struct {
 	exporter  *exporter
 	today     *todayScreen
 	briefing  *briefingScreen
+	backups   *backups
 
 	// right is the right side of split: the Today view, the customer or a
 	// briefing; pane says which.
@@ -85,6 +86,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.exporter = newExporter(u)
 	u.today = newTodayScreen(u)
 	u.briefing = newBriefingScreen(u)
+	u.backups = newBackups(u)
 
 	u.right = container.NewStack(u.today.build())
 	u.pane = paneToday
@@ -101,14 +103,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.guard = newGuard(u)
 	u.win.SetContent(container.NewBorder(u.guard.banner, u.busyBar, nil, nil, u.body))
 	u.win.SetMainMenu(u.buildMenu())
-	u.guard.setReadOnly(readOnlyText(s))
-	s.OnWait = func(limit time.Duration) {
-		u.do(func() {
-			u.waiting = true
-			u.setBusy("Waiting for another Rapport to finish writing (up to " + limit.Round(time.Second).String() + ")…")
-		})
-	}
-	u.guard.watch()
+	u.guard.attach(s)
 	u.addShortcuts()
 	u.win.SetOnDropped(u.importer.onDropped)
 
@@ -122,12 +117,16 @@ var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
 // Window returns the main window.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// ShowAndRun opens the window and runs the app until it is closed, watching
-// that its database file stays where it is.
+// ShowAndRun opens the window, takes the daily backups and watches that the
+// database file stays where it is while it runs, and closes the store when
+// it is closed: after a restore that is another Store than New got (closing
+// that one again is harmless).
 func (u *UI) ShowAndRun() {
+	u.backups.startDaily()
 	go u.guard.watchFile()
 	u.win.ShowAndRun()
 	close(u.guard.stop)
+	u.store.Close()
 }
 
 // showMain shows the list and the customer screen (there are customers).
@@ -167,8 +166,11 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 	exportItem := fyne.NewMenuItem("Export vCards…", u.exporter.onExport)
 	exportItem.Shortcut = scExport
 	u.guard.writing = []*fyne.MenuItem{newItem, sample, importItem, undoImport}
+	backupItem := fyne.NewMenuItem("Back up now…", u.backups.onBackupNow)
+	restoreItem := fyne.NewMenuItem("Restore from backup…", u.backups.onRestore)
 	// Fyne adds Quit to the first menu itself.
 	file := fyne.NewMenu("File", newItem, fyne.NewMenuItemSeparator(), importItem, undoImport, exportItem,
+		fyne.NewMenuItemSeparator(), backupItem, restoreItem,
 		fyne.NewMenuItemSeparator(), sample, fyne.NewMenuItem("Settings…", u.onSettings))
 
 	edit := fyne.NewMenuItem("Edit…", func() { u.customer.onEdit() })
@@ -319,9 +321,7 @@ func (j *jobs) add(delta int) {
 		j.idle = sync.NewCond(&j.mu)
 	}
 	j.n += delta
-	if j.n == 0 {
-		j.idle.Broadcast()
-	}
+	j.idle.Broadcast() // for wait and waitFor
 }
 
 // wait blocks until no job is running or scheduled.
@@ -331,7 +331,13 @@ func (j *jobs) wait() {
 	if j.idle == nil {
 		j.idle = sync.NewCond(&j.mu)
 	}
-	for j.n > 0 {
+	j.waitFor(0)
+}
+
+// waitFor blocks until at most n jobs are running or scheduled (call it
+// with the lock held).
+func (j *jobs) waitFor(n int) {
+	for j.n > n {
 		j.idle.Wait()
 	}
 }
@@ -354,6 +360,19 @@ func (u *UI) run(fn func()) {
 	u.jobs.add(1)
 	go func() {
 		defer u.jobs.add(-1)
+		fn()
+	}()
+}
+
+// runAlone does fn on a new goroutine once no other background work is
+// running: a restore closes the store the others use. Only one at a time.
+func (u *UI) runAlone(fn func()) {
+	u.jobs.add(1)
+	go func() {
+		defer u.jobs.add(-1)
+		u.jobs.mu.Lock()
+		u.jobs.waitFor(1) // this one
+		u.jobs.mu.Unlock()
 		fn()
 	}()
 }

@@ -48,6 +48,9 @@ func commands() []command {
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
 		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
 		{"check", "[--db PATH]", "check the database file for damage (every page and index); exit 1 if damaged", runCheck},
+		{"backup", "[--db PATH] [FILE]", "a consistent copy of the database, to FILE or into the backups folder beside it; prints its path", runBackup},
+		{"backups", "[--db PATH]", "the backups beside the database, newest first: date, reason, customers, size, path", runBackups},
+		{"restore", "[--db PATH] FILE", "put a backup in place of the database, after checking it; the current database is kept in the backups folder", runRestore},
 	}
 }
 
