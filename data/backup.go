@@ -28,7 +28,6 @@ const (
 	ReasonBeforeRestore = "before-restore"
 )
 
-
 // BackupDirName is the folder beside the database that holds its backups.
 const BackupDirName = "backups"
 
