@@ -3,8 +3,11 @@ package data_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +17,10 @@ import (
 
 // generatedCards writes n realistic vCards: names, company, phones, e-mail,
 // address, birthday, tags and a note.
-func generatedCards(b *testing.B, n int) []byte {
+func generatedCards(b *testing.B, n int) []byte { return generatedCardsWith(b, n, nil) }
+
+// generatedCardsWith is generatedCards with each card changed by edit first.
+func generatedCardsWith(b *testing.B, n int, edit func(i int, c *data.Customer, p *data.Profile)) []byte {
 	b.Helper()
 	given := []string{"Maria", "James", "Anna", "Mohammed", "Sofia", "Lukas", "Zoë", "Jörg", "Françoise", "Priya"}
 	family := []string{"Smith", "Müller", "García", "Nguyen", "Kowalski", "Okafor", "Rossi", "Dubois"}
@@ -32,7 +38,11 @@ func generatedCards(b *testing.B, n int) []byte {
 			Tags:      []string{"restaurant", "north"},
 			CardNote:  "Met at the trade fair; interested in a new cold room.",
 		}
-		if err := enc.Encode(c, &data.Profile{}); err != nil {
+		p := &data.Profile{}
+		if edit != nil {
+			edit(i, c, p)
+		}
+		if err := enc.Encode(c, p); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -74,6 +84,76 @@ func BenchmarkImport(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("fresh/cards=%d", n), func(b *testing.B) { benchImport(b, n, false) })
 		b.Run(fmt.Sprintf("merge/cards=%d", n), func(b *testing.B) { benchImport(b, n, true) })
+	}
+}
+
+// longBench says whether to run a 100k-card case: only when -bench names
+// it (e.g. -bench 'UndoImport/.*=100000') or RAPPORT_LONG_BENCH=1 is set,
+// since one run takes minutes.
+func longBench(b *testing.B, n int) {
+	if n < 100_000 || os.Getenv("RAPPORT_LONG_BENCH") != "" {
+		return
+	}
+	if f := flag.Lookup("test.bench"); f != nil && strings.Contains(f.Value.String(), fmt.Sprint(n)) {
+		return
+	}
+	b.Skip("100k cases run with RAPPORT_LONG_BENCH=1 or a -bench pattern naming them")
+}
+
+// BenchmarkUndoImport takes back an import of n cards: one that created
+// every customer, and one that updated every customer (a changed title and
+// an added profile item), so undo restores each card and removes the row.
+func BenchmarkUndoImport(b *testing.B) {
+	for _, n := range []int{2_500, 10_000, 100_000} {
+		for _, kind := range []string{"created", "restored"} {
+			b.Run(fmt.Sprintf("%s/cards=%d", kind, n), func(b *testing.B) {
+				longBench(b, n)
+				benchUndo(b, n, kind == "restored")
+			})
+		}
+	}
+}
+
+func benchUndo(b *testing.B, n int, restore bool) {
+	ctx := context.Background()
+	file := generatedCards(b, n)
+	var changed []byte
+	if restore {
+		changed = generatedCardsWith(b, n, func(i int, c *data.Customer, p *data.Profile) {
+			c.Title = "Manager"
+			p.Items = []data.ProfileItem{{Category: data.CatHobby, Text: fmt.Sprintf("sailing %d", i)}}
+		})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		sum, err := s.Import(ctx, vcard.Reader("gen.vcf", bytes.NewReader(file)), data.ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if restore {
+			if sum, err = s.Import(ctx, vcard.Reader("changed.vcf", bytes.NewReader(changed)), data.ImportOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			if sum.Updated != n {
+				b.Fatalf("second import: %s", sum)
+			}
+		}
+		b.StartTimer()
+		res, err := s.UndoImport(ctx, sum.BatchID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if res.Removed+res.Restored != n {
+			b.Fatalf("undo: %+v", res)
+		}
+		s.Close()
+		b.StartTimer()
 	}
 }
 
