@@ -1,10 +1,13 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -266,4 +269,91 @@ func customerIDByUID(t *testing.T, s *Store, uid string) int64 {
 		t.Fatalf("customer with UID %q: %v", uid, err)
 	}
 	return id
+}
+
+// TestUndoImportLeavesNoTrace undoes an import that created and updated
+// customers, both ways the search index can be cleaned (one secure delete
+// at a time, and in bulk), and checks what is left: the app finds the
+// restored cards by their old values and nothing of what was taken back,
+// and the database file holds none of it.
+func TestUndoImportLeavesNoTrace(t *testing.T) {
+	for _, bulk := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bulk=%v", bulk), func(t *testing.T) {
+			defer func(n int) { bulkUnindexAfter = n }(bulkUnindexAfter)
+			if bulk {
+				bulkUnindexAfter = 0
+			}
+			testUndoImportLeavesNoTrace(t)
+		})
+	}
+}
+
+func testUndoImportLeavesNoTrace(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rapport.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Lee", UID: "u1", Title: "Chef", Company: "Old Bistro"})
+	other := mustCreate(t, s, &Customer{GivenName: "Bea", FamilyName: "Moss", Company: "Old Bistro"})
+	sum := mustImport(t, s, ImportOptions{Source: "a.vcf"},
+		ImportCard{Source: "a.vcf", Index: 1, Customer: Customer{GivenName: "Ann", FamilyName: "Lee", UID: "u1", Title: "Zanzibarite", Company: "Quagmire Foods"},
+			Profile: Profile{Items: []ProfileItem{{Category: CatHobby, Text: "Frobnitzing"}}}},
+		ImportCard{Source: "a.vcf", Index: 2, Customer: Customer{GivenName: "Zed", FamilyName: "Xylophant", UID: "u2", Company: "Wobbleco"},
+			Profile: Profile{Pets: []Pet{{Name: "Snorkelrex"}}}},
+		card(3, Customer{GivenName: "Worked", FamilyName: "Hard", UID: "u3"}),
+		card(4, Customer{GivenName: "Bea", FamilyName: "Moss", UID: "u4", Title: "Glimmerchef"}),
+	)
+	if sum.New != 3 || sum.Updated != 1 {
+		t.Fatalf("import: %s", sum)
+	}
+	worked := customerIDByUID(t, s, "u3")
+	if err := s.AddNote(ctx, &Note{CustomerID: worked, Text: "met them today"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.UndoImport(ctx, sum.BatchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Removed != 2 || res.Restored != 1 || !slices.Equal(res.Kept, []int64{worked}) {
+		t.Errorf("undo %+v", res)
+	}
+	got, err := s.Customer(ctx, ann.ID)
+	if err != nil || got.Title != "Chef" || got.Company != "Old Bistro" {
+		t.Errorf("Ann not restored: %+v %v", got, err)
+	}
+	if p, _ := s.Profile(ctx, ann.ID); len(p.Items) != 0 {
+		t.Errorf("added profile item kept: %+v", p.Items)
+	}
+	for q, want := range map[string][]int64{"chef": {ann.ID}, "old bistro": {ann.ID, other.ID}, "worked": {worked},
+		"zanzibarite": nil, "quagmire": nil, "frobnitzing": nil, "xylophant": nil, "snorkelrex": nil, "wobbleco": nil, "glimmerchef": nil} {
+		r, err := s.Search(ctx, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range r {
+			ids = append(ids, c.ID)
+		}
+		slices.Sort(ids)
+		if !slices.Equal(ids, want) {
+			t.Errorf("search %q: %v, want %v", q, ids, want)
+		}
+	}
+	cos, _ := s.Companies(ctx)
+	if len(cos) != 1 || cos[0].Name != "Old Bistro" {
+		t.Errorf("companies after undo: %+v", cos)
+	}
+	s.Close()
+	files, _ := filepath.Glob(path + "*")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		low := bytes.ToLower(b)
+		for _, secret := range []string{"Zanzibarite", "Quagmire", "Frobnitzing", "Xylophant", "Snorkelrex", "Wobbleco", "Glimmerchef"} {
+			if bytes.Contains(low, bytes.ToLower([]byte(secret))) {
+				t.Errorf("%s still holds %q", filepath.Base(f), secret)
+			}
+		}
+	}
 }
