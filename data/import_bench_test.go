@@ -17,10 +17,10 @@ import (
 
 // generatedCards writes n realistic vCards: names, company, phones, e-mail,
 // address, birthday, tags and a note.
-func generatedCards(b *testing.B, n int) []byte { return generatedCardsWith(b, n, nil) }
+func generatedCards(b testing.TB, n int) []byte { return generatedCardsWith(b, n, nil) }
 
 // generatedCardsWith is generatedCards with each card changed by edit first.
-func generatedCardsWith(b *testing.B, n int, edit func(i int, c *data.Customer, p *data.Profile)) []byte {
+func generatedCardsWith(b testing.TB, n int, edit func(i int, c *data.Customer, p *data.Profile)) []byte {
 	b.Helper()
 	given := []string{"Maria", "James", "Anna", "Mohammed", "Sofia", "Lukas", "Zoë", "Jörg", "Françoise", "Priya"}
 	family := []string{"Smith", "Müller", "García", "Nguyen", "Kowalski", "Okafor", "Rossi", "Dubois"}
@@ -47,6 +47,72 @@ func generatedCardsWith(b *testing.B, n int, edit func(i int, c *data.Customer, 
 		}
 	}
 	return buf.Bytes()
+}
+
+// changedCards is generatedCards with every card's title changed and a
+// profile item added: importing it over generatedCards updates every customer.
+func changedCards(b *testing.B, n int) []byte {
+	return generatedCardsWith(b, n, func(i int, c *data.Customer, p *data.Profile) {
+		c.Title = "Manager"
+		p.Items = []data.ProfileItem{{Category: data.CatHobby, Text: fmt.Sprintf("sailing %d", i)}}
+	})
+}
+
+// TestWriteGeneratedCards writes generated cards to the file named by
+// RAPPORT_GEN_VCF (RAPPORT_GEN_CARDS of them, default 100k; with
+// RAPPORT_GEN_PHOTOS=1 each has a 16 KiB photo), to measure the built
+// binary: /usr/bin/time -v rapport import --db x.db FILE. Skipped otherwise.
+func TestWriteGeneratedCards(t *testing.T) {
+	path := os.Getenv("RAPPORT_GEN_VCF")
+	if path == "" {
+		t.Skip("set RAPPORT_GEN_VCF to write a generated vCard file")
+	}
+	n := 100_000
+	if v := os.Getenv("RAPPORT_GEN_CARDS"); v != "" {
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			t.Fatalf("RAPPORT_GEN_CARDS: %v", err)
+		}
+	}
+	var edit func(int, *data.Customer, *data.Profile)
+	if os.Getenv("RAPPORT_GEN_PHOTOS") != "" {
+		edit = func(i int, c *data.Customer, p *data.Profile) {
+			img := bytes.Repeat([]byte{byte(i), byte(i >> 8), 0x5a, 0xa5}, 4<<10)
+			copy(img, "\xff\xd8\xff\xe0") // a JPEG header, so the MIME type is sniffed
+			c.Photo = data.Photo{Data: img, MIME: "image/jpeg"}
+		}
+	}
+	if err := os.WriteFile(path, generatedCardsWith(t, n, edit), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// benchUpdate imports n cards that update every one of n customers.
+func benchUpdate(b *testing.B, n int) {
+	ctx := context.Background()
+	file, changed := generatedCards(b, n), changedCards(b, n)
+	b.SetBytes(int64(len(changed)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Import(ctx, vcard.Reader("gen.vcf", bytes.NewReader(file)), data.ImportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		sum, err := s.Import(ctx, vcard.Reader("changed.vcf", bytes.NewReader(changed)), data.ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if sum.Updated != n {
+			b.Fatalf("summary %s", sum)
+		}
+		s.Close()
+		b.StartTimer()
+	}
 }
 
 func benchImport(b *testing.B, n int, again bool) {
@@ -84,6 +150,7 @@ func BenchmarkImport(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("fresh/cards=%d", n), func(b *testing.B) { benchImport(b, n, false) })
 		b.Run(fmt.Sprintf("merge/cards=%d", n), func(b *testing.B) { benchImport(b, n, true) })
+		b.Run(fmt.Sprintf("update/cards=%d", n), func(b *testing.B) { longBench(b, n); benchUpdate(b, n) })
 	}
 }
 
@@ -119,10 +186,7 @@ func benchUndo(b *testing.B, n int, restore bool) {
 	file := generatedCards(b, n)
 	var changed []byte
 	if restore {
-		changed = generatedCardsWith(b, n, func(i int, c *data.Customer, p *data.Profile) {
-			c.Title = "Manager"
-			p.Items = []data.ProfileItem{{Category: data.CatHobby, Text: fmt.Sprintf("sailing %d", i)}}
-		})
+		changed = changedCards(b, n)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -491,12 +491,26 @@ func (e ambiguousError) Error() string {
 // database for each card; a big one loads UIDs, e-mail addresses, phone
 // numbers and names once and matches in memory, which took a third of a
 // 10k-card import when done by query.
+//
+// What it holds per customer is kept small (a 100k-customer import holds it
+// for every one): the name fields only, and a key shared by one customer,
+// as nearly all are, without a slice of its own.
 type matcher struct {
 	cards  int
 	loaded bool
 	uids   map[string]int64
-	keys   map[string][]int64 // "email:" or "phone:" + normalised value: customer IDs, ascending
-	names  map[int64]Customer // name fields only
+	// "email:" or "phone:" + normalised value: the customer with it, or
+	// in many, the customers (ascending) when more than one has it.
+	one   map[string]int64
+	many  map[string][]int64
+	names map[int64]personName
+}
+
+// personName is what matching compares of a customer.
+type personName struct{ formatted, given, family string }
+
+func (n personName) customer() Customer {
+	return Customer{FormattedName: n.formatted, GivenName: n.given, FamilyName: n.family}
 }
 
 // matchInMemoryAfter is how many cards an import matches by query before it
@@ -506,7 +520,7 @@ var matchInMemoryAfter = 300
 
 func (m *matcher) load(ctx context.Context, tx *Tx) error {
 	m.loaded = true
-	m.uids, m.keys, m.names = map[string]int64{}, map[string][]int64{}, map[int64]Customer{}
+	m.uids, m.one, m.many, m.names = map[string]int64{}, map[string]int64{}, map[string][]int64{}, map[int64]personName{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, uid, formatted_name, given_name, family_name FROM customers`)
 	if err != nil {
 		return fmt.Errorf("load customers to match: %w", err)
@@ -518,7 +532,7 @@ func (m *matcher) load(ctx context.Context, tx *Tx) error {
 			return err
 		}
 		m.uids[c.UID] = c.ID
-		m.names[c.ID] = c
+		m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName}
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -541,11 +555,28 @@ func (m *matcher) load(ctx context.Context, tx *Tx) error {
 }
 
 func (m *matcher) addKey(key string, id int64) {
-	ids := m.keys[key]
-	i, found := slices.BinarySearch(ids, id)
-	if !found {
-		m.keys[key] = slices.Insert(ids, i, id)
+	if ids, ok := m.many[key]; ok {
+		if i, found := slices.BinarySearch(ids, id); !found {
+			m.many[key] = slices.Insert(ids, i, id)
+		}
+		return
 	}
+	other, ok := m.one[key]
+	switch {
+	case !ok:
+		m.one[key] = id
+	case other != id:
+		delete(m.one, key)
+		m.many[key] = []int64{min(id, other), max(id, other)}
+	}
+}
+
+// idsWith lists the customers with a key, ascending.
+func (m *matcher) idsWith(key string) []int64 {
+	if id, ok := m.one[key]; ok {
+		return []int64{id}
+	}
+	return m.many[key]
 }
 
 // remember notes a customer the import created or changed, once loaded.
@@ -554,7 +585,7 @@ func (m *matcher) remember(c *Customer) {
 		return
 	}
 	m.uids[c.UID] = c.ID
-	m.names[c.ID] = Customer{ID: c.ID, FormattedName: c.FormattedName, GivenName: c.GivenName, FamilyName: c.FamilyName}
+	m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName}
 	for _, e := range c.Emails {
 		if k := NormalizeEmail(e.Value); k != "" {
 			m.addKey("email:"+k, c.ID)
@@ -653,7 +684,7 @@ func (m *matcher) customersWith(ctx context.Context, tx *Tx, kind string, values
 	if m.loaded {
 		var ids []int64
 		for _, k := range keys {
-			for _, id := range m.keys[kind+":"+k.(string)] {
+			for _, id := range m.idsWith(kind + ":" + k.(string)) {
 				if i, found := slices.BinarySearch(ids, id); !found {
 					ids = slices.Insert(ids, i, id)
 				}
@@ -671,7 +702,8 @@ func (m *matcher) customersWith(ctx context.Context, tx *Tx, kind string, values
 func (m *matcher) filterByName(ctx context.Context, tx *Tx, ids []int64, c *Customer, strict bool) ([]int64, error) {
 	var keep []int64
 	for _, id := range ids {
-		other, ok := m.names[id]
+		n, ok := m.names[id]
+		other := n.customer()
 		if !ok {
 			err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name FROM customers WHERE id = ?`, id).
 				Scan(&other.FormattedName, &other.GivenName, &other.FamilyName)
