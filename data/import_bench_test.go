@@ -60,7 +60,7 @@ func changedCards(b *testing.B, n int) []byte {
 
 // TestWriteGeneratedCards writes generated cards to the file named by
 // RAPPORT_GEN_VCF (RAPPORT_GEN_CARDS of them, default 100k; with
-// RAPPORT_GEN_PHOTOS=1 each has a 16 KiB photo), to measure the built
+// RAPPORT_GEN_PHOTOS=1 each has a 2 KiB photo), to measure the built
 // binary: /usr/bin/time -v rapport import --db x.db FILE. Skipped otherwise.
 func TestWriteGeneratedCards(t *testing.T) {
 	path := os.Getenv("RAPPORT_GEN_VCF")
@@ -76,7 +76,7 @@ func TestWriteGeneratedCards(t *testing.T) {
 	var edit func(int, *data.Customer, *data.Profile)
 	if os.Getenv("RAPPORT_GEN_PHOTOS") != "" {
 		edit = func(i int, c *data.Customer, p *data.Profile) {
-			img := bytes.Repeat([]byte{byte(i), byte(i >> 8), 0x5a, 0xa5}, 4<<10)
+			img := bytes.Repeat([]byte{byte(i), byte(i >> 8), 0x5a, 0xa5}, 512)
 			copy(img, "\xff\xd8\xff\xe0") // a JPEG header, so the MIME type is sniffed
 			c.Photo = data.Photo{Data: img, MIME: "image/jpeg"}
 		}

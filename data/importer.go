@@ -32,6 +32,16 @@ type ImportCard struct {
 	Err      error // the card (or file) could not be read: counted as failed
 }
 
+// Check says whether the item can be stored as it is; the vCard reader
+// asks before it takes a profile property, and keeps one that fails aside.
+func (it ProfileItem) Check() error { return it.validate() }
+
+// Check says whether the family member can be stored as they are.
+func (f FamilyMember) Check() error { return f.validate() }
+
+// Check says whether the pet can be stored as it is.
+func (p Pet) Check() error { return p.validate() }
+
 // ImportAction says what an import did with one card.
 type ImportAction string
 
@@ -404,7 +414,7 @@ func (a addedRows) empty() bool { return len(a.Items)+len(a.Family)+len(a.Pets) 
 
 func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
 	c := &card.Customer
-	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name()}
+	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name(), Problems: card.Problems}
 	if card.Err != nil {
 		res.Action, res.Reason = ActionFailed, card.Err.Error()
 		if errors.Is(card.Err, ErrEmptyCard) {
@@ -438,7 +448,7 @@ func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now t
 			}
 			return res, nil, err
 		}
-		if err := addProfile(ctx, tx, c.ID, &card.Profile); err != nil {
+		if err := addCardProfile(ctx, tx, c.ID, &card.Profile, &res); err != nil {
 			return res, nil, err
 		}
 		m.remember(c)
@@ -462,7 +472,7 @@ func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now t
 		}
 		m.remember(merged)
 	}
-	added, err := addMissingProfile(ctx, tx, id, &card.Profile)
+	added, err := addMissingProfile(ctx, tx, id, &card.Profile, &res)
 	if err != nil {
 		return res, nil, err
 	}
@@ -832,9 +842,60 @@ func sameCard(a, b *Customer) bool {
 	return string(ja) == string(jb)
 }
 
+// addCardProfile adds a new customer's profile. An entry that cannot be
+// stored is left out and named in the card's problems (and taken out of p,
+// from which the search document is built).
+func addCardProfile(ctx context.Context, tx *Tx, id int64, p *Profile, res *ImportResult) error {
+	// New lists: the card's own may be shared with its source.
+	items := make([]ProfileItem, 0, len(p.Items))
+	family := make([]FamilyMember, 0, len(p.Family))
+	pets := make([]Pet, 0, len(p.Pets))
+	for _, it := range p.Items {
+		it.CustomerID, it.ID = id, 0
+		if err := it.validate(); err != nil {
+			res.leftOut("profile item", err)
+			continue
+		}
+		if err := saveProfileItem(ctx, tx, &it); err != nil {
+			return err
+		}
+		items = append(items, it)
+	}
+	for _, f := range p.Family {
+		f.CustomerID, f.ID = id, 0
+		if err := f.validate(); err != nil {
+			res.leftOut("family member", err)
+			continue
+		}
+		if err := saveFamilyMember(ctx, tx, &f); err != nil {
+			return err
+		}
+		family = append(family, f)
+	}
+	for _, pet := range p.Pets {
+		pet.CustomerID, pet.ID = id, 0
+		if err := pet.validate(); err != nil {
+			res.leftOut("pet", err)
+			continue
+		}
+		if err := savePet(ctx, tx, &pet); err != nil {
+			return err
+		}
+		pets = append(pets, pet)
+	}
+	p.Items, p.Family, p.Pets = items, family, pets
+	return nil
+}
+
+func (r *ImportResult) leftOut(what string, err error) {
+	// A copy: the card's own list may be shared with its source.
+	r.Problems = append(slices.Clip(r.Problems), fmt.Sprintf("%s: %v; left out", what, err))
+}
+
 // addMissingProfile adds the card's profile entries the customer lacks; it
-// never changes or removes what is there.
-func addMissingProfile(ctx context.Context, tx *Tx, id int64, p *Profile) (addedRows, error) {
+// never changes or removes what is there. An entry that cannot be stored is
+// left out and named in the card's problems.
+func addMissingProfile(ctx context.Context, tx *Tx, id int64, p *Profile, res *ImportResult) (addedRows, error) {
 	var added addedRows
 	if len(p.Items)+len(p.Family)+len(p.Pets) == 0 {
 		return added, nil
@@ -849,7 +910,8 @@ func addMissingProfile(ctx context.Context, tx *Tx, id int64, p *Profile) (added
 		}
 		it.ID, it.CustomerID = 0, id
 		if err := it.validate(); err != nil {
-			continue // a card's odd entry is not worth failing the card for
+			res.leftOut("profile item", err) // not worth failing the card for
+			continue
 		}
 		if err := saveProfileItem(ctx, tx, &it); err != nil {
 			return added, err
@@ -862,6 +924,7 @@ func addMissingProfile(ctx context.Context, tx *Tx, id int64, p *Profile) (added
 		}
 		f.ID, f.CustomerID = 0, id
 		if err := f.validate(); err != nil {
+			res.leftOut("family member", err)
 			continue
 		}
 		if err := saveFamilyMember(ctx, tx, &f); err != nil {
@@ -875,6 +938,7 @@ func addMissingProfile(ctx context.Context, tx *Tx, id int64, p *Profile) (added
 		}
 		pet.ID, pet.CustomerID = 0, id
 		if err := pet.validate(); err != nil {
+			res.leftOut("pet", err)
 			continue
 		}
 		if err := savePet(ctx, tx, &pet); err != nil {
