@@ -341,7 +341,7 @@ func (im *importer) showPreview(files []importSource, sum *data.ImportSummary) {
 	im.rows = append([]data.ImportResult(nil), sum.Results...)
 	sort.SliceStable(im.rows, func(i, j int) bool { return actionOrder[im.rows[i].Action] < actionOrder[im.rows[j].Action] })
 
-	total := len(sum.Results)
+	total := sum.Cards() // Results lists only the cards worth a look
 	head := widget.NewLabelWithStyle(fmt.Sprintf("%s in %s", countOf(total, "card"), sourceName(files)),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Truncation = fyne.TextTruncateEllipsis
@@ -485,6 +485,10 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 	for _, r := range sum.Results {
 		if r.Action == data.ActionFailed || r.Action == data.ActionSkipped {
 			problems = append(problems, r.Where()+": "+r.Reason)
+			continue
+		}
+		for _, p := range r.Problems { // imported without these parts
+			problems = append(problems, r.Where()+": "+p)
 		}
 	}
 	if len(problems) > 0 {
