@@ -78,15 +78,18 @@ func (r ImportResult) Where() string {
 	return w
 }
 
-// ImportSummary counts what an import did. Results lists only the cards
-// worth a look: failed, skipped, updated (what they matched) and any with
-// problems; new and unchanged cards are only counted, so that a 100k-card
-// import does not hold a result per card.
+// ImportSummary counts what an import did. Results lists the cards worth
+// a look: failed, skipped, updated (what they matched) and any with
+// problems; new and unchanged cards only up to ImportOptions.ListUpTo, so
+// that a 100k-card import does not hold a result per card.
 type ImportSummary struct {
 	BatchID                                  int64 // 0 for a dry run or when nothing changed
 	New, Updated, Unchanged, Skipped, Failed int
 	Problems                                 int // cards imported with problems (see Results)
 	Results                                  []ImportResult
+	Unlisted                                 int // new and unchanged cards counted but not in Results
+
+	listUpTo, listed int
 }
 
 // Cards is how many cards the import read.
@@ -108,10 +111,12 @@ func (s *ImportSummary) add(r ImportResult) {
 	if len(r.Problems) > 0 && r.Action != ActionFailed && r.Action != ActionSkipped {
 		s.Problems++
 	}
-	if r.Action == ActionNew || r.Action == ActionUnchanged {
-		if len(r.Problems) == 0 {
+	if (r.Action == ActionNew || r.Action == ActionUnchanged) && len(r.Problems) == 0 {
+		if s.listed >= s.listUpTo {
+			s.Unlisted++
 			return
 		}
+		s.listed++
 	}
 	s.Results = append(s.Results, r)
 }
@@ -130,6 +135,9 @@ type ImportOptions struct {
 	DryRun   bool   // work everything out, write nothing: the preview
 	Source   string // what the batch is called in "undo import of …"
 	Progress func(cards int)
+	// ListUpTo is how many new or unchanged cards (without problems) the
+	// summary lists too, for a preview; the rest are only counted.
+	ListUpTo int
 }
 
 // Import merges cards into the store in one transaction, recorded as a batch
@@ -160,7 +168,7 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 	}
 	defer tx.Rollback()
 	now := time.Now()
-	sum := &ImportSummary{}
+	sum := &ImportSummary{listUpTo: opt.ListUpTo}
 	var batch int64
 	if !opt.DryRun {
 		if err := insertRow(ctx, tx, &batch, `INSERT INTO import_batches (created_at, source, new, updated) VALUES (?, ?, 0, 0)`,

@@ -357,3 +357,23 @@ func testUndoImportLeavesNoTrace(t *testing.T) {
 		}
 	}
 }
+
+// The summary lists the cards worth a look, and new or unchanged cards only
+// up to ListUpTo: a huge import holds counts, not a result per card.
+func TestImportSummaryListsBounded(t *testing.T) {
+	s := mustOpen(t)
+	var cards []ImportCard
+	for i := 1; i <= 20; i++ {
+		cards = append(cards, card(i, Customer{GivenName: fmt.Sprintf("P%d", i), UID: fmt.Sprintf("u%d", i)}))
+	}
+	cards = append(cards, card(21, Customer{}))
+	sum := mustImport(t, s, ImportOptions{}, cards...)
+	if sum.New != 20 || sum.Failed != 1 || len(sum.Results) != 1 || sum.Unlisted != 20 || sum.Cards() != 21 {
+		t.Errorf("summary %s, %d results, %d unlisted", sum, len(sum.Results), sum.Unlisted)
+	}
+	cards[0].Customer.Title = "Boss" // an update is listed
+	sum = mustImport(t, s, ImportOptions{ListUpTo: 5}, cards...)
+	if sum.Updated != 1 || sum.Unchanged != 19 || len(sum.Results) != 1+5+1 || sum.Unlisted != 14 {
+		t.Errorf("summary %s, %d results, %d unlisted", sum, len(sum.Results), sum.Unlisted)
+	}
+}

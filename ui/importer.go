@@ -265,7 +265,7 @@ func (im *importer) run(files []importSource, dry bool, done func(*data.ImportSu
 	p := im.u.newProgress(title, "Reading cards…", cancel)
 	im.progress = p
 	p.dlg.Show()
-	opt := data.ImportOptions{DryRun: dry, Source: sourceName(files), Progress: func(n int) {
+	opt := data.ImportOptions{DryRun: dry, Source: sourceName(files), ListUpTo: previewListed, Progress: func(n int) {
 		im.u.do(func() { p.setText(fmt.Sprintf("%s read", countOf(n, "card"))) })
 	}}
 	im.u.run(func() {
@@ -328,6 +328,10 @@ func (r ctxReader) Read(p []byte) (int, error) {
 	}
 	return r.r.Read(p)
 }
+
+// previewListed is how many new and unchanged cards the preview lists by
+// name; beyond that they are counted only, to keep a huge file's preview small.
+const previewListed = 2000
 
 // actionOrder puts the cards that need a look first in the preview.
 var actionOrder = map[data.ImportAction]int{
