@@ -41,7 +41,7 @@ type mapper struct {
 	extra    []prop
 	problems []string // properties kept aside, "what: why"
 	notes    []string
-	ownFam   bool // the card has X-RAPPORT-FAMILY: other family properties are copies
+	ownFam   bool // the card has a good X-RAPPORT-FAMILY: other family properties are copies
 	fnSeen   bool
 	photoSet bool
 }
