@@ -379,16 +379,34 @@ func rebuildDocs(ctx context.Context, tx *Tx, table string) error {
 
 // prefetch reads cards on another goroutine, so decoding the next cards
 // overlaps with writing this one (a second core halves an import's time).
+// It holds at most 64 cards and about 16 MiB of photos: 64 cards of
+// phone-camera photos would otherwise hold hundreds of megabytes.
 func prefetch(ctx context.Context, cards iter.Seq[ImportCard]) iter.Seq[ImportCard] {
+	const unit, units = 64 << 10, 256 // the photo budget, in 64 KiB units
+	type queued struct {
+		card  ImportCard
+		units int
+	}
 	return func(yield func(ImportCard) bool) {
-		ch := make(chan ImportCard, 64)
+		ch := make(chan queued, 64)
+		budget := make(chan struct{}, units) // a unit taken is a value sent
 		stop := make(chan struct{})
 		defer close(stop)
 		go func() {
 			defer close(ch)
 			for c := range cards {
+				q := queued{c, min(1+len(c.Customer.Photo.Data)/unit, units)}
+				for range q.units {
+					select {
+					case budget <- struct{}{}:
+					case <-stop:
+						return
+					case <-ctx.Done():
+						return
+					}
+				}
 				select {
-				case ch <- c:
+				case ch <- q:
 				case <-stop:
 					return
 				case <-ctx.Done():
@@ -396,8 +414,11 @@ func prefetch(ctx context.Context, cards iter.Seq[ImportCard]) iter.Seq[ImportCa
 				}
 			}
 		}()
-		for c := range ch {
-			if !yield(c) {
+		for q := range ch {
+			for range q.units {
+				<-budget
+			}
+			if !yield(q.card) {
 				return
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -375,5 +376,40 @@ func TestImportSummaryListsBounded(t *testing.T) {
 	sum = mustImport(t, s, ImportOptions{ListUpTo: 5}, cards...)
 	if sum.Updated != 1 || sum.Unchanged != 19 || len(sum.Results) != 1+5+1 || sum.Unlisted != 14 {
 		t.Errorf("summary %s, %d results, %d unlisted", sum, len(sum.Results), sum.Unlisted)
+	}
+}
+
+// prefetch reads ahead at most about 16 MiB of photos, however many cards
+// that is: a file of phone-camera photos must not be decoded into memory
+// faster than it is written.
+func TestPrefetchBoundsPhotoBytes(t *testing.T) {
+	const photo = 1 << 20
+	var produced, consumed atomic.Int64
+	var worst int64
+	cards := func(yield func(ImportCard) bool) {
+		for i := 0; i < 100; i++ {
+			if ahead := produced.Load() - consumed.Load(); ahead > worst {
+				worst = ahead
+			}
+			produced.Add(photo)
+			if !yield(ImportCard{Index: i + 1, Customer: Customer{Photo: Photo{Data: make([]byte, photo)}}}) {
+				return
+			}
+		}
+	}
+	n := 0
+	for c := range prefetch(context.Background(), cards) {
+		if c.Index != n+1 {
+			t.Fatalf("card %d after %d", c.Index, n)
+		}
+		n++
+		consumed.Add(int64(len(c.Customer.Photo.Data)))
+	}
+	if n != 100 {
+		t.Fatalf("%d cards", n)
+	}
+	// The budget, plus the card the reader holds while it waits for room.
+	if limit := int64(16<<20 + 2*photo); worst > limit {
+		t.Errorf("read %d bytes of photos ahead, want at most %d", worst, limit)
 	}
 }
