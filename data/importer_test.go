@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -403,6 +404,18 @@ func TestPrefetchBoundsPhotoBytes(t *testing.T) {
 			t.Fatalf("card %d after %d", c.Index, n)
 		}
 		n++
+		if n == 1 {
+			// Let the reader run ahead as far as it will: wait until it
+			// stops producing.
+			for last, still := int64(-1), 0; still < 1000; {
+				runtime.Gosched()
+				if p := produced.Load(); p == last {
+					still++
+				} else {
+					last, still = p, 0
+				}
+			}
+		}
 		consumed.Add(int64(len(c.Customer.Photo.Data)))
 	}
 	if n != 100 {
