@@ -170,6 +170,11 @@ func longBench(b *testing.B, n int) {
 // BenchmarkUndoImport takes back an import of n cards: one that created
 // every customer, and one that updated every customer (a changed title and
 // an added profile item), so undo restores each card and removes the row.
+// On the loaded 2-core machine of 2026-12-01, run back to back with the old
+// code: created/10k 8.1 s against 128.8 s before (one secure FTS delete per
+// customer); created/2.5k 1.0-2.4 s against 28.6-40.3 s; created/100k
+// 29.6-80 s where it had not finished in 19 minutes; restored/10k 4.3-5.4 s
+// (the updating import itself 10.7 s).
 func BenchmarkUndoImport(b *testing.B) {
 	for _, n := range []int{2_500, 10_000, 100_000} {
 		for _, kind := range []string{"created", "restored"} {
