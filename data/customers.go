@@ -116,6 +116,15 @@ func (s *Store) updateCustomer(ctx context.Context, tx *Tx, c *Customer, now tim
 
 // updateCard replaces a stored card without reindexing it.
 func updateCard(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
+	if err := replaceCard(ctx, tx, c, now); err != nil {
+		return err
+	}
+	return deleteOrphanCompanies(ctx, tx)
+}
+
+// replaceCard is updateCard leaving a company it emptied in place: the
+// orphan check scans every company, so bulk changes run it once at the end.
+func replaceCard(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
 	args, err := cardColumns(ctx, tx, c)
 	if err != nil {
 		return err
@@ -142,10 +151,7 @@ func updateCard(ctx context.Context, tx *Tx, c *Customer, now time.Time) error {
 			return fmt.Errorf("update customer %d: %w", c.ID, err)
 		}
 	}
-	if err := writeCardDetails(ctx, tx, c); err != nil {
-		return err
-	}
-	return deleteOrphanCompanies(ctx, tx)
+	return writeCardDetails(ctx, tx, c)
 }
 
 func nullBytes(b []byte) any {

@@ -1,12 +1,17 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -65,7 +70,10 @@ func testImportMergeRules(t *testing.T) {
 	if sum.New != 2 || sum.Updated != 3 || sum.Failed != 1 || sum.BatchID == 0 {
 		t.Fatalf("summary %s %+v", sum, sum.Results)
 	}
-	if r := sum.Results[5]; r.Action != ActionFailed || r.Where() != "test.vcf card 6" || r.Reason == "" {
+	if len(sum.Results) != 4 {
+		t.Fatalf("results: want the 3 updated and the failed card, got %+v", sum.Results)
+	}
+	if r := sum.Results[3]; r.Action != ActionFailed || r.Where() != "test.vcf card 6" || r.Reason == "" {
 		t.Errorf("failed card result %+v", r)
 	}
 	got, _ := s.Customer(ctx, ann.ID)
@@ -155,7 +163,7 @@ func TestUndoImport(t *testing.T) {
 	if sum.New != 2 || sum.Updated != 1 {
 		t.Fatalf("%s", sum)
 	}
-	worked := sum.Results[2].CustomerID
+	worked := customerIDByUID(t, s, "u3")
 	s.AddNote(ctx, &Note{CustomerID: worked, Text: "met them today"})
 
 	b, err := s.LastImport(ctx)
@@ -221,7 +229,10 @@ func TestNewCardDocMatchesStored(t *testing.T) {
 	if sum.New != 1 {
 		t.Fatalf("import: %s", sum)
 	}
-	id := sum.Results[0].CustomerID
+	var id int64
+	if err := s.read.QueryRow(`SELECT id FROM customers WHERE family_name = 'Hartley'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
 	got := importedCardDoc(t, s, id)
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -251,4 +262,167 @@ func importedCardDoc(t *testing.T, s *Store, id int64) string {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+func customerIDByUID(t *testing.T, s *Store, uid string) int64 {
+	t.Helper()
+	var id int64
+	if err := s.read.QueryRow(`SELECT id FROM customers WHERE uid = ?`, uid).Scan(&id); err != nil {
+		t.Fatalf("customer with UID %q: %v", uid, err)
+	}
+	return id
+}
+
+// TestUndoImportLeavesNoTrace undoes an import that created and updated
+// customers, both ways the search index can be cleaned (one secure delete
+// at a time, and in bulk), and checks what is left: the app finds the
+// restored cards by their old values and nothing of what was taken back,
+// and the database file holds none of it.
+func TestUndoImportLeavesNoTrace(t *testing.T) {
+	for _, bulk := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bulk=%v", bulk), func(t *testing.T) {
+			defer func(n int) { bulkUnindexAfter = n }(bulkUnindexAfter)
+			if bulk {
+				bulkUnindexAfter = 0
+			}
+			testUndoImportLeavesNoTrace(t)
+		})
+	}
+}
+
+func testUndoImportLeavesNoTrace(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rapport.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Lee", UID: "u1", Title: "Chef", Company: "Old Bistro"})
+	other := mustCreate(t, s, &Customer{GivenName: "Bea", FamilyName: "Moss", Company: "Old Bistro"})
+	sum := mustImport(t, s, ImportOptions{Source: "a.vcf"},
+		ImportCard{Source: "a.vcf", Index: 1, Customer: Customer{GivenName: "Ann", FamilyName: "Lee", UID: "u1", Title: "Zanzibarite", Company: "Quagmire Foods"},
+			Profile: Profile{Items: []ProfileItem{{Category: CatHobby, Text: "Frobnitzing"}}}},
+		ImportCard{Source: "a.vcf", Index: 2, Customer: Customer{GivenName: "Zed", FamilyName: "Xylophant", UID: "u2", Company: "Wobbleco"},
+			Profile: Profile{Pets: []Pet{{Name: "Snorkelrex"}}}},
+		card(3, Customer{GivenName: "Worked", FamilyName: "Hard", UID: "u3"}),
+		card(4, Customer{GivenName: "Bea", FamilyName: "Moss", UID: "u4", Title: "Glimmerchef"}),
+	)
+	if sum.New != 3 || sum.Updated != 1 {
+		t.Fatalf("import: %s", sum)
+	}
+	worked := customerIDByUID(t, s, "u3")
+	if err := s.AddNote(ctx, &Note{CustomerID: worked, Text: "met them today"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.UndoImport(ctx, sum.BatchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Removed != 2 || res.Restored != 1 || !slices.Equal(res.Kept, []int64{worked}) {
+		t.Errorf("undo %+v", res)
+	}
+	got, err := s.Customer(ctx, ann.ID)
+	if err != nil || got.Title != "Chef" || got.Company != "Old Bistro" {
+		t.Errorf("Ann not restored: %+v %v", got, err)
+	}
+	if p, _ := s.Profile(ctx, ann.ID); len(p.Items) != 0 {
+		t.Errorf("added profile item kept: %+v", p.Items)
+	}
+	for q, want := range map[string][]int64{"chef": {ann.ID}, "old bistro": {ann.ID, other.ID}, "worked": {worked},
+		"zanzibarite": nil, "quagmire": nil, "frobnitzing": nil, "xylophant": nil, "snorkelrex": nil, "wobbleco": nil, "glimmerchef": nil} {
+		r, err := s.Search(ctx, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range r {
+			ids = append(ids, c.ID)
+		}
+		slices.Sort(ids)
+		if !slices.Equal(ids, want) {
+			t.Errorf("search %q: %v, want %v", q, ids, want)
+		}
+	}
+	cos, _ := s.Companies(ctx)
+	if len(cos) != 1 || cos[0].Name != "Old Bistro" {
+		t.Errorf("companies after undo: %+v", cos)
+	}
+	s.Close()
+	files, _ := filepath.Glob(path + "*")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		low := bytes.ToLower(b)
+		for _, secret := range []string{"Zanzibarite", "Quagmire", "Frobnitzing", "Xylophant", "Snorkelrex", "Wobbleco", "Glimmerchef"} {
+			if bytes.Contains(low, bytes.ToLower([]byte(secret))) {
+				t.Errorf("%s still holds %q", filepath.Base(f), secret)
+			}
+		}
+	}
+}
+
+// The summary lists the cards worth a look, and new or unchanged cards only
+// up to ListUpTo: a huge import holds counts, not a result per card.
+func TestImportSummaryListsBounded(t *testing.T) {
+	s := mustOpen(t)
+	var cards []ImportCard
+	for i := 1; i <= 20; i++ {
+		cards = append(cards, card(i, Customer{GivenName: fmt.Sprintf("P%d", i), UID: fmt.Sprintf("u%d", i)}))
+	}
+	cards = append(cards, card(21, Customer{}))
+	sum := mustImport(t, s, ImportOptions{}, cards...)
+	if sum.New != 20 || sum.Failed != 1 || len(sum.Results) != 1 || sum.Unlisted != 20 || sum.Cards() != 21 {
+		t.Errorf("summary %s, %d results, %d unlisted", sum, len(sum.Results), sum.Unlisted)
+	}
+	cards[0].Customer.Title = "Boss" // an update is listed
+	sum = mustImport(t, s, ImportOptions{ListUpTo: 5}, cards...)
+	if sum.Updated != 1 || sum.Unchanged != 19 || len(sum.Results) != 1+5+1 || sum.Unlisted != 14 {
+		t.Errorf("summary %s, %d results, %d unlisted", sum, len(sum.Results), sum.Unlisted)
+	}
+}
+
+// prefetch reads ahead at most about 16 MiB of photos, however many cards
+// that is: a file of phone-camera photos must not be decoded into memory
+// faster than it is written.
+func TestPrefetchBoundsPhotoBytes(t *testing.T) {
+	const photo = 1 << 20
+	var produced, consumed atomic.Int64
+	var worst int64
+	cards := func(yield func(ImportCard) bool) {
+		for i := 0; i < 100; i++ {
+			if ahead := produced.Load() - consumed.Load(); ahead > worst {
+				worst = ahead
+			}
+			produced.Add(photo)
+			if !yield(ImportCard{Index: i + 1, Customer: Customer{Photo: Photo{Data: make([]byte, photo)}}}) {
+				return
+			}
+		}
+	}
+	n := 0
+	for c := range prefetch(context.Background(), cards) {
+		if c.Index != n+1 {
+			t.Fatalf("card %d after %d", c.Index, n)
+		}
+		n++
+		if n == 1 {
+			// Let the reader run ahead as far as it will: wait until it
+			// stops producing.
+			for last, still := int64(-1), 0; still < 1000; {
+				runtime.Gosched()
+				if p := produced.Load(); p == last {
+					still++
+				} else {
+					last, still = p, 0
+				}
+			}
+		}
+		consumed.Add(int64(len(c.Customer.Photo.Data)))
+	}
+	if n != 100 {
+		t.Fatalf("%d cards", n)
+	}
+	// The budget, plus the card the reader holds while it waits for room.
+	if limit := int64(16<<20 + 2*photo); worst > limit {
+		t.Errorf("read %d bytes of photos ahead, want at most %d", worst, limit)
+	}
 }

@@ -271,7 +271,7 @@ func (im *importer) run(files []importSource, dry bool, done func(*data.ImportSu
 	p := im.u.newProgress(title, "Reading cards…", cancel)
 	im.progress = p
 	p.dlg.Show()
-	opt := data.ImportOptions{DryRun: dry, Source: sourceName(files), Progress: func(n int) {
+	opt := data.ImportOptions{DryRun: dry, Source: sourceName(files), ListUpTo: previewListed, Progress: func(n int) {
 		im.u.do(func() { p.setText(fmt.Sprintf("%s read", countOf(n, "card"))) })
 	}}
 	im.u.run(func() {
@@ -335,6 +335,10 @@ func (r ctxReader) Read(p []byte) (int, error) {
 	return r.r.Read(p)
 }
 
+// previewListed is how many new and unchanged cards the preview lists by
+// name; beyond that they are counted only, to keep a huge file's preview small.
+const previewListed = 2000
+
 // actionOrder puts the cards that need a look first in the preview.
 var actionOrder = map[data.ImportAction]int{
 	data.ActionFailed: 0, data.ActionSkipped: 1, data.ActionNew: 2, data.ActionUpdated: 3, data.ActionUnchanged: 4,
@@ -347,7 +351,7 @@ func (im *importer) showPreview(files []importSource, sum *data.ImportSummary) {
 	im.rows = append([]data.ImportResult(nil), sum.Results...)
 	sort.SliceStable(im.rows, func(i, j int) bool { return actionOrder[im.rows[i].Action] < actionOrder[im.rows[j].Action] })
 
-	total := len(sum.Results)
+	total := sum.Cards() // Results lists only the cards worth a look
 	head := widget.NewLabelWithStyle(fmt.Sprintf("%s in %s", countOf(total, "card"), sourceName(files)),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Truncation = fyne.TextTruncateEllipsis
@@ -491,6 +495,10 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 	for _, r := range sum.Results {
 		if r.Action == data.ActionFailed || r.Action == data.ActionSkipped {
 			problems = append(problems, r.Where()+": "+r.Reason)
+			continue
+		}
+		for _, p := range r.Problems { // imported without these parts
+			problems = append(problems, r.Where()+": "+p)
 		}
 	}
 	if len(problems) > 0 {

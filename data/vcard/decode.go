@@ -17,6 +17,9 @@ type Record struct {
 	Index    int           // 1-based card number in the file
 	Customer data.Customer // ID zero
 	Profile  data.Profile
+	// Problems are properties Rapport could not take, "what: why"; they
+	// are kept in Customer.Extra as they came.
+	Problems []string
 }
 
 // CardError names a card that could not be read; decoding continues after it.

@@ -170,6 +170,9 @@ func (w *cardWriter) extras(ex []data.ExtraProperty, opt Options) []string {
 		if skipped[name] || opt.NoPhotos && name == "PHOTO" {
 			continue
 		}
+		if !opt.Confidential && strings.HasPrefix(name, "X-RAPPORT-") && confidentialHead(string(head)) {
+			continue // a profile entry kept aside on import is still confidential
+		}
 		if group != "" {
 			w.used[strings.ToLower(group)] = true
 		}
@@ -397,4 +400,16 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 		}
 		w.raw("X-RAPPORT-PET" + species + conf(pet.Confidential) + ":" + v)
 	}
+}
+
+// confidentialHead says whether a content line's name and parameters carry
+// X-CONFIDENTIAL=TRUE.
+func confidentialHead(head string) bool {
+	_, params, _ := strings.Cut(head, ";")
+	for _, pa := range parseParams(";" + params) {
+		if pa.name == "X-CONFIDENTIAL" && len(pa.values) > 0 && strings.EqualFold(pa.values[0], "TRUE") {
+			return true
+		}
+	}
+	return false
 }

@@ -39,8 +39,9 @@ type mapper struct {
 	labels   map[string]string // group (lower case) -> X-ABLabel value
 	used     map[string]bool   // groups whose main property was mapped
 	extra    []prop
+	problems []string // properties kept aside, "what: why"
 	notes    []string
-	ownFam   bool // the card has X-RAPPORT-FAMILY: other family properties are copies
+	ownFam   bool // the card has a good X-RAPPORT-FAMILY: other family properties are copies
 	fnSeen   bool
 	photoSet bool
 }
@@ -53,7 +54,9 @@ func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
 		case p.name == "X-ABLABEL" && p.group != "":
 			m.labels[strings.ToLower(p.group)] = strings.TrimSpace(unescape(decodeText(p, fb)))
 		case p.name == "X-RAPPORT-FAMILY":
-			m.ownFam = true
+			if _, err := m.familyMember(p); err == nil {
+				m.ownFam = true
+			}
 		}
 	}
 	for i := range ps {
@@ -75,6 +78,7 @@ func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
 			c.Extra = append(c.Extra, data.ExtraProperty{Raw: raw})
 		}
 	}
+	m.rec.Problems = m.problems
 	// FN equal to what Rapport derives anyway is not kept: an empty
 	// FormattedName means "derived", and keeping both would make a
 	// Rapport -> file -> Rapport trip change the customer.
@@ -355,29 +359,64 @@ func (m *mapper) family(word, name, notes string) {
 	m.rec.Profile.Family = append(m.rec.Profile.Family, data.FamilyMember{Relation: rel, Name: name, Notes: notes})
 }
 
-// rapport reads Rapport's own profile properties.
+// rapport reads Rapport's own profile properties. One that Rapport cannot
+// store (an unknown category or relation, no text, no name, a bad birthday)
+// is reported and kept as an unknown property, so that it is written back
+// on export as it came, and the rest of the card imports.
 func (m *mapper) rapport(p *prop) {
-	conf := strings.EqualFold(p.param("X-CONFIDENTIAL"), "TRUE")
 	pr := &m.rec.Profile
+	var err error
 	switch p.name {
 	case "X-RAPPORT-PROFILE":
-		cat := p.param("X-CATEGORY")
-		if cat == "" {
-			cat = data.CatOther
+		var it data.ProfileItem
+		if it, err = m.profileItem(p); err == nil {
+			pr.Items = append(pr.Items, it)
 		}
-		pr.Items = append(pr.Items, data.ProfileItem{Category: cat, Text: unescape(decodeText(p, m.fb)), Confidential: conf})
 	case "X-RAPPORT-FAMILY":
-		v := m.rawParts(p)
-		bday, _ := data.ParseDate(p.param("X-BDAY"))
-		rel := p.param("X-RELATION")
-		if rel == "" {
-			rel = data.RelOther
+		var f data.FamilyMember
+		if f, err = m.familyMember(p); err == nil {
+			pr.Family = append(pr.Family, f)
 		}
-		pr.Family = append(pr.Family, data.FamilyMember{Relation: rel, Name: v[0], Birthday: bday, Notes: v[1], Confidential: conf})
 	case "X-RAPPORT-PET":
-		v := m.rawParts(p)
-		pr.Pets = append(pr.Pets, data.Pet{Name: v[0], Species: p.param("X-SPECIES"), Notes: v[1], Confidential: conf})
+		var pet data.Pet
+		if pet, err = m.pet(p); err == nil {
+			pr.Pets = append(pr.Pets, pet)
+		}
 	}
+	if err != nil {
+		m.problems = append(m.problems, fmt.Sprintf("%s: %v; kept as an unknown property, not in the profile", p.orig, err))
+		p.keep = true
+		m.extra = append(m.extra, *p)
+	}
+}
+
+func confidential(p *prop) bool { return strings.EqualFold(p.param("X-CONFIDENTIAL"), "TRUE") }
+
+func (m *mapper) profileItem(p *prop) (data.ProfileItem, error) {
+	it := data.ProfileItem{Category: p.param("X-CATEGORY"), Text: unescape(decodeText(p, m.fb)), Confidential: confidential(p)}
+	if it.Category == "" {
+		it.Category = data.CatOther
+	}
+	return it, it.Check()
+}
+
+func (m *mapper) familyMember(p *prop) (data.FamilyMember, error) {
+	v := m.rawParts(p)
+	f := data.FamilyMember{Relation: p.param("X-RELATION"), Name: v[0], Notes: v[1], Confidential: confidential(p)}
+	if f.Relation == "" {
+		f.Relation = data.RelOther
+	}
+	var err error
+	if f.Birthday, err = data.ParseDate(p.param("X-BDAY")); err != nil {
+		return f, fmt.Errorf("birthday: %w", err)
+	}
+	return f, f.Check()
+}
+
+func (m *mapper) pet(p *prop) (data.Pet, error) {
+	v := m.rawParts(p)
+	pet := data.Pet{Name: v[0], Species: p.param("X-SPECIES"), Notes: v[1], Confidential: confidential(p)}
+	return pet, pet.Check()
 }
 
 // rawParts is parts without trimming: Rapport's own values are exact.
@@ -590,7 +629,7 @@ func extraLine(p *prop, fb encoding.Encoding) (string, bool) {
 	} else {
 		v = strings.ReplaceAll(decodeText(p, fb), "\n", `\n`)
 	}
-	if strings.TrimSpace(v) == "" {
+	if strings.TrimSpace(v) == "" && !p.keep {
 		return "", false
 	}
 	b.WriteByte(':')

@@ -29,6 +29,7 @@ type prop struct {
 	params []param
 	value  []byte
 	long   bool // the line was cut at maxLineBytes
+	keep   bool // kept as an extra property even when empty: Rapport could not take it
 }
 
 func (p *prop) param(name string) string {

@@ -46,7 +46,7 @@ func readCards(name string, r io.Reader, yield func(data.ImportCard) bool) bool 
 		var ce *CardError
 		switch {
 		case err == nil:
-			if !yield(data.ImportCard{Source: name, Index: rec.Index, Customer: rec.Customer, Profile: rec.Profile}) {
+			if !yield(data.ImportCard{Source: name, Index: rec.Index, Customer: rec.Customer, Profile: rec.Profile, Problems: rec.Problems}) {
 				return false
 			}
 		case errors.Is(err, io.EOF):

@@ -44,6 +44,11 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		switch r.Action {
 		case data.ActionFailed, data.ActionSkipped:
 			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", r.Action, r.Where(), r.Reason)
+			continue
+		}
+		// The card imported without these parts.
+		for _, p := range r.Problems {
+			fmt.Fprintf(env.Stdout, "problem: %s: %s\n", r.Where(), p)
 		}
 	}
 	prefix := "imported"
