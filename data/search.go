@@ -50,32 +50,6 @@ func reindexCard(ctx context.Context, tx *Tx, id int64) error {
 	return indexDoc(ctx, tx, "customer_fts", id, doc)
 }
 
-// reindexCards rebuilds many card documents at the end of a bulk change:
-// every delete first, then every insert, so secure-delete flushes at most once.
-// Documents already in known (new customers) are not read back or deleted.
-func reindexCards(ctx context.Context, tx *Tx, ids []int64, known map[int64]string) error {
-	docs := make([]string, len(ids))
-	for i, id := range ids {
-		if doc, ok := known[id]; ok {
-			docs[i] = doc
-			continue
-		}
-		var err error
-		if docs[i], err = cardDoc(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := unindexDoc(ctx, tx, "customer_fts", id); err != nil {
-			return err
-		}
-	}
-	for i, id := range ids {
-		if err := insertDoc(ctx, tx, "customer_fts", id, docs[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // newCardDoc is cardDoc for a customer just created from c and p, built from
 // memory instead of read back: a bulk import of new cards saves a query each.
 // It must say what cardDoc would (TestNewCardDocMatchesStored checks).
