@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // concernsPanel is the customer's concerns on their page: the open ones in
@@ -25,6 +26,9 @@ type concernsPanel struct {
 	open     []data.Concern
 	resolved []data.Concern
 	days     int // calibration period
+	// shown and shownResolved cap the rows built: a customer with
+	// thousands of concerns must not freeze the page. "Show more" raises them.
+	shown, shownResolved int
 
 	root         *fyne.Container
 	box          *fyne.Container // one row per open concern
@@ -63,6 +67,7 @@ func (p *concernsPanel) load(id int64) {
 	seq := p.seq
 	if id != p.id {
 		p.id, p.open, p.resolved, p.rows = id, nil, nil, nil
+		p.shown, p.shownResolved = panelPage, panelPage
 		p.box.Objects = nil
 		p.box.Refresh()
 	}
@@ -95,13 +100,19 @@ func (p *concernsPanel) load(id int64) {
 }
 
 func (p *concernsPanel) render() {
+	if p.shown == 0 {
+		p.shown = panelPage
+	}
+	if p.shownResolved == 0 {
+		p.shownResolved = panelPage
+	}
 	at := now()
 	p.rows = nil
 	var objs []fyne.CanvasObject
 	if len(p.open) == 0 {
 		objs = append(objs, muted("What worries them, what do they need? Add it, most important first."))
 	}
-	for i, c := range p.open {
+	for i, c := range p.open[:min(len(p.open), p.shown)] {
 		c := c
 		r := &concernRow{c: c}
 		text := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, c.Text))
@@ -135,11 +146,14 @@ func (p *concernsPanel) render() {
 		objs = append(objs, newTight(text, info, buttons))
 		p.rows = append(p.rows, r)
 	}
+	if hidden := len(p.open) - p.shown; hidden > 0 {
+		objs = append(objs, showMore(hidden, func() { p.shown += panelPage; p.render() }))
+	}
 	p.box.Objects = objs
 	p.box.Refresh()
 
 	var res []fyne.CanvasObject
-	for _, c := range p.resolved {
+	for _, c := range p.resolved[:min(len(p.resolved), p.shownResolved)] {
 		c := c
 		reopen := widget.NewButtonWithIcon("Reopen", theme.ContentUndoIcon(), func() { p.onReopen(c) })
 		reopen.Importance = widget.LowImportance
@@ -149,6 +163,9 @@ func (p *concernsPanel) render() {
 		text.Wrapping = fyne.TextWrapWord
 		res = append(res, container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(reopen, hist)),
 			newTight(text, muted("resolved "+relative(c.ResolvedAt)))))
+	}
+	if hidden := len(p.resolved) - p.shownResolved; hidden > 0 {
+		res = append(res, showMore(hidden, func() { p.shownResolved += panelPage; p.render() }))
 	}
 	p.resolvedBox.Objects = res
 	p.resolvedItem.Title = fmt.Sprintf("Resolved (%d)", len(p.resolved))
@@ -283,4 +300,15 @@ func (u *UI) openSettings(days int) {
 	u.settingsDialog = fd
 	u.settingsEntry = entry
 	fd.dlg.Show()
+}
+
+// panelPage is how many rows a panel of the customer page builds at first,
+// and how many more each "Show more" adds.
+const panelPage = 50
+
+// showMore is the button under a capped list.
+func showMore(hidden int, onTap func()) *widget.Button {
+	b := widget.NewButton(fmt.Sprintf("Show more (%s more)", locale.Count(hidden)), onTap)
+	b.Importance = widget.LowImportance
+	return b
 }

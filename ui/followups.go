@@ -24,6 +24,8 @@ type planPanel struct {
 	followUps []data.FollowUp
 	status    data.ContactStatus
 	visits    []data.PlannedVisit
+	// shown and shownVisits cap the rows built (see concernsPanel).
+	shown, shownVisits int
 
 	root     *fyne.Container
 	fuBox    *fyne.Container
@@ -87,6 +89,7 @@ func (p *planPanel) load(id int64) {
 	if id != p.id {
 		p.undo.hide() // it was about someone else's follow-up
 		p.id, p.followUps, p.visits, p.fuRows = id, nil, nil, nil
+		p.shown, p.shownVisits = panelPage, panelPage
 		p.fuBox.Objects, p.visitBox.Objects = nil, nil
 		p.fuBox.Refresh()
 		p.visitBox.Refresh()
@@ -116,13 +119,19 @@ func (p *planPanel) load(id int64) {
 }
 
 func (p *planPanel) render() {
+	if p.shown == 0 {
+		p.shown = panelPage
+	}
+	if p.shownVisits == 0 {
+		p.shownVisits = panelPage
+	}
 	at := now()
 	p.fuRows = nil
 	var objs []fyne.CanvasObject
 	if len(p.followUps) == 0 {
 		objs = append(objs, muted("Nothing open. What did you promise? What should you check on, and when?"))
 	}
-	for i, f := range p.followUps {
+	for i, f := range p.followUps[:min(len(p.followUps), p.shown)] {
 		f := f
 		r := &followUpRow{f: f}
 		text := f.Text
@@ -152,11 +161,14 @@ func (p *planPanel) render() {
 			container.NewHBox(r.done, r.snooze, layout.NewSpacer(), r.reschedule, r.delete)))
 		p.fuRows = append(p.fuRows, r)
 	}
+	if hidden := len(p.followUps) - p.shown; hidden > 0 {
+		objs = append(objs, showMore(hidden, func() { p.shown += panelPage; p.render() }))
+	}
 	p.fuBox.Objects = objs
 	p.fuBox.Refresh()
 
 	var vs []fyne.CanvasObject
-	for _, v := range p.visits {
+	for _, v := range p.visits[:min(len(p.visits), p.shownVisits)] {
 		v := v
 		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.onDeleteVisit(v) })
 		del.Importance = widget.LowImportance
@@ -166,6 +178,9 @@ func (p *planPanel) render() {
 			lines.Add(muted(d))
 		}
 		vs = append(vs, container.NewBorder(nil, nil, widget.NewIcon(iconVisit), container.NewVBox(del), lines))
+	}
+	if hidden := len(p.visits) - p.shownVisits; hidden > 0 {
+		vs = append(vs, showMore(hidden, func() { p.shownVisits += panelPage; p.render() }))
 	}
 	p.visitBox.Objects = vs
 	p.visitBox.Refresh()
