@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// The header read at open says what PRAGMA application_id says: Rapport's
-// own files skip the inspection connection on that word.
+// The header read at open says what PRAGMA application_id and user_version
+// say: Rapport's own files skip the inspection connection on that word, and
+// current ones the migration on the writer.
 func TestHeaderApplicationID(t *testing.T) {
 	dir := t.TempDir()
 	ours := filepath.Join(dir, "rapport.db")
@@ -17,10 +18,14 @@ func TestHeaderApplicationID(t *testing.T) {
 	foreignDB(t, other, `PRAGMA application_id = 1179600197`, `CREATE TABLE t (x)`)
 	plain := filepath.Join(dir, "plain.db")
 	foreignDB(t, plain, `CREATE TABLE t (x)`)
-	for path, want := range map[string]uint32{ours: ApplicationID, other: 1179600197, plain: 0} {
+	for path, want := range map[string]fileHeader{
+		ours:  {appID: ApplicationID, userVersion: uint32(SchemaVersion())},
+		other: {appID: 1179600197},
+		plain: {},
+	} {
 		created, got, err := prepareFile(path, OpenOptions{MustExist: true})
 		if err != nil || created || got != want {
-			t.Errorf("%s: created %v, application id %#x, error %v; want %#x", filepath.Base(path), created, got, err, want)
+			t.Errorf("%s: created %v, header %+v, error %v; want %+v", filepath.Base(path), created, got, err, want)
 		}
 	}
 }
@@ -51,5 +56,22 @@ func TestMemoryMappedStore(t *testing.T) {
 	mustCreate(t, m, &Customer{GivenName: "Charles", FamilyName: "Babbage"})
 	if found, err := m.Search(ctx, "babbage", 10); err != nil || len(found) != 1 {
 		t.Errorf("after a write: %+v, %v", found, err)
+	}
+}
+
+// A current file opens without connecting the writer; the first write
+// connects it. (A migrations table ahead of a current header, a newer
+// Rapport's file, is still refused: TestOpenRefusesNewerSchema.)
+func TestOpenCurrentFileConnectsWriterOnWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rapport.db")
+	s := mustOpenPath(t, path)
+	s.Close()
+	s = mustOpenPath(t, path)
+	if n := s.write.Stats().OpenConnections; n != 0 {
+		t.Errorf("writer has %d connections after opening a current file, want 0", n)
+	}
+	mustCreate(t, s, &Customer{GivenName: "Ada", FamilyName: "Lovelace"})
+	if n := s.write.Stats().OpenConnections; n != 1 {
+		t.Errorf("writer has %d connections after a write, want 1", n)
 	}
 }
