@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/nyaruka/phonenumbers"
 )
+
+//go:generate go run ./gen/callingcodes -o callingcodes.go
 
 // CreateCustomer stores a new customer and sets c.ID (and c.UID when empty).
 func (s *Store) CreateCustomer(ctx context.Context, c *Customer) error {
@@ -216,8 +216,9 @@ func NormalizePhone(v string) string {
 // PhoneKey is what duplicate matching compares: the national number without
 // country code or trunk prefix, so "+44 20 7946 0958", "0044 20 7946 0958"
 // and "020 7946 0958" agree. The country code is recognised with
-// libphonenumber's table; a full parse (regular expressions) cost a fifth
-// of an import.
+// libphonenumber's table (callingcodes.go, generated from it: the library
+// itself decodes all its metadata at start-up); a full parse (regular
+// expressions) cost a fifth of an import.
 func PhoneKey(v string) string {
 	d := NormalizePhone(v)
 	international := strings.HasPrefix(d, "+")
@@ -228,7 +229,7 @@ func PhoneKey(v string) string {
 	if international {
 		for n := 1; n <= 3 && n < len(d); n++ {
 			cc, _ := strconv.Atoi(d[:n])
-			if phonenumbers.GetRegionCodeForCountryCode(cc) != "ZZ" {
+			if cc < len(callingCodes) && callingCodes[cc] {
 				d = d[n:]
 				break
 			}

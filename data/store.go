@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -72,6 +73,17 @@ func DefaultPath() (string, error) {
 
 var sqliteMagic = []byte("SQLite format 3\x00")
 
+// sqliteHeaderLen is the length of an SQLite file's header; user_version
+// is at offset 60 and application_id at 68, big-endian
+// (https://sqlite.org/fileformat.html).
+const sqliteHeaderLen = 100
+
+// fileHeader is what an SQLite file's header says of its owner and schema.
+// In WAL mode the newest header may still be in the log, not yet in the
+// file: the application id, once Rapport's, never changes, but the
+// user_version can lag (checkMigrated allows for that).
+type fileHeader struct{ appID, userVersion uint32 }
+
 // OpenOptions say how a database is opened.
 type OpenOptions struct {
 	// ReadOnly opens for reading only: nothing is created, migrated or
@@ -80,6 +92,13 @@ type OpenOptions struct {
 	// MustExist refuses a path where there is no database yet, instead of
 	// creating one (for commands that only read).
 	MustExist bool
+	// MemoryMapped reads through a memory map of the file rather than
+	// copying each page into a cache: a search on 10k customers touches
+	// a third fewer pages of memory, which is most of a short command's
+	// time. An I/O error while reading (a stick pulled out) then ends the
+	// process instead of failing one query, so only the command line,
+	// whose processes last a moment, asks for it.
+	MemoryMapped bool
 }
 
 // Open opens (creating if needed) the database at path and brings its schema
@@ -92,7 +111,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
-	created, err := prepareFile(path, opt)
+	created, hdr, err := prepareFile(path, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +124,12 @@ func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error)
 	} else if why := unwritable(path); why != "" {
 		s.readOnly = why
 	}
-	if err := s.inspect(ctx, created); err != nil {
-		return nil, err
+	// A file whose header already says it is Rapport's needs no inspection
+	// (a connection of its own); the header never changes back.
+	if hdr.appID != ApplicationID {
+		if err := s.inspect(ctx, created); err != nil {
+			return nil, err
+		}
 	}
 	if s.readOnly == "" && s.file.Mode().Perm() != 0o600 {
 		// A file copied in with the umask's 0644 holds the same personal data.
@@ -116,16 +139,44 @@ func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error)
 			}
 		}
 	}
+	// A file whose header says it is at this build's schema has its
+	// migrations checked by the reader, which the first query needs anyway;
+	// the writer then connects at the first write, not at every open.
+	upToDate := hdr.appID == ApplicationID && hdr.userVersion == uint32(SchemaVersion())
 	if s.readOnly == "" {
-		if err := s.openWriter(ctx); err != nil {
+		if err := s.openWriter(ctx, !upToDate); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.openReader(); err != nil {
+	if err := s.openReader(opt.MemoryMapped); err != nil {
 		s.Close()
 		return nil, err
 	}
+	if s.readOnly == "" && upToDate {
+		if err := s.checkMigrated(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// checkMigrated is migrate for a file whose header says it is current: it
+// reads the migrations table alone, refuses a newer Rapport's file, and
+// migrates after all where the header was behind the table (the newest
+// header may still be in the write-ahead log).
+func (s *Store) checkMigrated(ctx context.Context) error {
+	var current int
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("open %s: read schema version: %w", s.path, mapError(err))
+	}
+	switch latest := SchemaVersion(); {
+	case current > latest:
+		return fmt.Errorf("%s: %w (schema %d, this Rapport knows up to %d); update Rapport", s.path, ErrNewerSchema, current, latest)
+	case current < latest:
+		return s.migrate(ctx)
+	}
+	return nil
 }
 
 // Pragmas every connection gets. busy_timeout is short on purpose: begin
@@ -148,7 +199,9 @@ func dsn(path, mode, params string) string {
 	return u.String() + "?mode=" + mode + "&" + params
 }
 
-func (s *Store) openWriter(ctx context.Context) error {
+// openWriter opens the writer and, when migrate is set, brings the schema
+// up to date on it.
+func (s *Store) openWriter(ctx context.Context, migrate bool) error {
 	// synchronous(FULL): in WAL mode NORMAL may lose the last commits on a
 	// power cut, and a visit Rapport said it saved must stay saved. It costs
 	// one fsync of the log per commit (BenchmarkDurability).
@@ -158,6 +211,9 @@ func (s *Store) openWriter(ctx context.Context) error {
 	}
 	write.SetMaxOpenConns(1)
 	s.write = write
+	if !migrate {
+		return nil
+	}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		s.write = nil
@@ -166,8 +222,15 @@ func (s *Store) openWriter(ctx context.Context) error {
 	return nil
 }
 
-func (s *Store) openReader() error {
+// mmapSize bounds the memory map of a MemoryMapped reader; bigger files
+// are read as usual beyond it.
+const mmapSize = 1 << 30
+
+func (s *Store) openReader(memoryMapped bool) error {
 	params := commonPragmas + "&_pragma=query_only(1)"
+	if memoryMapped {
+		params += fmt.Sprintf("&_pragma=mmap_size(%d)", mmapSize)
+	}
 	mode := "rw" // WAL readers need to write the -shm index
 	if s.readOnly != "" {
 		mode = "ro"
@@ -189,42 +252,47 @@ func (s *Store) openReader() error {
 // prepareFile refuses a file that is not SQLite and creates a new one with
 // mode 0600 (the database holds personal data), so SQLite's -wal and -shm
 // files get the same mode. An existing database that others may read is made
-// 0600 too. created says the file is new (or empty).
-func prepareFile(path string, opt OpenOptions) (created bool, err error) {
+// 0600 too. created says the file is new (or empty); hdr is what the file's
+// header says (zero where there is none).
+func prepareFile(path string, opt OpenOptions) (created bool, hdr fileHeader, err error) {
 	f, err := os.Open(path)
 	switch {
 	case err == nil:
 		defer f.Close()
 		fi, err := f.Stat()
 		if err != nil {
-			return false, fmt.Errorf("cannot read database %s: %w", path, err)
+			return false, hdr, fmt.Errorf("cannot read database %s: %w", path, err)
 		}
 		if fi.IsDir() {
-			return false, fmt.Errorf("%s is a folder, not a database file", path)
+			return false, hdr, fmt.Errorf("%s is a folder, not a database file", path)
 		}
-		head := make([]byte, len(sqliteMagic))
+		head := make([]byte, sqliteHeaderLen)
 		n, _ := io.ReadFull(f, head)
 		if n == 0 {
-			return true, nil // empty file: SQLite initialises it
+			return true, hdr, nil // empty file: SQLite initialises it
 		}
-		if !bytes.Equal(head[:n], sqliteMagic) {
-			return false, fmt.Errorf("%s: %w (it is not an SQLite file; nothing was changed)", path, ErrNotDatabase)
+		if n < len(sqliteMagic) || !bytes.Equal(head[:len(sqliteMagic)], sqliteMagic) {
+			return false, hdr, fmt.Errorf("%s: %w (it is not an SQLite file; nothing was changed)", path, ErrNotDatabase)
 		}
-		return false, nil
+		if n == sqliteHeaderLen {
+			hdr.userVersion = binary.BigEndian.Uint32(head[60:64])
+			hdr.appID = binary.BigEndian.Uint32(head[68:72])
+		}
+		return false, hdr, nil
 	case !errors.Is(err, fs.ErrNotExist):
-		return false, fmt.Errorf("cannot read database %s: %w", path, err)
+		return false, hdr, fmt.Errorf("cannot read database %s: %w", path, err)
 	}
 	if opt.MustExist || opt.ReadOnly {
-		return false, fmt.Errorf("%s: %w", path, ErrNoDatabase)
+		return false, hdr, fmt.Errorf("%s: %w", path, ErrNoDatabase)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, fmt.Errorf("cannot create the folder for database %s: %w", path, err)
+		return false, hdr, fmt.Errorf("cannot create the folder for database %s: %w", path, err)
 	}
 	nf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return false, fmt.Errorf("cannot create database %s: %w", path, err)
+		return false, hdr, fmt.Errorf("cannot create database %s: %w", path, err)
 	}
-	return true, nf.Close()
+	return true, hdr, nf.Close()
 }
 
 // inspect makes sure the file is Rapport's (or new) before anything writes

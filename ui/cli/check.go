@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/rapportcrm/rapport/data"
 )
 
 func runCheck(ctx context.Context, env *Env, args []string) error {
@@ -15,11 +17,14 @@ func runCheck(ctx context.Context, env *Env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("check: takes no arguments (got %q)", rest[0])
 	}
-	s, err := openReading(ctx, env, *db)
+	// Not memory-mapped: a bad sector is what check must report, and
+	// through a memory map it would end the process instead.
+	s, err := openStore(ctx, env, *db, data.OpenOptions{MustExist: true})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	noteReadOnly(env, s)
 	if err := s.IntegrityCheck(ctx); err != nil {
 		return err
 	}

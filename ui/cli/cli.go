@@ -177,15 +177,23 @@ func dbPath(flagValue string) (string, error) {
 
 // openReading opens the database for a command that only reads: a path
 // where there is no database is a mistake to report (a mistyped --db), not a
-// new empty database to create.
-// On a database that cannot be written (a backup on a stick) it reads, and
-// says so on stderr.
+// new empty database to create. It reads through a memory map: the process
+// lasts a moment, and copying pages costs more than the reading. On a
+// database that cannot be written (a backup on a stick) it reads, and says
+// so on stderr.
 func openReading(ctx context.Context, env *Env, flagValue string) (*data.Store, error) {
-	s, err := openStore(ctx, env, flagValue, data.OpenOptions{MustExist: true})
-	if err == nil && s.ReadOnly() != "" {
-		fmt.Fprintf(env.Stderr, "rapport: %s is read-only (%s): reading only\n", s.Path(), s.ReadOnly())
+	s, err := openStore(ctx, env, flagValue, data.OpenOptions{MustExist: true, MemoryMapped: true})
+	if err == nil {
+		noteReadOnly(env, s)
 	}
 	return s, err
+}
+
+// noteReadOnly says on stderr that a database is read only, where it is.
+func noteReadOnly(env *Env, s *data.Store) {
+	if why := s.ReadOnly(); why != "" {
+		fmt.Fprintf(env.Stderr, "rapport: %s is read-only (%s): reading only\n", s.Path(), why)
+	}
 }
 
 // openWriting opens (creating if needed) the database for a command that

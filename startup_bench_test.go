@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/vcard"
+)
+
+// The start-up benchmarks run the built binary as a person or a script
+// does: a whole process, start-up and exit included. Each reports the
+// median wall time of 20 runs (ms/run), less disturbed by the other work on
+// a shared machine than a mean, and the median CPU time, user and system,
+// of the same runs (cpu-ms/run), which waiting for a busy CPU does not
+// inflate.
+
+const processRuns = 20
+
+// buildRapport compiles the binary once per benchmark, with the flags of
+// `make build`, into a temporary folder.
+func buildRapport(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "rapport")
+	cmd := exec.Command("go", "build", "-ldflags="+releaseLdflags(b), "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// releaseLdflags reads LDFLAGS from the Makefile, so the benchmark measures
+// the binary `make build` makes.
+func releaseLdflags(b *testing.B) string {
+	b.Helper()
+	mk, err := os.ReadFile("Makefile")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(mk), "\n") {
+		if rest, ok := strings.CutPrefix(line, "LDFLAGS"); ok {
+			rest = strings.TrimSpace(rest)
+			rest = strings.TrimLeft(rest, "?:")
+			return strings.TrimSpace(strings.TrimPrefix(rest, "="))
+		}
+	}
+	return ""
+}
+
+// databaseOf makes a database of n generated customers by importing their
+// vCards with the binary itself.
+func databaseOf(b *testing.B, bin string, n int) string {
+	b.Helper()
+	dir := b.TempDir()
+	cards := filepath.Join(dir, "cards.vcf")
+	if err := os.WriteFile(cards, generatedCards(b, n), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	db := filepath.Join(dir, "rapport.db")
+	cmd := exec.Command(bin, "import", "--db", db, cards)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("rapport import: %v\n%s", err, out)
+	}
+	s, err := data.Open(context.Background(), db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if got, err := s.Search(context.Background(), "maria", n); err != nil || len(got) != n/10 {
+		b.Fatalf("the generated database has %d Marias (want %d), error %v", len(got), n/10, err)
+	}
+	return db
+}
+
+// generatedCards writes n vCards with names, company, phones, e-mail,
+// address, birthday, tags and a note; every tenth given name is Maria.
+func generatedCards(b *testing.B, n int) []byte {
+	b.Helper()
+	given := []string{"Maria", "James", "Anna", "Mohammed", "Sofia", "Lukas", "Zoë", "Jörg", "Françoise", "Priya"}
+	family := []string{"Smith", "Müller", "García", "Nguyen", "Kowalski", "Okafor", "Rossi", "Dubois"}
+	var buf bytes.Buffer
+	enc := vcard.NewEncoder(&buf, vcard.Options{Version: "3.0"})
+	for i := 0; i < n; i++ {
+		c := &data.Customer{
+			UID:       fmt.Sprintf("gen-%07d", i),
+			GivenName: given[i%len(given)], FamilyName: fmt.Sprintf("%s%d", family[i%len(family)], i),
+			Company: fmt.Sprintf("Bistro %d", i%3000), Title: "Owner",
+			Phones:    []data.Labelled{{Label: "work", Value: fmt.Sprintf("+44 20 7946 %04d", i%10000)}, {Label: "cell", Value: fmt.Sprintf("+44 7700 9%05d", i)}},
+			Emails:    []data.Labelled{{Label: "work", Value: fmt.Sprintf("person%d@example.com", i)}},
+			Addresses: []data.Address{{Label: "work", Street: fmt.Sprintf("%d High Street", i%200), Locality: "Leeds", Postcode: "LS1 4AP", Country: "UK"}},
+			Birthday:  data.Date{Year: 1960 + i%40, Month: time.Month(1 + i%12), Day: 1 + i%28},
+			Tags:      []string{"restaurant", "north"},
+			CardNote:  "Met at the trade fair; interested in a new cold room.",
+		}
+		if err := enc.Encode(c, &data.Profile{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return buf.Bytes()
+}
+
+// medianRun execs bin with args processRuns times per benchmark iteration
+// and reports the median wall time. A run that fails fails the benchmark:
+// a fast error is no result.
+func medianRun(b *testing.B, bin string, args ...string) {
+	b.Helper()
+	var times, cpu []time.Duration
+	for b.Loop() {
+		for range processRuns {
+			cmd := exec.Command(bin, args...)
+			cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			start := time.Now()
+			out, err := cmd.Output()
+			times = append(times, time.Since(start))
+			cpu = append(cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+			if err != nil {
+				b.Fatalf("rapport %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
+			}
+			if len(out)+stderr.Len() == 0 { // --help writes to stderr, as flag does
+				b.Fatalf("rapport %s printed nothing", strings.Join(args, " "))
+			}
+		}
+	}
+	b.ReportMetric(median(times), "ms/run")
+	b.ReportMetric(median(cpu), "cpu-ms/run")
+	b.ReportMetric(0, "ns/op") // one op is 20 runs: the median says more
+}
+
+// BenchmarkSearchProcess: `rapport search --db X maria` on 10k customers,
+// 1,000 of them Marias, printed to a pipe.
+func BenchmarkSearchProcess(b *testing.B) {
+	bin := buildRapport(b)
+	db := databaseOf(b, bin, 10_000)
+	b.ResetTimer()
+	medianRun(b, bin, "search", "--db", db, "maria")
+}
+
+// BenchmarkHelpProcess: `rapport --help`, the start-up alone.
+func BenchmarkHelpProcess(b *testing.B) {
+	bin := buildRapport(b)
+	b.ResetTimer()
+	medianRun(b, bin, "--help")
+}
+
+func median(ds []time.Duration) float64 {
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2].Microseconds()) / 1000
+}
