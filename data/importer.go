@@ -138,6 +138,9 @@ type ImportOptions struct {
 	// ListUpTo is how many new or unchanged cards (without problems) the
 	// summary lists too, for a preview; the rest are only counted.
 	ListUpTo int
+	// NoBackup skips the backup an import takes first, for a caller that
+	// has just taken one (or has nothing to lose: a test's scratch store).
+	NoBackup bool
 }
 
 // Import merges cards into the store in one transaction, recorded as a batch
@@ -162,7 +165,7 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 			err = ctx.Err()
 		}
 	}()
-	if err := s.autoBackupBeforeUnless(ctx, ReasonPreImport, opt.DryRun); err != nil {
+	if err := s.autoBackupBeforeUnless(ctx, ReasonPreImport, opt.DryRun || opt.NoBackup); err != nil {
 		return nil, err
 	}
 	tx, err := s.begin(ctx)
