@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
+
+	"github.com/emersion/go-webdav"
 )
 
 // Sentinels a caller tests with errors.Is. The errors themselves are
@@ -114,6 +117,28 @@ func hostOf(u string) string {
 func noCollection(noun, url string, err error) error {
 	if errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("no %s at %s: %w", noun, url, err)
+	}
+	return err
+}
+
+// goWebdavHTTPError is the type of the error go-webdav returns for a
+// status inside a 207 answer (a PROPFIND on a missing collection, on some
+// servers). It is in go-webdav's internal package; webdav.NewHTTPError
+// gives us a value of it to compare with.
+var goWebdavHTTPError = reflect.TypeOf(webdav.NewHTTPError(http.StatusNotFound, nil))
+
+// fromMultiStatus turns such an error into a *StatusError, so a 404 in a
+// 207 reads the same as a plain 404.
+func fromMultiStatus(method, url string, err error) error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if reflect.TypeOf(e) != goWebdavHTTPError {
+			continue
+		}
+		v := reflect.ValueOf(e).Elem().FieldByName("Code")
+		if v.Kind() != reflect.Int {
+			return err
+		}
+		return &StatusError{Method: method, URL: url, Code: int(v.Int()), Body: err.Error()}
 	}
 	return err
 }

@@ -115,6 +115,7 @@ func (c *Client) MultiGet(ctx context.Context, book string, hrefs []string) ([]O
 		DataRequest: carddav.AddressDataRequest{AllProp: true},
 	})
 	if err != nil {
+		err = fromMultiStatus("REPORT", c.URL(book), err)
 		return nil, noCollection(bookNoun, c.URL(book), fmt.Errorf("fetch %d cards from %s: %w", len(hrefs), c.URL(book), err))
 	}
 	out := make([]Object, len(aos))
@@ -130,6 +131,7 @@ func (c *Client) MultiGet(ctx context.Context, book string, hrefs []string) ([]O
 func (c *Client) List(ctx context.Context, collection string) ([]Entry, error) {
 	fis, err := c.card.ReadDir(ctx, collection, false)
 	if err != nil {
+		err = fromMultiStatus("PROPFIND", c.URL(collection), err)
 		return nil, noCollection(bookNoun, c.URL(collection), fmt.Errorf("list %s: %w", c.URL(collection), err))
 	}
 	out := make([]Entry, 0, len(fis))
@@ -171,8 +173,11 @@ func (c *Client) Sync(ctx context.Context, book, token string) (*SyncResult, err
 	}
 	why := ""
 	switch {
-	case token != "" && errors.Is(err, ErrSyncToken):
+	case token != "" && tokenRefused(err):
 		why = "the server rejected the sync token"
+		if !errors.Is(err, ErrSyncToken) {
+			why = fmt.Sprintf("the server failed on the sync token (%v)", statusCode(err))
+		}
 		res, err = c.syncCollection(ctx, book, "")
 		if err == nil {
 			res.Full, res.Why = true, why
@@ -194,7 +199,7 @@ func (c *Client) Sync(ctx context.Context, book, token string) (*SyncResult, err
 func (c *Client) syncCollection(ctx context.Context, book, token string) (*SyncResult, error) {
 	resp, err := c.card.SyncCollection(ctx, book, &carddav.SyncQuery{SyncToken: token})
 	if err != nil {
-		return nil, err
+		return nil, fromMultiStatus("REPORT", c.URL(book), err)
 	}
 	res := &SyncResult{Token: resp.SyncToken, Deleted: resp.Deleted}
 	for _, o := range resp.Updated {
@@ -204,6 +209,26 @@ func (c *Client) syncCollection(ctx context.Context, book, token string) (*SyncR
 		res.Changed = append(res.Changed, Entry{Href: o.Path, ETag: o.ETag})
 	}
 	return res, nil
+}
+
+// tokenRefused: RFC 6578 says 403 valid-sync-token; some servers fail in
+// other ways on a token they do not know (Xandikos 0.2.8 answers 500). A
+// full listing loses nothing, so any such refusal gets one.
+func tokenRefused(err error) bool {
+	switch statusCode(err) {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusConflict,
+		http.StatusPreconditionFailed, http.StatusUnprocessableEntity, http.StatusInternalServerError:
+		return true
+	}
+	return false
+}
+
+func statusCode(err error) int {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return 0
 }
 
 // unsupportedReport: a server without RFC 6578 answers the REPORT with
