@@ -12,6 +12,8 @@ package dav
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -179,6 +181,9 @@ func (h *httpClient) Do(req *http.Request) (*http.Response, error) {
 		if errors.Is(err, ErrInsecure) {
 			return nil, err
 		}
+		if badCertificate(err) {
+			return nil, fmt.Errorf("%w for %s (%s %s): %v; the connection is not safe, so nothing was sent: check the address, or ask whoever runs the server", ErrCertificate, req.URL.Host, req.Method, where, unwrapURLError(err))
+		}
 		var ne net.Error
 		timeout := errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
 		return nil, &OfflineError{Method: req.Method, URL: where, Err: unwrapURLError(err), Timeout: timeout}
@@ -189,6 +194,16 @@ func (h *httpClient) Do(req *http.Request) (*http.Response, error) {
 		return nil, &StatusError{Method: req.Method, URL: where, Code: resp.StatusCode, Body: string(body)}
 	}
 	return resp, nil
+}
+
+// badCertificate: the TLS handshake failed on the server's certificate
+// (unknown authority, wrong name, expired), which is never skipped.
+func badCertificate(err error) bool {
+	var cve *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &cve) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
 }
 
 // unwrapURLError drops *url.Error's repetition of method and URL, which

@@ -39,7 +39,7 @@ func (c *Client) Discover(ctx context.Context) (*Account, error) {
 		acct.Context = c.base.Path
 	}
 	principal, err := c.card.FindCurrentUserPrincipal(ctx)
-	if err != nil && !isAuthOrOffline(err) && acct.Context != "/" {
+	if err != nil && !stopsDiscovery(err) && acct.Context != "/" {
 		// RFC 6764 §6: a context path that does not know the principal may
 		// still be under a root that does.
 		acct.Notes = append(acct.Notes, fmt.Sprintf("no current-user-principal at %s (%v): asked /", acct.Context, err))
@@ -68,8 +68,9 @@ func (c *Client) Discover(ctx context.Context) (*Account, error) {
 	return acct, nil
 }
 
-func isAuthOrOffline(err error) bool {
-	return errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrOffline) || errors.Is(err, ErrInsecure)
+func stopsDiscovery(err error) bool {
+	return errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrOffline) || errors.Is(err, ErrInsecure) ||
+		errors.Is(err, ErrCertificate)
 }
 
 // wellKnown asks /.well-known/carddav and follows its redirect by hand:
@@ -111,7 +112,7 @@ func (c *Client) wellKnown(ctx context.Context, acct *Account) error {
 		}
 		acct.Context = wk.Path
 		return nil
-	case isAuthOrOffline(err):
+	case stopsDiscovery(err):
 		return fmt.Errorf("discover CardDAV at %s: %w", c.base.Redacted(), err)
 	default:
 		// No well-known (404, 405...): the URL itself is the context.

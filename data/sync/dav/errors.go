@@ -25,6 +25,9 @@ var (
 	ErrSyncToken = errors.New("the server rejected the sync token")
 	// ErrOffline: the server could not be reached or did not answer in time.
 	ErrOffline = errors.New("offline")
+	// ErrCertificate: the server's TLS certificate did not verify against
+	// the system's certificates.
+	ErrCertificate = errors.New("the server's certificate is not valid")
 	// ErrInsecure: plain http to a machine other than this one.
 	ErrInsecure = errors.New("refusing plain http")
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -96,5 +97,47 @@ func TestStatusWords(t *testing.T) {
 	nb := noCollection("address book", "https://x/rep/b/", &StatusError{Method: "PROPFIND", URL: "https://x/rep/b/", Code: 404})
 	if !strings.HasPrefix(nb.Error(), "no address book at https://x/rep/b/") || !errors.Is(nb, ErrNotFound) {
 		t.Errorf("404 on a book: %v", nb)
+	}
+}
+
+// TestBadCertificateRefused: a TLS server whose certificate the system does
+// not trust (httptest's own) is refused with a message that says so; the
+// password is not sent and nothing is skipped.
+func TestBadCertificateRefused(t *testing.T) {
+	var gotRequest bool
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { gotRequest = true }))
+	defer srv.Close()
+	c, err := New(srv.URL, Options{User: "u", Password: "secret-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Discover(context.Background())
+	if !errors.Is(err, ErrCertificate) || errors.Is(err, ErrOffline) {
+		t.Fatalf("untrusted certificate: %v, want ErrCertificate", err)
+	}
+	if strings.Contains(err.Error(), "secret-pw") || gotRequest {
+		t.Errorf("password in message or request sent: %v", err)
+	}
+	t.Log(err)
+}
+
+// TestDiscoverFromPrincipalURL: a user may paste the principal's or the
+// book's address rather than the bare server.
+func TestDiscoverFromPrincipalURL(t *testing.T) {
+	for _, k := range davtest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := k.Start(t)
+			c, err := New(srv.URL+"/"+davtest.User+"/", Options{User: davtest.User, Password: davtest.Password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			acct, err := c.Discover(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if acct.Principal != "/"+davtest.User+"/" || acct.Home == "" {
+				t.Errorf("from the principal URL: principal %q home %q", acct.Principal, acct.Home)
+			}
+		})
 	}
 }
