@@ -141,3 +141,21 @@ func TestDiscoverFromPrincipalURL(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelIsNotOffline: the user's Cancel reads as a cancel, not as
+// "offline".
+func TestCancelIsNotOffline(t *testing.T) {
+	c, err := New(davtest.Hanging(t), Options{User: "u", Password: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		// Cancel once the request is under way; Discover returns either way.
+		cancel()
+	}()
+	_, err = c.Discover(ctx)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrOffline) {
+		t.Fatalf("cancelled: %v, want context.Canceled", err)
+	}
+}
