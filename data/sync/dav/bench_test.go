@@ -24,7 +24,7 @@ func BenchmarkPut1000(b *testing.B) {
 				b.Run(fmt.Sprintf("parallel%d", par), func(b *testing.B) {
 					for i := 0; i < b.N; i++ {
 						b.StopTimer()
-						bk := openBookNamedB(b, base, fmt.Sprintf("put %d %d", par, i))
+						bk := openBookNamed(b, base, fmt.Sprintf("put %d %d", par, i))
 						b.StartTimer()
 						bk.fill(b, 1000, par)
 					}
@@ -68,13 +68,4 @@ func BenchmarkSyncUnchanged1000(b *testing.B) {
 			})
 		})
 	}
-}
-
-func openBookNamedB(tb testing.TB, b *book, name string) *book {
-	tb.Helper()
-	p, _, err := b.c.EnsureAddressBook(context.Background(), b.acct, name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &book{srv: b.srv, c: b.c, acct: b.acct, path: p}
 }

@@ -189,11 +189,11 @@ func testListMultiGet(t *testing.T, b *book) {
 
 // openBookNamed makes another book in the same home, so a test sees only
 // its own cards.
-func openBookNamed(t *testing.T, b *book, name string) *book {
-	t.Helper()
+func openBookNamed(tb testing.TB, b *book, name string) *book {
+	tb.Helper()
 	p, _, err := b.c.EnsureAddressBook(context.Background(), b.acct, name)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return &book{srv: b.srv, c: b.c, acct: b.acct, path: p}
 }

@@ -11,12 +11,10 @@ import (
 
 // book is a server with the Rapport address book made, and a client on it.
 type book struct {
-	srv    *davtest.Server
-	c      *Client
-	acct   *Account
-	path   string
-	how    How
-	noFull bool
+	srv  *davtest.Server
+	c    *Client
+	acct *Account
+	path string
 }
 
 func newClient(tb testing.TB, srv *davtest.Server, password string) *Client {
@@ -36,11 +34,11 @@ func openBook(tb testing.TB, srv *davtest.Server) *book {
 	if err != nil {
 		tb.Fatalf("%s: discover: %v", srv.Name, err)
 	}
-	p, how, err := c.EnsureAddressBook(ctx, acct, "Rapport")
+	p, _, err := c.EnsureAddressBook(ctx, acct, "Rapport")
 	if err != nil {
 		tb.Fatalf("%s: address book: %v", srv.Name, err)
 	}
-	return &book{srv: srv, c: c, acct: acct, path: p, how: how}
+	return &book{srv: srv, c: c, acct: acct, path: p}
 }
 
 // testCard is a small card with a given UID and name.

@@ -66,7 +66,8 @@ func need(tb testing.TB, bin string) string {
 }
 
 // freePort asks the kernel for a free loopback port. Another process could
-// take it before the server binds it; start retries on that.
+// take it before the server binds it; then the server exits at start and
+// the test fails with the server's log.
 func freePort(tb testing.TB) int {
 	tb.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
