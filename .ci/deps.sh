@@ -4,12 +4,13 @@
 #   gcc, pkg-config, libgl1-mesa-dev, libx*-dev: cgo build of Fyne (GLFW)
 #   python3-vobject: an independent vCard parser the tests check exports with
 #   poppler-utils: pdftotext, an independent reader of the briefing PDF
+#   radicale, xandikos: real CardDAV servers the sync tests start on loopback
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(gcc pkg-config libgl1-mesa-dev
 	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-	python3-vobject poppler-utils)
+	python3-vobject poppler-utils radicale xandikos)
 
 missing=()
 for p in "${pkgs[@]}"; do
