@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -74,6 +75,10 @@ func (p *concernsPanel) load(id int64) {
 		}
 		p.u.do(func() {
 			if seq != p.seq {
+				return
+			}
+			if errors.Is(err, data.ErrNotFound) {
+				p.u.customer.gone(id)
 				return
 			}
 			if err != nil {

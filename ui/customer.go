@@ -240,6 +240,17 @@ func (s *customerScreen) load(id int64) {
 	})
 }
 
+// gone is called when customer id turned out not to exist any more (deleted
+// here or elsewhere, or removed by an undone import): their page gives way
+// quietly, since nothing went wrong.
+func (s *customerScreen) gone(id int64) {
+	if s.id != id && s.wanted() != id {
+		return
+	}
+	s.clear()
+	s.u.customers.reload(true)
+}
+
 // loadPanels loads customer id's concerns, follow-ups and visits.
 func (s *customerScreen) loadPanels(id int64) {
 	s.concerns.load(id)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -103,6 +104,10 @@ func (p *planPanel) load(id int64) {
 		}
 		p.u.do(func() {
 			if seq != p.seq {
+				return
+			}
+			if errors.Is(err, data.ErrNotFound) {
+				p.u.customer.gone(id) // deleted, or removed by an undone import: no error to show
 				return
 			}
 			if err != nil {

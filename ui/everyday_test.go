@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/rapportcrm/rapport/data"
+)
+
+// findCustomer is the id of the customer named name.
+func findCustomer(t *testing.T, u *UI, name string) int64 {
+	t.Helper()
+	found, err := u.store.Search(context.Background(), name, 5)
+	if err != nil || len(found) == 0 {
+		t.Fatalf("search %q: %v, %d found", name, err, len(found))
+	}
+	return found[0].ID
+}
+
+// closeDialogs takes every dialog off the window.
+func closeDialogs(u *UI) {
+	onUI(u, func() {
+		for _, o := range u.win.Canvas().Overlays().List() {
+			u.win.Canvas().Overlays().Remove(o)
+		}
+	})
+}
+
+// overlayTexts is the text of every dialog on screen, bottom first.
+func overlayTexts(u *UI) []string {
+	var out []string
+	for _, o := range u.win.Canvas().Overlays().List() {
+		out = append(out, joined(o))
+	}
+	return out
+}
+
+// An undo of an import that worked says so and nothing else, even when the
+// customer last opened was one the undo removed.
+func TestUndoImportNoFalseError(t *testing.T) {
+	u, s := newTestUI(t, person("Carl", "Keep", ""))
+	im := u.importer
+	path := writeFile(t, "contacts.vcf", threeCards())
+	var done bool
+	im.run(fileSources(path), false, func(*data.ImportSummary) { done = true })
+	u.wait()
+	closeDialogs(u)
+	if !done || count(t, s) != 3 {
+		t.Fatalf("import: done %v, %d customers", done, count(t, s))
+	}
+	for _, on := range []string{"today", "customer"} {
+		t.Run(on, func(t *testing.T) {
+			ann := findCustomer(t, u, "Ann Good")
+			onUI(u, func() { u.customerChanged(ann) })
+			u.wait()
+			if on == "today" {
+				onUI(u, u.showToday)
+				u.wait()
+			}
+			im.onUndo()
+			u.wait()
+			tap(u, findButton(topDialog(t, u), "Undo import"))
+			u.wait()
+			shown := overlayTexts(u)
+			if len(shown) != 1 || !strings.Contains(shown[0], "Undid the import") {
+				t.Errorf("after the undo the window shows %d dialogs:\n%s", len(shown), strings.Join(shown, "\n---\n"))
+			}
+			closeDialogs(u)
+			// Import again for the next round.
+			im.run(fileSources(path), false, func(*data.ImportSummary) {})
+			u.wait()
+			closeDialogs(u)
+		})
+	}
+}
+
+// The same without the race against the list's reload: the customer on
+// screen is removed behind the window's back, then their page reloads (as
+// after an undo). Their panels must not report it as an error.
+func TestReloadOfRemovedCustomerIsQuiet(t *testing.T) {
+	u, s := newTestUI(t, person("Ann", "Gone", ""), person("Bob", "Stays", ""))
+	ann := findCustomer(t, u, "Ann Gone")
+	onUI(u, func() { u.customerChanged(ann) })
+	u.wait()
+	onUI(u, u.showToday)
+	u.wait()
+	if err := s.DeleteCustomer(context.Background(), ann); err != nil {
+		t.Fatal(err)
+	}
+	onUI(u, func() { u.customer.plan.load(ann); u.customer.concerns.load(ann) })
+	u.wait()
+	if shown := overlayTexts(u); len(shown) != 0 {
+		t.Errorf("the window shows:\n%s", strings.Join(shown, "\n---\n"))
+	}
+	if u.customer.id == ann {
+		t.Errorf("the removed customer %d is still the page's customer", ann)
+	}
+}
