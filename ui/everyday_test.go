@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
 
 	"github.com/rapportcrm/rapport/data"
 )
@@ -95,5 +98,47 @@ func TestReloadOfRemovedCustomerIsQuiet(t *testing.T) {
 	}
 	if u.customer.id == ann {
 		t.Errorf("the removed customer %d is still the page's customer", ann)
+	}
+}
+
+// The "Unsatisfied (2 or less)" filter holds while a search is typed.
+func TestUnsatisfiedFilterAndSearchCombine(t *testing.T) {
+	u, s := newTestUI(t, person("Klaus", "Sad", "Acme"), person("Klaus", "Happy", "Acme"), person("Klaus", "Untaken", "Acme"))
+	ctx := context.Background()
+	for name, temp := range map[string]int{"Klaus Sad": 2, "Klaus Happy": 5} {
+		in := &data.Interaction{CustomerID: findCustomer(t, u, name), Kind: data.KindVisit,
+			At: time.Now().Add(-time.Hour), Summary: "visit", Temperature: temp}
+		if err := s.LogInteraction(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setOrder(u, orderUnsatisfied)
+	u.wait()
+	typeSearch(u, "klaus")
+	u.wait()
+	if got := strings.Join(listNames(u), ", "); got != "Klaus Sad" {
+		t.Errorf("unsatisfied and “klaus” lists %q, want only Klaus Sad", got)
+	}
+	if st := u.customers.status.Text; !strings.Contains(st, "1 customer unsatisfied") {
+		t.Errorf("status = %q", st)
+	}
+	typeSearch(u, "x")
+	u.wait()
+	if n, st := u.customers.length(), u.customers.status.Text; n != 0 || !strings.Contains(st, "Nobody unsatisfied matches") {
+		t.Errorf("“klausx”: %d listed, status %q", n, st)
+	}
+	// Back to everyone: the same search lists all three.
+	setOrder(u, orderByName)
+	u.wait()
+	pressKey(u, fyne.KeyBackspace)
+	u.wait()
+	if n := u.customers.length(); n != 3 {
+		t.Errorf("all, by name, “klaus”: %d listed, want 3 (%v)", n, listNames(u))
+	}
+	// By temperature: the matches lowest first, the untaken last.
+	setOrder(u, orderByTemp)
+	u.wait()
+	if got := strings.Join(listNames(u), ", "); got != "Klaus Sad, Klaus Happy, Klaus Untaken" {
+		t.Errorf("by temperature, “klaus”: %q", got)
 	}
 }
