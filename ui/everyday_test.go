@@ -2,11 +2,14 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 
 	"github.com/rapportcrm/rapport/data"
 )
@@ -140,5 +143,28 @@ func TestUnsatisfiedFilterAndSearchCombine(t *testing.T) {
 	u.wait()
 	if got := strings.Join(listNames(u), ", "); got != "Klaus Sad, Klaus Happy, Klaus Untaken" {
 		t.Errorf("by temperature, “klaus”: %q", got)
+	}
+}
+
+// saveDialogWriter is what Fyne's save dialog hands over for path: the file
+// created (0644 under the usual umask) and open for writing.
+func saveDialogWriter(t *testing.T, path string) fyne.URIWriteCloser {
+	t.Helper()
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// mode0600 fails t unless path is a regular file only its owner can read.
+func mode0600(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode() != 0o600 {
+		t.Errorf("%s is %v, want -rw-------", filepath.Base(path), fi.Mode())
 	}
 }
