@@ -168,3 +168,42 @@ func mode0600(t *testing.T, path string) {
 		t.Errorf("%s is %v, want -rw-------", filepath.Base(path), fi.Mode())
 	}
 }
+
+// A customer page opened after another starts at the top, with the
+// Concerns heading and its Add button in view; the same customer reloaded
+// after a change stays where it was.
+func TestNewCustomerStartsAtTheTop(t *testing.T) {
+	u, s := newSampleUI(t)
+	ids := sampleIDs(t, s, 2)
+	openCustomer(t, u, ids[0])
+	left := u.customer.scrolls[0]
+	onUI(u, func() { left.ScrollToBottom() })
+	if left.Offset.Y == 0 {
+		t.Fatalf("the page (content %v in %v) does not scroll: the test proves nothing", left.Content.MinSize(), left.Size())
+	}
+	onUI(u, u.customer.reload)
+	u.wait()
+	if left.Offset.Y == 0 {
+		t.Error("the same customer reloaded jumped back to the top")
+	}
+	openCustomer(t, u, ids[1])
+	for i, sc := range u.customer.scrolls {
+		if sc.Offset.Y != 0 {
+			t.Errorf("scroll %d of the next customer's page is at %v, want the top", i, sc.Offset)
+		}
+	}
+}
+
+// sampleIDs are the ids of the first n customers by name.
+func sampleIDs(t *testing.T, s *data.Store, n int) []int64 {
+	t.Helper()
+	cs, err := s.ListCustomers(context.Background(), 0, n)
+	if err != nil || len(cs) < n {
+		t.Fatalf("list: %v, %d customers", err, len(cs))
+	}
+	var out []int64
+	for _, c := range cs {
+		out = append(out, c.ID)
+	}
+	return out
+}
