@@ -286,6 +286,6 @@ func (u *UI) openSettings(days int) {
 	}
 	fd := u.newFormDialog("Settings", form, 520, check, save, done)
 	u.settingsDialog = fd
-	u.settingsEntry = entry
+	u.settingsEntry = &entry.Entry
 	fd.dlg.Show()
 }

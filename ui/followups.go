@@ -31,8 +31,8 @@ type planPanel struct {
 	undo     *undoBar // takes back the last Done or snooze
 	fuRows   []*followUpRow
 	addBtn   *widget.Button
-	every    *widget.Entry
-	atMost   *widget.Entry
+	every    *formEntry
+	atMost   *formEntry
 	setBtn   *widget.Button
 	state    *widget.Label
 	visitBox *fyne.Container
@@ -60,7 +60,7 @@ func (p *planPanel) build() fyne.CanvasObject {
 	p.setBtn.Importance = widget.LowImportance
 	p.state = widget.NewLabel("")
 	p.state.Wrapping = fyne.TextWrapWord
-	narrow := func(e *widget.Entry) fyne.CanvasObject {
+	narrow := func(e *formEntry) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(64, e.MinSize().Height), e)
 	}
 	// Two rows, so the column never needs a sideways scroll bar.
@@ -311,7 +311,7 @@ func (p *planPanel) onAddFollowUp() {
 
 // followUpForm is the add-follow-up dialog's fields (tests fill them).
 type followUpForm struct {
-	text    *widget.Entry
+	text    *formEntry
 	due     *widget.DateEntry
 	promise *widget.Check
 }
@@ -321,7 +321,7 @@ func (p *planPanel) onSetCadence() {
 	if !p.u.customer.needCustomer("set how often to contact them") {
 		return
 	}
-	read := func(e *widget.Entry) (int, bool) {
+	read := func(e *formEntry) (int, bool) {
 		t := trim(e.Text)
 		if t == "" {
 			return 0, true
@@ -387,7 +387,7 @@ func (p *planPanel) onPlanVisit() {
 // visitForm is the plan-a-visit dialog's fields (tests fill them).
 type visitForm struct {
 	day                     *widget.DateEntry
-	clock, minutes, purpose *widget.Entry
+	clock, minutes, purpose *formEntry
 }
 
 func (p *planPanel) onDeleteVisit(v data.PlannedVisit) {

@@ -110,6 +110,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	}
 	u.guard.watch()
 	u.addShortcuts()
+	u.addDialogKeys()
 	u.win.SetOnDropped(u.importer.onDropped)
 
 	u.customers.reload(true) // then the Today view, if there are customers
