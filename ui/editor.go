@@ -57,7 +57,8 @@ func (u *UI) openEditor(c *data.Customer) {
 	}
 	e.dlg = dialog.NewCustomWithoutButtons(title, e.build(), u.win)
 	e.dlg.SetButtons([]fyne.CanvasObject{e.cancel, e.save})
-	e.dlg.Resize(fyne.NewSize(680, 720))
+	// The form scrolls: the dialog stays inside a window sized for a laptop.
+	e.dlg.Resize(fyne.NewSize(680, min(720, u.win.Canvas().Size().Height-40)))
 	e.dlg.Show()
 	u.win.Canvas().Focus(e.given)
 }

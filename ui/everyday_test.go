@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/rapportcrm/rapport/data"
 )
@@ -206,4 +207,31 @@ func sampleIDs(t *testing.T, s *data.Store, n int) []int64 {
 		out = append(out, c.ID)
 	}
 	return out
+}
+
+// The first window fits a 1366×768 screen; later ones open at the size the
+// user left the window at.
+func TestWindowSizeRemembered(t *testing.T) {
+	a := test.NewTempApp(t)
+	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	u := New(a, s)
+	if got := u.win.Canvas().Size(); got.Width > 1366 || got.Height > 768-60 {
+		t.Errorf("the first window is %v: taller or wider than a 1366×768 screen leaves room for", got)
+	}
+	u.win.Resize(fyne.NewSize(1000, 640))
+	u.win.Close()
+	u2 := New(a, s)
+	if got := u2.win.Canvas().Size(); got != fyne.NewSize(1000, 640) {
+		t.Errorf("the next window is %v, want the 1000×640 the user chose", got)
+	}
+	// A size too small to use is not kept.
+	u2.win.Resize(fyne.NewSize(100, 80))
+	u2.win.Close()
+	if got := New(a, s).win.Canvas().Size(); got != fyne.NewSize(1000, 640) {
+		t.Errorf("after a tiny window the next is %v", got)
+	}
 }
