@@ -72,7 +72,7 @@ func commands() []command {
 		{"log", "[--db PATH] --customer ID --kind visit|call|email|meeting|other [--at TIME] [--minutes N] [--temp 1-5] [--heard TEXT [--confirmed]] TEXT", "log an interaction", runLog},
 		{"sample", "[--db PATH]", "load the sample customers", runSample},
 		{"brief", "[--db PATH] [--html FILE] [--pdf FILE] NAME_OR_ID", "the briefing before a visit, as Markdown (confidential items left out)", runBrief},
-		{"today", "[--db PATH]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},
+		{"today", "[--db PATH] [--limit N]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},
 		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
 		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [QUERY]", "customers as vCards, to FILE or stdout", runExport},

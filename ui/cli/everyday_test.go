@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapportcrm/rapport/assets"
 	"github.com/rapportcrm/rapport/data"
@@ -126,5 +127,37 @@ func TestNoDisplayOneLine(t *testing.T) {
 	opened, env.GOOS, env.Getenv = false, "windows", func(string) string { return "" }
 	if code := Main(context.Background(), nil, env); code != 0 || !opened {
 		t.Errorf("on Windows: exit %d, opened %v", code, opened)
+	}
+}
+
+// today says how many it left out of each list it cut.
+func TestTodaySaysHowManyMore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	s, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Now()
+	bday := data.Date{Month: now.Month(), Day: now.Day(), Year: 1980}
+	for i := range 12 {
+		c := &data.Customer{GivenName: "Birthday", FamilyName: fmt.Sprintf("Nr%02d", i), Birthday: bday}
+		if err := s.CreateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		f := &data.FollowUp{CustomerID: c.ID, Text: "Send the quote", Due: data.DateOf(now.AddDate(0, 0, -3))}
+		if err := s.AddFollowUp(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	r := rapport(t, "today", "--db", db, "--limit", "5")
+	for _, want := range []string{"… and 7 more follow-ups (use --limit)", "… and 7 more birthdays and anniversaries (use --limit)"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("today --limit 5 lacks %q: %+v", want, r)
+		}
+	}
+	if r := rapport(t, "today", "--db", db); r.code != 0 || strings.Contains(r.stdout, "more") {
+		t.Errorf("today with room for all says %q", r.stdout)
 	}
 }
