@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -264,7 +266,8 @@ func (u *UI) openSettings(days int) {
 	entry := newEntry("60")
 	entry.SetText(strconv.Itoa(days))
 	form := widget.NewForm(&widget.FormItem{Text: "Re-check concerns after", Widget: container.NewBorder(nil, nil, nil, widget.NewLabel("days"), entry),
-		HintText: "A concern not confirmed with the customer for longer is flagged “re-check”."})
+		HintText: "A concern not confirmed with the customer for longer is flagged “re-check”."},
+		u.databaseItem())
 	var n int
 	check := func() string {
 		v, err := strconv.Atoi(trim(entry.Text))
@@ -288,4 +291,22 @@ func (u *UI) openSettings(days int) {
 	u.settingsDialog = fd
 	u.settingsEntry = &entry.Entry
 	fd.dlg.Show()
+}
+
+// databaseItem says in Settings where the customers are kept, with a button
+// that opens the folder: nothing else in the window says where they live.
+func (u *UI) databaseItem() *widget.FormItem {
+	path := u.store.Path()
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	where := widget.NewLabel(path)
+	where.Wrapping = fyne.TextWrapBreak
+	show := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
+		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.Dir(path)}); err != nil {
+			u.showError("Could not open the folder "+filepath.Dir(path), err)
+		}
+	})
+	return &widget.FormItem{Text: "Database", Widget: container.NewVBox(where, container.NewHBox(show)),
+		HintText: "One file with everything. To move to a new laptop, copy it there (Rapport closed)."}
 }

@@ -235,3 +235,13 @@ func TestWindowSizeRemembered(t *testing.T) {
 		t.Errorf("after a tiny window the next is %v", got)
 	}
 }
+
+// Settings says where the database is, with a button to show its folder.
+func TestSettingsShowsDatabase(t *testing.T) {
+	u, s := newTestUI(t, person("Jane", "Doe", ""))
+	u.openSettings(60)
+	shown := joined(topDialog(t, u))
+	if !strings.Contains(shown, s.Path()) || findButton(topDialog(t, u), "Show in folder") == nil {
+		t.Errorf("Settings lacks the database path %s or Show in folder:\n%s", s.Path(), shown)
+	}
+}
