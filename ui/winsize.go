@@ -4,8 +4,9 @@ import "fyne.io/fyne/v2"
 
 // The window's size: Fyne tells no screen size before the window is shown
 // (and not on every driver then), so the first window is a size that fits
-// the smallest common laptop screen, 1366×768, with its title bar and panel;
-// after that it opens at the size the user last left it. Fyne has no window
+// the small screens Rapport is used on, 1366×768 and 1024×700 (a netbook, a
+// tablet's desktop mode), with a title bar and a panel; after that it opens
+// at the size the user last left it. Fyne has no window
 // position to read or set, so where it opens is the window manager's choice.
 const (
 	prefWindowWidth  = "window.width"
@@ -13,7 +14,7 @@ const (
 )
 
 var (
-	defaultWindowSize = fyne.NewSize(1180, 700)
+	defaultWindowSize = fyne.NewSize(1000, 640)
 	minWindowSize     = fyne.NewSize(640, 480) // smaller is a mistake to forget, not a choice
 )
 
