@@ -411,6 +411,14 @@ func (s *Store) today(ctx context.Context, now time.Time, limit, read int) (*Tod
 			return nil, err
 		}
 	}
+	// A visit today is done once a visit or meeting with them is logged today.
+	for i, v := range t.VisitsToday {
+		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM interactions WHERE customer_id = ? AND at >= ? AND at < ?
+			AND kind IN ('visit', 'meeting'))`, v.CustomerID, day.Unix(), day.AddDate(0, 0, 1).Unix()).Scan(&t.VisitsToday[i].Logged)
+		if err != nil {
+			return nil, fmt.Errorf("today's logged visits: %w", mapError(err))
+		}
+	}
 	today := DateOf(now).String()
 	week := DateOf(day.AddDate(0, 0, 7)).String()
 	// Overdue and due apart: thousands overdue must not hide this week's.

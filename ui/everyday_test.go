@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -243,5 +244,62 @@ func TestSettingsShowsDatabase(t *testing.T) {
 	shown := joined(topDialog(t, u))
 	if !strings.Contains(shown, s.Path()) || findButton(topDialog(t, u), "Show in folder") == nil {
 		t.Errorf("Settings lacks the database path %s or Show in folder:\n%s", s.Path(), shown)
+	}
+}
+
+// Today puts what needs action first, marks visits already logged as done
+// and lists a few birthdays, the rest behind one line.
+func TestTodayActionFirst(t *testing.T) {
+	now := time.Now()
+	bday := data.Date{Year: 1980, Month: now.Month(), Day: now.Day()}
+	var people []data.Customer
+	people = append(people, person("Done", "Visit", ""), person("Open", "Visit", ""), person("Late", "Promise", ""))
+	for i := range 12 {
+		c := person("Birthday", fmt.Sprintf("Nr%02d", i), "")
+		c.Birthday = bday
+		people = append(people, c)
+	}
+	u, s := newTestUI(t, people...)
+	ctx := context.Background()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 1, 0, time.Local)
+	for _, name := range []string{"Done Visit", "Open Visit"} {
+		v := &data.PlannedVisit{CustomerID: findCustomer(t, u, name), At: day.Add(30 * time.Second), Purpose: "visit " + name}
+		if err := s.PlanVisit(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.LogInteraction(ctx, &data.Interaction{CustomerID: findCustomer(t, u, "Done Visit"), Kind: data.KindVisit, At: day, Summary: "went well"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddFollowUp(ctx, &data.FollowUp{CustomerID: findCustomer(t, u, "Late Promise"), Text: "Send the quote",
+		Promise: true, Due: data.DateOf(now.AddDate(0, 0, -5))}); err != nil {
+		t.Fatal(err)
+	}
+	onUI(u, u.showToday)
+	u.wait()
+	shown := joined(u.today.root)
+	at := func(s string) int {
+		i := strings.Index(shown, s)
+		if i < 0 {
+			t.Fatalf("Today lacks %q:\n%s", s, shown)
+		}
+		return i
+	}
+	if !(at("Overdue follow-ups") < at("Visits today") && at("Visits today") < at("Birthdays and anniversaries")) {
+		t.Errorf("Today's order:\n%s", shown)
+	}
+	if !(at("Open Visit") < at("Done Visit")) {
+		t.Errorf("the open visit should come before the one logged:\n%s", shown)
+	}
+	if i := at("Done Visit"); !strings.Contains(shown[max(0, i-40):min(len(shown), i+60)], "done") {
+		t.Errorf("the logged visit is not marked done:\n%s", shown)
+	}
+	more := findButton(u.today.root, "4 more birthdays and anniversaries — show")
+	if more == nil || strings.Count(shown, "Birthday Nr") != datesShown {
+		t.Fatalf("birthdays: %d listed, no “4 more — show”:\n%s", strings.Count(shown, "Birthday Nr"), shown)
+	}
+	tap(u, more)
+	if n := strings.Count(joined(u.today.root), "Birthday Nr"); n != 12 {
+		t.Errorf("after show: %d birthdays listed, want 12", n)
 	}
 }
