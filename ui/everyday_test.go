@@ -303,3 +303,15 @@ func TestTodayActionFirst(t *testing.T) {
 		t.Errorf("after show: %d birthdays listed, want 12", n)
 	}
 }
+
+// The export dialog says an export is no backup and what it leaves out.
+func TestExportDialogSaysWhatItCarries(t *testing.T) {
+	u, _ := newTestUI(t, person("Jane", "Doe", ""))
+	onUI(u, u.exporter.onExport)
+	shown := joined(topDialog(t, u))
+	for _, want := range []string{"not the history, notes", "It is not a backup"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the export dialog lacks %q:\n%s", want, shown)
+		}
+	}
+}

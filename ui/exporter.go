@@ -136,6 +136,7 @@ func (e *exporter) open(customer bool) {
 		&widget.FormItem{Text: "", Widget: e.photos},
 		&widget.FormItem{Text: "", Widget: e.confidential,
 			HintText: "Anything you marked confidential stays here unless you tick this."},
+		widget.NewFormItem("", exportCarries()),
 	)
 	e.dlg = dialog.NewCustomWithoutButtons("Export vCards", form, e.u.win)
 	e.dlg.SetButtons([]fyne.CanvasObject{cancel, e.exportBtn})
@@ -339,4 +340,12 @@ func safeFileName(s string) string {
 		return "rapport"
 	}
 	return s
+}
+
+// exportCarries says what a vCard export holds, so that no one takes it for
+// a backup.
+func exportCarries() fyne.CanvasObject {
+	return muted("A vCard export carries the contact card and the personal profile: not the history, notes, " +
+		"concerns, follow-ups, visits, temperatures or contact rhythm. It is not a backup: to move to a new " +
+		"laptop, copy the database file (File ▸ Settings… shows where it is).")
 }
