@@ -220,19 +220,23 @@ func TestWindowSizeRemembered(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	u := New(a, s)
+	u.wait() // each window's start-up checks, before the next window
 	if got := u.win.Canvas().Size(); got.Width > 1024 || got.Height > 700-60 {
 		t.Errorf("the first window is %v: larger than a 1024×700 screen leaves room for", got)
 	}
 	u.win.Resize(fyne.NewSize(1000, 640))
 	u.win.Close()
 	u2 := New(a, s)
+	u2.wait()
 	if got := u2.win.Canvas().Size(); got != fyne.NewSize(1000, 640) {
 		t.Errorf("the next window is %v, want the 1000×640 the user chose", got)
 	}
 	// A size too small to use is not kept.
 	u2.win.Resize(fyne.NewSize(100, 80))
 	u2.win.Close()
-	if got := New(a, s).win.Canvas().Size(); got != fyne.NewSize(1000, 640) {
+	u3 := New(a, s)
+	u3.wait()
+	if got := u3.win.Canvas().Size(); got != fyne.NewSize(1000, 640) {
 		t.Errorf("after a tiny window the next is %v", got)
 	}
 }
