@@ -32,6 +32,7 @@ run: deps build
 ## test: formatting, vet and every test
 test: deps fmt-check vet
 	$(GO) test -count=1 -timeout 15m ./...
+	@GO="$(GO)" ./.ci/skipped.sh
 
 ## race: the tests under the race detector (a few minutes; not in CI)
 race: deps

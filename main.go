@@ -5,8 +5,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"github.com/rapportcrm/rapport/assets"
@@ -32,6 +34,23 @@ func openWindow(path string) error {
 		return err
 	}
 	defer store.Close()
-	ui.New(a, store).ShowAndRun()
+	w, err := newWindow(a, store)
+	if err != nil {
+		return err
+	}
+	w.ShowAndRun()
 	return nil
+}
+
+// newWindow builds the window. A display that is named (DISPLAY) but cannot
+// be opened, a stale ssh forwarding say, makes GLFW panic in Fyne's window
+// creation; that is turned into one line saying so.
+func newWindow(a fyne.App, store *data.Store) (w *ui.UI, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the window cannot open: no display could be opened (%v); "+
+				"the subcommands work without one (rapport help lists them)", r)
+		}
+	}()
+	return ui.New(a, store), nil
 }

@@ -19,13 +19,14 @@ trap 'rm -rf "$tmp"' EXIT
 out=docs/screenshots
 mkdir -p "$out"
 
-# shot FILE.png DB [KEYS]: DB is "sample" (the sample customers) or "empty" (a
-# new database); KEYS are xdotool key names sent before the shot ("ctrl+n").
+# shot FILE.png DB [KEYS [SIZE]]: DB is "sample" (the sample customers) or "empty" (a
+# new database); KEYS are xdotool key names sent before the shot ("ctrl+n");
+# SIZE is the screen's (1280x800 unless given).
 # Every shot gets a fresh copy of its database so that keystrokes in one
 # cannot change the next.
 n=0
 shot() {
-	local file=$1 db=$2 keys=${3:-}
+	local file=$1 db=$2 keys=${3:-} size=${4:-1280x800}
 	n=$((n + 1))
 	local dir="$tmp/$n"
 	mkdir -p "$dir"
@@ -36,7 +37,7 @@ shot() {
 	esac
 	# Dates as written where the sample customers live, whatever the
 	# machine's locale: the app follows LC_TIME for their order and clock.
-	KEYS=$keys LC_TIME=en_GB.UTF-8 "$tool" "$out/$file" --wait 2 --size 1280x800 -- ./rapport --db "$dir/db"
+	KEYS=$keys LC_TIME=en_GB.UTF-8 "$tool" "$out/$file" --wait "${WAIT:-2}" --size "$size" -- ./rapport --db "$dir/db"
 }
 
 shot today.png sample                 # the Today view is the home screen
@@ -46,6 +47,13 @@ shot welcome.png empty
 # shot search.png sample "ctrl+f"
 # shot new-customer.png sample "ctrl+n"
 shot export.png sample "ctrl+e"
+
+# On the small laptop screens Rapport must fit: Today, a customer page, the editor.
+for size in 1366x768 1024x700; do
+	shot "today-$size.png" sample "" "$size"
+	shot "customer-$size.png" sample "ctrl+f Return" "$size"
+	shot "editor-$size.png" sample "ctrl+f Return ctrl+n" "$size"
+done
 
 # The printable briefing, first page, as `rapport brief --pdf` writes it
 # (pdftoppm is in poppler-utils, which .ci/deps.sh installs).

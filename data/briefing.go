@@ -341,8 +341,31 @@ type Today struct {
 	DueFollowUps        []FollowUp // due today or within the week
 	DueTotal            int
 	ContactDue          []ContactDue
+	ContactDueTotal     int            // counted by TodayUpTo only; 0 otherwise
 	Dates               []PersonalDate // the next 14 days
+	DatesTotal          int            // counted (up to a probe) by TodayUpTo only; 0 otherwise
 	LowTemperatures     []Reading      // at or below Unsatisfied in the last 30 days
+}
+
+// todayProbe is how far past its limit TodayUpTo reads dates and customers
+// due for contact, to say how many it left out.
+const todayProbe = 1000
+
+// TodayUpTo is Today with each list cut at limit, and the lists Today cuts
+// without counting (dates, customers due for contact) counted too, up to
+// limit+todayProbe: for `rapport today --limit N`.
+func (s *Store) TodayUpTo(ctx context.Context, now time.Time, limit int) (*Today, error) {
+	if limit < 1 {
+		return nil, errorf(ErrInvalid, "the limit must be 1 or more, got %d", limit)
+	}
+	t, err := s.today(ctx, now, limit, limit+todayProbe)
+	if err != nil {
+		return nil, err
+	}
+	t.ContactDueTotal, t.DatesTotal = len(t.ContactDue), len(t.Dates)
+	t.ContactDue = t.ContactDue[:min(limit, len(t.ContactDue))]
+	t.Dates = t.Dates[:min(limit, len(t.Dates))]
+	return t, nil
 }
 
 // TodayDays is how far ahead the Today view looks for personal dates.
@@ -354,6 +377,12 @@ const TodayLimit = 200
 
 // Today builds the Today view as of now.
 func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
+	return s.today(ctx, now, TodayLimit, TodayLimit)
+}
+
+// today reads the Today view with its visit and follow-up lists cut at
+// limit, and its dates and customers due for contact at read.
+func (s *Store) today(ctx context.Context, now time.Time, limit, read int) (*Today, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, mapError(err)
@@ -375,11 +404,19 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 		{&t.VisitsToday, &t.VisitsTodayTotal, day, day.AddDate(0, 0, 1)},
 		{&t.VisitsThisWeek, &t.VisitsThisWeekTotal, day.AddDate(0, 0, 1), day.AddDate(0, 0, 8)},
 	} {
-		if *v.list, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, v.from.Unix(), v.to.Unix(), TodayLimit); err != nil {
+		if *v.list, err = plannedVisits(ctx, tx, `v.at >= ? AND v.at < ? ORDER BY v.at, v.id LIMIT ?`, v.from.Unix(), v.to.Unix(), limit); err != nil {
 			return nil, err
 		}
 		if err := count(v.total, `SELECT count(*) FROM planned_visits WHERE at >= ? AND at < ?`, v.from.Unix(), v.to.Unix()); err != nil {
 			return nil, err
+		}
+	}
+	// A visit today is done once a visit or meeting with them is logged today.
+	for i, v := range t.VisitsToday {
+		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM interactions WHERE customer_id = ? AND at >= ? AND at < ?
+			AND kind IN ('visit', 'meeting'))`, v.CustomerID, day.Unix(), day.AddDate(0, 0, 1).Unix()).Scan(&t.VisitsToday[i].Logged)
+		if err != nil {
+			return nil, fmt.Errorf("today's logged visits: %w", mapError(err))
 		}
 	}
 	today := DateOf(now).String()
@@ -395,7 +432,7 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 		{&t.DueFollowUps, &t.DueTotal, `f.due >= ? AND f.due <= ?`, []any{today, week}},
 	} {
 		rows, err := tx.QueryContext(ctx, `SELECT `+followUpColumns+` FROM followups f JOIN customers c ON c.id = f.customer_id
-			WHERE f.done_at IS NULL AND `+f.where+` ORDER BY f.due, f.id LIMIT ?`, append(f.args, TodayLimit)...)
+			WHERE f.done_at IS NULL AND `+f.where+` ORDER BY f.due, f.id LIMIT ?`, append(f.args, limit)...)
 		if err != nil {
 			return nil, mapError(err)
 		}
@@ -409,7 +446,7 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+summaryColumns+`, c.cadence_days, c.cadence_max_days, c.last_contact_at, c.created_at
 		FROM customers c LEFT JOIN companies co ON co.id = c.company_id
 		WHERE c.cadence_days IS NOT NULL AND coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 <= ?
-		ORDER BY coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 LIMIT ?`, day.AddDate(0, 0, 8).Unix(), 3*TodayLimit)
+		ORDER BY coalesce(c.last_contact_at, c.created_at) + c.cadence_days * 86400 LIMIT ?`, day.AddDate(0, 0, 8).Unix(), 3*read)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -430,7 +467,7 @@ func (s *Store) Today(ctx context.Context, now time.Time) (*Today, error) {
 	// Overdue first, then due, then soon.
 	rank := map[string]int{"overdue": 0, "due": 1, "soon": 2}
 	sort.SliceStable(t.ContactDue, func(a, b int) bool { return rank[t.ContactDue[a].State] < rank[t.ContactDue[b].State] })
-	if t.Dates, err = personalDates(ctx, tx, 0, now, TodayDays, TodayLimit); err != nil {
+	if t.Dates, err = personalDates(ctx, tx, 0, now, TodayDays, read); err != nil {
 		return nil, err
 	}
 	if t.LowTemperatures, err = readings(ctx, tx, `i.at >= ? AND i.temperature <= ? ORDER BY i.at DESC LIMIT 50`,

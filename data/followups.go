@@ -235,6 +235,9 @@ type PlannedVisit struct {
 	Duration     time.Duration
 	Purpose      string
 	CustomerName string
+	// Logged is set on today's visits (Today.VisitsToday) when a visit or
+	// meeting with the customer has been logged today: the visit is done.
+	Logged bool
 }
 
 // PlanVisit puts a visit in the diary.

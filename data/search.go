@@ -204,16 +204,29 @@ const (
 // on their card come first, in name order; then those matched only in their
 // history or notes, most recent match first. An empty query lists everyone.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]CustomerSummary, error) {
+	return s.SearchWithin(ctx, query, 0, limit)
+}
+
+// SearchWithin is Search among the customers whose temperature is at most
+// maxTemp (the list's "Unsatisfied" filter); maxTemp 0 is everyone. The
+// filter is applied before the caps, so a common word still finds the few
+// unhappy customers it matches.
+func (s *Store) SearchWithin(ctx context.Context, query string, maxTemp, limit int) ([]CustomerSummary, error) {
 	if err := checkQuery(query); err != nil {
 		return nil, err
 	}
 	q := ftsQuery(query)
 	if q == "" {
+		if maxTemp > 0 {
+			return s.ListByTemperature(ctx, maxTemp, 0, limit)
+		}
 		return s.ListCustomers(ctx, 0, limit)
 	}
-	out, err := s.summaries(ctx, `WITH hits(id) AS (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1 LIMIT ?3)
+	// ?4 = 0 keeps everyone; the partial index on temperature serves the rest.
+	const within = `(?4 = 0 OR rowid IN (SELECT id FROM customers WHERE temperature IS NOT NULL AND temperature <= ?4))`
+	out, err := s.summaries(ctx, `WITH hits(id) AS (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1 AND `+within+` LIMIT ?3)
 		SELECT `+summaryColumns+` FROM hits JOIN customers c ON c.id = hits.id LEFT JOIN companies co ON co.id = c.company_id
-		ORDER BY c.sort_name, c.id LIMIT ?2`, q, limit, searchCap)
+		ORDER BY c.sort_name, c.id LIMIT ?2`, q, limit, searchCap, maxTemp)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
@@ -231,7 +244,8 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]Customer
 			WHERE n.id IN (SELECT rowid FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)),
 		hits(id, newest) AS (SELECT customer_id, max(at) FROM docs GROUP BY customer_id)
 		SELECT `+summaryColumns+` FROM hits JOIN customers c ON c.id = hits.id LEFT JOIN companies co ON co.id = c.company_id
-		ORDER BY hits.newest DESC`, hq, historyCap)
+		WHERE ?3 = 0 OR (c.temperature IS NOT NULL AND c.temperature <= ?3)
+		ORDER BY hits.newest DESC`, hq, historyCap, maxTemp)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}

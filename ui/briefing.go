@@ -266,21 +266,27 @@ func (s *briefingScreen) onExport() {
 		if w == nil {
 			return // cancelled
 		}
-		s.u.run(func() {
-			err := writeBriefing(w, b, briefingFormat(w.URI()))
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			s.u.do(func() {
-				if err != nil {
-					s.u.showError("Could not save the briefing", err)
-				}
-			})
-		})
+		s.save(w, b)
 	}, s.u.win)
 	d.SetFileName(safeFileName(b.Customer.Name()) + " briefing.pdf")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".html", ".htm"}))
 	d.Show()
+}
+
+// save writes briefing b where the save dialog chose, off the UI goroutine.
+func (s *briefingScreen) save(w fyne.URIWriteCloser, b *data.Briefing) {
+	format := briefingFormat(w.URI())
+	s.u.run(func() {
+		out, finish, err := saveTarget(s.u.ctx, w)
+		if err == nil {
+			err = finish(writeBriefing(out, b, format))
+		}
+		s.u.do(func() {
+			if err != nil {
+				s.u.showError("Could not save the briefing", err)
+			}
+		})
+	})
 }
 
 // briefingFormat is "html" for a .html or .htm file, else "pdf".

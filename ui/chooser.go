@@ -25,7 +25,7 @@ type customerChooser struct {
 	u      *UI
 	chosen map[int64]data.CustomerSummary // a working copy
 
-	search *widget.Entry
+	search *formEntry
 	list   *widget.List
 	count  *widget.Label // "3 chosen"
 	status *widget.Label // "First 1,000: type more"
@@ -42,7 +42,7 @@ func newCustomerChooser(u *UI, chosen map[int64]data.CustomerSummary, done func(
 	if c.chosen == nil {
 		c.chosen = map[int64]data.CustomerSummary{}
 	}
-	c.search = widget.NewEntry()
+	c.search = newEntry("")
 	c.search.SetPlaceHolder("Search: name, company, anything you wrote")
 	c.search.OnChanged = c.onSearchChanged
 	c.list = widget.NewList(func() int { return len(c.rows) }, c.createRow, c.updateRow)

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -79,6 +82,10 @@ func (p *concernsPanel) load(id int64) {
 		}
 		p.u.do(func() {
 			if seq != p.seq {
+				return
+			}
+			if errors.Is(err, data.ErrNotFound) {
+				p.u.customer.gone(id)
 				return
 			}
 			if err != nil {
@@ -276,7 +283,8 @@ func (u *UI) openSettings(days int) {
 	entry := newEntry("60")
 	entry.SetText(strconv.Itoa(days))
 	form := widget.NewForm(&widget.FormItem{Text: "Re-check concerns after", Widget: container.NewBorder(nil, nil, nil, widget.NewLabel("days"), entry),
-		HintText: "A concern not confirmed with the customer for longer is flagged “re-check”."})
+		HintText: "A concern not confirmed with the customer for longer is flagged “re-check”."},
+		u.databaseItem())
 	var n int
 	check := func() string {
 		v, err := strconv.Atoi(trim(entry.Text))
@@ -298,7 +306,7 @@ func (u *UI) openSettings(days int) {
 	}
 	fd := u.newFormDialog("Settings", form, 520, check, save, done)
 	u.settingsDialog = fd
-	u.settingsEntry = entry
+	u.settingsEntry = &entry.Entry
 	fd.dlg.Show()
 }
 
@@ -311,4 +319,22 @@ func showMore(hidden int, onTap func()) *widget.Button {
 	b := widget.NewButton(fmt.Sprintf("Show more (%s more)", locale.Count(hidden)), onTap)
 	b.Importance = widget.LowImportance
 	return b
+}
+
+// databaseItem says in Settings where the customers are kept, with a button
+// that opens the folder: nothing else in the window says where they live.
+func (u *UI) databaseItem() *widget.FormItem {
+	path := u.store.Path()
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	where := widget.NewLabel(path)
+	where.Wrapping = fyne.TextWrapBreak
+	show := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
+		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.Dir(path)}); err != nil {
+			u.showError("Could not open the folder "+filepath.Dir(path), err)
+		}
+	})
+	return &widget.FormItem{Text: "Database", Widget: container.NewVBox(where, container.NewHBox(show)),
+		HintText: "One file with everything, backups beside it in the backups folder. To move to a new laptop, restore a backup there (File ▸ Restore from backup…)."}
 }

@@ -73,6 +73,8 @@ type customerScreen struct {
 	historyMore *widget.Button
 	notesBox    *fyne.Container // one row per note, newest first
 	notesMore   *widget.Button
+	scrolls     []*container.Scroll // the page's scrolled parts, back to the top for another customer
+	renderedID  int64               // whose page was last put on screen
 	tabs        *container.AppTabs
 	historyTab  *container.TabItem
 	notesTab    *container.TabItem
@@ -128,10 +130,11 @@ func (s *customerScreen) build() fyne.CanvasObject {
 	s.historyMore = widget.NewButton("Show older", s.onShowMoreHistory)
 	s.notesBox = container.NewVBox()
 	s.notesMore = widget.NewButton("Show older", s.onShowMoreNotes)
-	s.historyTab = container.NewTabItemWithIcon("History", theme.HistoryIcon(),
-		container.NewVScroll(container.NewVBox(s.historyBox, s.historyMore)))
-	s.notesTab = container.NewTabItemWithIcon("Notes", theme.FileTextIcon(),
-		container.NewVScroll(container.NewVBox(s.notesBox, s.notesMore)))
+	historyScroll := container.NewVScroll(container.NewVBox(s.historyBox, s.historyMore))
+	notesScroll := container.NewVScroll(container.NewVBox(s.notesBox, s.notesMore))
+	s.scrolls = []*container.Scroll{left, historyScroll, notesScroll}
+	s.historyTab = container.NewTabItemWithIcon("History", theme.HistoryIcon(), historyScroll)
+	s.notesTab = container.NewTabItemWithIcon("Notes", theme.FileTextIcon(), notesScroll)
 	s.tabs = container.NewAppTabs(s.historyTab, s.notesTab)
 
 	split := container.NewHSplit(left, s.tabs)
@@ -154,6 +157,7 @@ func (s *customerScreen) showing() bool { return s.id != 0 }
 func (s *customerScreen) clear() {
 	s.seq++
 	s.id, s.c, s.profile, s.history, s.notes = 0, nil, nil, nil, nil
+	s.renderedID = 0
 	s.pending = nil
 	s.root.Objects = []fyne.CanvasObject{s.placeholder}
 	s.root.Refresh()
@@ -240,6 +244,17 @@ func (s *customerScreen) load(id int64) {
 	})
 }
 
+// gone is called when customer id turned out not to exist any more (deleted
+// here or elsewhere, or removed by an undone import): their page gives way
+// quietly, since nothing went wrong.
+func (s *customerScreen) gone(id int64) {
+	if s.id != id && s.wanted() != id {
+		return
+	}
+	s.clear()
+	s.u.customers.reload(true)
+}
+
 // loadPanels loads customer id's concerns, follow-ups and visits.
 func (s *customerScreen) loadPanels(id int64) {
 	s.concerns.load(id)
@@ -249,6 +264,8 @@ func (s *customerScreen) loadPanels(id int64) {
 // render puts the loaded customer on screen.
 func (s *customerScreen) render() {
 	c := s.c
+	other := s.renderedID != c.ID
+	s.renderedID = c.ID
 	s.renderHeader(c)
 	s.renderTemperature()
 	s.renderContact(c)
@@ -258,6 +275,13 @@ func (s *customerScreen) render() {
 	if len(s.root.Objects) != 1 || s.root.Objects[0] != s.content {
 		s.root.Objects = []fyne.CanvasObject{s.content}
 		s.root.Refresh()
+	}
+	if other {
+		// Another customer starts at the top, not where the last one's page
+		// was; the same one reloaded (after a change) stays where it was.
+		for _, sc := range s.scrolls {
+			sc.ScrollToTop()
+		}
 	}
 }
 

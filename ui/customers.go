@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -165,8 +166,13 @@ func (l *customerList) reload(selectFirst bool) {
 		var rows []data.CustomerSummary
 		if err == nil {
 			switch {
+			case query != "" && mode == orderUnsatisfied:
+				rows, err = l.u.store.SearchWithin(l.u.ctx, query, data.Unsatisfied, searchLimit)
 			case query != "":
 				rows, err = l.u.store.Search(l.u.ctx, query, searchLimit)
+				if mode == orderByTemp {
+					sortByTemperature(rows)
+				}
 			case mode == orderByTemp:
 				rows, err = l.u.store.ListByTemperature(l.u.ctx, 5, 0, searchLimit)
 			case mode == orderUnsatisfied:
@@ -271,6 +277,10 @@ func (l *customerList) showStatus() {
 		l.status.SetText(fmt.Sprintf("%s unsatisfied (2 or less)", plural(len(l.results), "customer")))
 	case l.query == "":
 		l.status.SetText(plural(l.total, "customer"))
+	case l.mode == orderUnsatisfied && len(l.results) == 0:
+		l.status.SetText(fmt.Sprintf("Nobody unsatisfied matches “%s”", l.query))
+	case l.mode == orderUnsatisfied && len(l.results) < searchLimit:
+		l.status.SetText(fmt.Sprintf("%s unsatisfied (2 or less) matching “%s”", plural(len(l.results), "customer"), l.query))
 	case len(l.results) == 0:
 		l.status.SetText(fmt.Sprintf("Nobody matches “%s”", l.query))
 	case len(l.results) >= searchLimit:
@@ -388,4 +398,17 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// sortByTemperature puts search results lowest temperature first, as the
+// "By temperature" order lists everyone; those never taken go last, and
+// the name order stays within a temperature.
+func sortByTemperature(rows []data.CustomerSummary) {
+	key := func(c data.CustomerSummary) int {
+		if c.Temperature <= 0 {
+			return 6
+		}
+		return c.Temperature
+	}
+	slices.SortStableFunc(rows, func(a, b data.CustomerSummary) int { return key(a) - key(b) })
 }

@@ -23,15 +23,15 @@ type customerEditor struct {
 	u    *UI
 	orig *data.Customer // nil: a new customer
 
-	given, family, nickname *widget.Entry
-	company, title          *widget.Entry
+	given, family, nickname *formEntry
+	company, title          *formEntry
 	phones, emails          *labelledRows
 	addrLabel               *widget.SelectEntry
-	street, city, postcode  *widget.Entry
-	region, country         *widget.Entry
-	birthday                *widget.Entry
-	tags                    *widget.Entry
-	cardNote                *widget.Entry
+	street, city, postcode  *formEntry
+	region, country         *formEntry
+	birthday                *formEntry
+	tags                    *formEntry
+	cardNote                *formEntry
 
 	// The photo as it will be saved; photoBox previews it.
 	photo                    data.Photo
@@ -57,16 +57,21 @@ func (u *UI) openEditor(c *data.Customer) {
 	}
 	e.dlg = dialog.NewCustomWithoutButtons(title, e.build(), u.win)
 	e.dlg.SetButtons([]fyne.CanvasObject{e.cancel, e.save})
-	e.dlg.Resize(fyne.NewSize(680, 720))
+	// The form scrolls: the dialog stays inside a window sized for a laptop.
+	e.dlg.Resize(fyne.NewSize(680, min(720, u.win.Canvas().Size().Height-40)))
 	e.dlg.Show()
 	u.win.Canvas().Focus(e.given)
 }
 
-func newEntry(placeholder string) *widget.Entry {
-	e := widget.NewEntry()
+// newEntry is a one-line field of a form: Enter saves, Esc cancels.
+func newEntry(placeholder string) *formEntry {
+	e := newFormEntry(false)
 	e.SetPlaceHolder(placeholder)
 	return e
 }
+
+// newMultiLineEntry is a multi-line field of a form: Ctrl+Enter saves.
+func newMultiLineEntry() *formEntry { return newFormEntry(true) }
 
 func (e *customerEditor) build() fyne.CanvasObject {
 	e.given = newEntry("")
@@ -89,7 +94,7 @@ func (e *customerEditor) build() fyne.CanvasObject {
 		return err
 	}
 	e.tags = newEntry("e.g. golf, key account")
-	e.cardNote = widget.NewMultiLineEntry()
+	e.cardNote = newMultiLineEntry()
 	e.cardNote.SetPlaceHolder("Anything that belongs on their card")
 	e.cardNote.Wrapping = fyne.TextWrapWord
 	e.cardNote.SetMinRowsVisible(3)
@@ -324,7 +329,7 @@ type labelledRows struct {
 
 type labelledRow struct {
 	label *widget.SelectEntry
-	value *widget.Entry
+	value *formEntry
 	pref  bool // kept from the card: the preferred number or address
 	obj   fyne.CanvasObject
 }

@@ -136,6 +136,7 @@ func (e *exporter) open(customer bool) {
 		&widget.FormItem{Text: "", Widget: e.photos},
 		&widget.FormItem{Text: "", Widget: e.confidential,
 			HintText: "Anything you marked confidential stays here unless you tick this."},
+		widget.NewFormItem("", exportCarries()),
 	)
 	e.dlg = dialog.NewCustomWithoutButtons("Export vCards", form, e.u.win)
 	e.dlg.SetButtons([]fyne.CanvasObject{cancel, e.exportBtn})
@@ -231,8 +232,7 @@ func (e *exporter) onChooseFile() {
 		if w == nil {
 			return // cancelled
 		}
-		uri := w.URI()
-		e.start(w, uriDisplay(uri), j, func() { storage.Delete(uri) })
+		e.saveTo(w, j)
 	}, e.u.win)
 	d.SetFileName(j.fileName)
 	d.SetFilter(vcardFilter)
@@ -240,10 +240,28 @@ func (e *exporter) onChooseFile() {
 	d.Show()
 }
 
-// start writes the export into w off the UI goroutine and closes w. where
-// names it for the user; discard (may be nil) removes a partly written file
-// after an error or Cancel.
-func (e *exporter) start(w io.WriteCloser, where string, j exportJob, discard func()) {
+// saveTo exports where the save dialog chose: a local file privately and
+// atomically (see saveTarget), so a failed or cancelled export leaves no
+// half-written file.
+func (e *exporter) saveTo(w fyne.URIWriteCloser, j exportJob) {
+	uri := w.URI()
+	e.start(uriDisplay(uri), j, func(ctx context.Context) (io.Writer, func(error) error, error) {
+		out, finish, err := saveTarget(ctx, w)
+		if err != nil || uri.Scheme() == "file" {
+			return out, finish, err
+		}
+		return out, func(err error) error {
+			if err = finish(err); err != nil {
+				storage.Delete(uri) // elsewhere a partial file is all there is to take back
+			}
+			return err
+		}, nil
+	})
+}
+
+// start writes the export off the UI goroutine into what open returns,
+// then calls its finish with the outcome. where names the file for the user.
+func (e *exporter) start(where string, j exportJob, open func(ctx context.Context) (io.Writer, func(error) error, error)) {
 	ctx, cancel := context.WithCancel(e.u.ctx)
 	e.running = true
 	p := e.u.newProgress("Exporting to "+where, "Writing cards…", cancel)
@@ -251,14 +269,13 @@ func (e *exporter) start(w io.WriteCloser, where string, j exportJob, discard fu
 	p.dlg.Show()
 	e.u.run(func() {
 		defer cancel()
-		n, err := e.write(ctx, w, j, func(n int) {
-			e.u.do(func() { p.setText(fmt.Sprintf("%s written", countOf(n, "card"))) })
-		})
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil && discard != nil {
-			discard()
+		n := 0
+		w, finish, err := open(ctx)
+		if err == nil {
+			n, err = e.write(ctx, w, j, func(n int) {
+				e.u.do(func() { p.setText(fmt.Sprintf("%s written", countOf(n, "card"))) })
+			})
+			err = finish(err)
 		}
 		e.u.do(func() {
 			e.running = false
@@ -323,4 +340,12 @@ func safeFileName(s string) string {
 		return "rapport"
 	}
 	return s
+}
+
+// exportCarries says what a vCard export holds, so that no one takes it for
+// a backup.
+func exportCarries() fyne.CanvasObject {
+	return muted("A vCard export carries the contact card and the personal profile: not the history, notes, " +
+		"concerns, follow-ups, visits, temperatures or contact rhythm. It is not a backup: to move to a new " +
+		"laptop, copy the database file (File ▸ Settings… shows where it is).")
 }

@@ -16,11 +16,8 @@ import (
 func exportFile(t *testing.T, u *UI, j exportJob) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), j.fileName)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.exporter.start(f, path, j, nil)
+	w := saveDialogWriter(t, path)
+	u.exporter.saveTo(w, j)
 	u.wait()
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -32,8 +33,8 @@ type planPanel struct {
 	undo     *undoBar // takes back the last Done or snooze
 	fuRows   []*followUpRow
 	addBtn   *widget.Button
-	every    *widget.Entry
-	atMost   *widget.Entry
+	every    *formEntry
+	atMost   *formEntry
 	setBtn   *widget.Button
 	state    *widget.Label
 	visitBox *fyne.Container
@@ -61,7 +62,7 @@ func (p *planPanel) build() fyne.CanvasObject {
 	p.setBtn.Importance = widget.LowImportance
 	p.state = widget.NewLabel("")
 	p.state.Wrapping = fyne.TextWrapWord
-	narrow := func(e *widget.Entry) fyne.CanvasObject {
+	narrow := func(e *formEntry) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(64, e.MinSize().Height), e)
 	}
 	// Two rows, so the column never needs a sideways scroll bar.
@@ -106,6 +107,10 @@ func (p *planPanel) load(id int64) {
 		}
 		p.u.do(func() {
 			if seq != p.seq {
+				return
+			}
+			if errors.Is(err, data.ErrNotFound) {
+				p.u.customer.gone(id) // deleted, or removed by an undone import: no error to show
 				return
 			}
 			if err != nil {
@@ -321,7 +326,7 @@ func (p *planPanel) onAddFollowUp() {
 
 // followUpForm is the add-follow-up dialog's fields (tests fill them).
 type followUpForm struct {
-	text    *widget.Entry
+	text    *formEntry
 	due     *widget.DateEntry
 	promise *widget.Check
 }
@@ -331,7 +336,7 @@ func (p *planPanel) onSetCadence() {
 	if !p.u.customer.needCustomer("set how often to contact them") {
 		return
 	}
-	read := func(e *widget.Entry) (int, bool) {
+	read := func(e *formEntry) (int, bool) {
 		t := trim(e.Text)
 		if t == "" {
 			return 0, true
@@ -397,7 +402,7 @@ func (p *planPanel) onPlanVisit() {
 // visitForm is the plan-a-visit dialog's fields (tests fill them).
 type visitForm struct {
 	day                     *widget.DateEntry
-	clock, minutes, purpose *widget.Entry
+	clock, minutes, purpose *formEntry
 }
 
 func (p *planPanel) onDeleteVisit(v data.PlannedVisit) {

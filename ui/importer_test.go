@@ -332,11 +332,8 @@ func TestExport(t *testing.T) {
 	exportTo := func(t *testing.T, j exportJob) string {
 		t.Helper()
 		path := filepath.Join(t.TempDir(), j.fileName)
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.start(f, path, j, nil)
+		w := saveDialogWriter(t, path)
+		e.saveTo(w, j)
 		u.wait()
 		b, err := os.ReadFile(path)
 		if err != nil {

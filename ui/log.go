@@ -18,17 +18,17 @@ type logDialog struct {
 	*formDialog
 	kind    *widget.Select
 	date    *widget.DateEntry
-	clock   *widget.Entry
-	minutes *widget.Entry
-	summary *widget.Entry
-	notes   *widget.Entry
+	clock   *formEntry
+	minutes *formEntry
+	summary *formEntry
+	notes   *formEntry
 
 	temp       *widget.Select // "Not asked", then 1 to 5
 	concern    *widget.Select // which open concern the temperature is about
-	said       *widget.Entry  // what they said about it
-	heard      *widget.Entry  // what I heard, read back to them
+	said       *formEntry     // what they said about it
+	heard      *formEntry     // what I heard, read back to them
 	heardOK    *widget.Check  // they confirmed it
-	followText *widget.Entry  // follow up on… (new interactions only)
+	followText *formEntry     // follow up on… (new interactions only)
 	followDue  *widget.DateEntry
 
 	concerns []data.Concern
@@ -91,7 +91,7 @@ func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Con
 	}
 	d.summary = newEntry("What happened, in one line")
 	d.summary.SetText(it.Summary)
-	d.notes = widget.NewMultiLineEntry()
+	d.notes = newMultiLineEntry()
 	d.notes.Wrapping = fyne.TextWrapWord
 	d.notes.SetMinRowsVisible(4)
 	d.notes.SetPlaceHolder("What was said, what you promised, what to bring next time")

@@ -10,7 +10,7 @@ import (
 // noteDialog adds a dated personal note about a customer, or edits one.
 type noteDialog struct {
 	*formDialog
-	text         *widget.Entry
+	text         *formEntry
 	confidential *widget.Check
 }
 
@@ -25,7 +25,7 @@ func (u *UI) openNoteDialog(c *data.Customer, old *data.Note) {
 	if old != nil {
 		n, title = *old, "Edit note about "+c.Name()
 	}
-	d.text = widget.NewMultiLineEntry()
+	d.text = newMultiLineEntry()
 	d.text.Wrapping = fyne.TextWrapWord
 	d.text.SetMinRowsVisible(6)
 	d.text.SetPlaceHolder("What did they tell you? What did you promise?")

@@ -81,12 +81,12 @@ type profileDialog struct {
 	part string // data.PartItem, PartFamily or PartPet
 
 	category     *widget.Select
-	text         *widget.Entry // item text
+	text         *formEntry // item text
 	relation     *widget.Select
-	name         *widget.Entry // family member's or pet's name
-	birthday     *widget.Entry
-	species      *widget.Entry
-	notes        *widget.Entry
+	name         *formEntry // family member's or pet's name
+	birthday     *formEntry
+	species      *formEntry
+	notes        *formEntry
 	confidential *widget.Check
 }
 
@@ -120,7 +120,7 @@ func (u *UI) openItemDialog(c *data.Customer, it *data.ProfileItem) {
 	}
 	d.category = widget.NewSelect(labels, nil)
 	d.category.SetSelected(data.CategoryLabel(item.Category))
-	d.text = widget.NewMultiLineEntry()
+	d.text = newMultiLineEntry()
 	d.text.Wrapping = fyne.TextWrapWord
 	d.text.SetMinRowsVisible(3)
 	d.text.SetPlaceHolder("What you learned, e.g. plays golf on Saturdays")

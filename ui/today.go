@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"log"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,6 +64,8 @@ type todayScreen struct {
 	undo  *undoBar        // takes back the last Done or snooze
 	seq   int
 	t     *data.Today
+
+	allDates bool // "… more birthdays — show" was clicked
 }
 
 func newTodayScreen(u *UI) *todayScreen { return &todayScreen{u: u} }
@@ -153,10 +156,12 @@ func (s *todayScreen) render() {
 		objs = append(objs, rows...)
 	}
 
-	section("Visits today", withMore(s.visitRows(t.VisitsToday, false), len(t.VisitsToday), t.VisitsTodayTotal, "visits"))
-	section("Visits this week", withMore(s.visitRows(t.VisitsThisWeek, true), len(t.VisitsThisWeek), t.VisitsThisWeekTotal, "visits"))
+	// What needs action first: overdue promises, then today's visits (those
+	// not yet logged before those done), then the rest of the week.
 	section("Overdue follow-ups", withMore(s.followUpRows(t.OverdueFollowUps, true), len(t.OverdueFollowUps), t.OverdueTotal, "follow-ups"))
+	section("Visits today", withMore(s.visitRows(openFirst(t.VisitsToday), false), len(t.VisitsToday), t.VisitsTodayTotal, "visits"))
 	section("Follow-ups due this week", withMore(s.followUpRows(t.DueFollowUps, false), len(t.DueFollowUps), t.DueTotal, "follow-ups"))
+	section("Visits this week", withMore(s.visitRows(t.VisitsThisWeek, true), len(t.VisitsThisWeek), t.VisitsThisWeekTotal, "visits"))
 
 	var contact []fyne.CanvasObject
 	for _, c := range t.ContactDue {
@@ -194,6 +199,18 @@ func (s *todayScreen) render() {
 		}
 		dates = append(dates, s.row(left, who, what, d.CustomerID))
 	}
+	// Thousands of customers have dozens of birthdays a day: a few, and the
+	// rest behind one line, so the view stays a to-do list.
+	if len(dates) > datesShown && !s.allDates {
+		rest := len(dates) - datesShown
+		more := widget.NewButton(fmt.Sprintf("%s more birthdays and anniversaries — show", locale.Count(rest)), func() {
+			s.allDates = true
+			s.render()
+		})
+		more.Importance = widget.LowImportance
+		more.Alignment = widget.ButtonAlignLeading
+		dates = append(dates[:datesShown:datesShown], more)
+	}
 	section(fmt.Sprintf("Birthdays and anniversaries (next %d days)", data.TodayDays), dates)
 
 	var low []fyne.CanvasObject
@@ -211,6 +228,26 @@ func (s *todayScreen) render() {
 	}
 	s.box.Objects = objs
 	s.box.Refresh()
+}
+
+// datesShown is how many birthdays and anniversaries Today lists before
+// "… more — show".
+const datesShown = 8
+
+// openFirst puts today's visits not yet logged before those done, each in
+// time order.
+func openFirst(vs []data.PlannedVisit) []data.PlannedVisit {
+	out := slices.Clone(vs)
+	slices.SortStableFunc(out, func(a, b data.PlannedVisit) int {
+		switch {
+		case a.Logged == b.Logged:
+			return 0
+		case b.Logged:
+			return -1
+		}
+		return 1
+	})
+	return out
 }
 
 // withMore closes a list the store capped (data.TodayLimit) with how many
@@ -270,8 +307,13 @@ func (s *todayScreen) visitRows(vs []data.PlannedVisit, withDay bool) []fyne.Can
 		detail := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration))
 		id := v.CustomerID
 		brief := widget.NewButtonWithIcon("Briefing", theme.DocumentIcon(), func() { s.u.briefing.open(id) })
-		t := widget.NewLabelWithStyle(when, fyne.TextAlignLeading, fyne.TextStyle{Bold: !withDay})
-		out = append(out, s.row(t, v.CustomerName, detail, id, brief))
+		var left fyne.CanvasObject = widget.NewLabelWithStyle(when, fyne.TextAlignLeading, fyne.TextStyle{Bold: !withDay})
+		if v.Logged {
+			// Done: said in words and quieter, not only by a colour.
+			left = container.NewHBox(widget.NewLabel(when), badge("done", widget.SuccessImportance))
+			detail = joinNonEmpty(" · ", "logged", detail)
+		}
+		out = append(out, s.row(left, v.CustomerName, detail, id, brief))
 	}
 	return out
 }

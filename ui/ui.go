@@ -76,7 +76,8 @@ func New(a fyne.App, s *data.Store) *UI {
 	u := &UI{app: a, store: s, ctx: context.Background()}
 	u.win = a.NewWindow("Rapport")
 	u.win.SetIcon(appIcon)
-	u.win.Resize(fyne.NewSize(1200, 780))
+	u.win.Resize(u.windowSize())
+	u.win.SetOnClosed(u.rememberWindowSize)
 	u.win.SetMaster()
 
 	u.customers = newCustomerList(u)
@@ -105,6 +106,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.win.SetMainMenu(u.buildMenu())
 	u.guard.attach(s)
 	u.addShortcuts()
+	u.addDialogKeys()
 	u.win.SetOnDropped(u.importer.onDropped)
 
 	u.customers.reload(true) // then the Today view, if there are customers

@@ -90,7 +90,7 @@ func texts(o fyne.CanvasObject) []string {
 		case *widget.Button:
 			out = append(out, w.Text)
 			return
-		case *widget.Entry, *widget.Select, *widget.Check:
+		case *widget.Entry, *formEntry, *widget.Select, *widget.Check:
 			return
 		case *fyne.Container:
 			for _, c := range w.Objects {

@@ -269,7 +269,7 @@ func TestConcernsConfirmAndRank(t *testing.T) {
 	// Add one.
 	test.Tap(p.addBtn)
 	fd := u.concernDialog
-	test.Type(u.win.Canvas().Focused().(*widget.Entry), "Wants fixed prices for two years")
+	test.Type(u.win.Canvas().Focused(), "Wants fixed prices for two years")
 	test.Tap(fd.save)
 	u.wait()
 	if last := p.open[len(p.open)-1]; last.Text != "Wants fixed prices for two years" {

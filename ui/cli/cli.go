@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -30,6 +32,33 @@ type Env struct {
 	OpenWindow func(path string) error
 	// Sample is the JSON of the sample customers (assets.SampleJSON).
 	Sample []byte
+	// Getenv reads the environment (os.Getenv when nil); GOOS is the
+	// system (runtime.GOOS when empty). Tests set them.
+	Getenv func(string) string
+	GOOS   string
+}
+
+// noDisplay says why the window cannot open on this system, or "": on Linux
+// and the BSDs, GLFW needs an X11 or Wayland display, and without one Fyne
+// dies in a long Go panic instead of saying so.
+func (env *Env) noDisplay() string {
+	getenv, goos := env.Getenv, env.GOOS
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if goos == "" {
+		goos = runtime.GOOS
+	}
+	switch goos {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+	default:
+		return ""
+	}
+	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+		return ""
+	}
+	return "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open; " +
+		"the subcommands work without one (rapport help lists them)"
 }
 
 type command struct {
@@ -43,7 +72,7 @@ func commands() []command {
 		{"log", "[--db PATH] --customer ID --kind visit|call|email|meeting|other [--at TIME] [--minutes N] [--temp 1-5] [--heard TEXT [--confirmed]] TEXT", "log an interaction", runLog},
 		{"sample", "[--db PATH]", "load the sample customers", runSample},
 		{"brief", "[--db PATH] [--html FILE] [--pdf FILE] NAME_OR_ID", "the briefing before a visit, as Markdown (confidential items left out)", runBrief},
-		{"today", "[--db PATH]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},
+		{"today", "[--db PATH] [--limit N]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},
 		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
 		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
@@ -54,12 +83,23 @@ func commands() []command {
 	}
 }
 
-// usageError is a mistake on the command line: exit code 2.
-type usageError struct{ msg string }
+// usageError is a mistake on the command line: exit code 2. usage, when
+// set, is the usage line of the command it was made with.
+type usageError struct{ msg, usage string }
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return usageError{msg: fmt.Sprintf(format, args...)} }
+
+// usageOf is the usage line of command name ("rapport search [--db PATH] …").
+func usageOf(name string) string {
+	for _, c := range commands() {
+		if c.name == name {
+			return "rapport " + c.name + " " + c.args
+		}
+	}
+	return "rapport [--db PATH]"
+}
 
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, env *Env) int {
@@ -73,6 +113,9 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		return ExitError
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
+	case errors.As(err, &ue) && ue.usage != "":
+		fmt.Fprintf(env.Stderr, "rapport: %s\nusage: %s\n", oneLine(err), ue.usage)
+		return ExitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(env.Stderr, "rapport: %s\n(run 'rapport help' for usage)\n", oneLine(err))
 		return ExitUsage
@@ -87,10 +130,14 @@ func oneLine(err error) string {
 }
 
 func run(ctx context.Context, args []string, env *Env) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+	global, args, err := globalFlags(args)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
 		fs := newFlags("rapport", env)
 		db := dbFlag(fs)
-		if _, err := parse(fs, args); err != nil {
+		if _, err := parse(fs, global); err != nil {
 			return err
 		}
 		path, err := dbPath(*db)
@@ -99,6 +146,9 @@ func run(ctx context.Context, args []string, env *Env) error {
 		}
 		if env.OpenWindow == nil {
 			return errors.New("no window available")
+		}
+		if why := env.noDisplay(); why != "" {
+			return errors.New(why)
 		}
 		return env.OpenWindow(path)
 	}
@@ -112,10 +162,36 @@ func run(ctx context.Context, args []string, env *Env) error {
 			// Not for the window, which Ctrl+C in its terminal still closes.
 			ctx, stop := withSignals(ctx)
 			defer stop()
-			return c.run(ctx, env, rest)
+			// Global flags typed before the command are the command's own.
+			return c.run(ctx, env, append(global, rest...))
 		}
 	}
 	return usagef("unknown command %q", name)
+}
+
+// globalFlags splits off the flags typed before the subcommand, as in
+// "rapport --db x.db search klaus": --db PATH (or --db=PATH) and help.
+// Anything else before the subcommand is refused, naming it.
+func globalFlags(args []string) (global, rest []string, err error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		a := args[0]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case a == "--":
+			return global, args[1:], nil
+		case name == "h" || name == "help":
+			return global, append([]string{"help"}, args[1:]...), nil
+		case name == "db" && hasValue:
+			global, args = append(global, a), args[1:]
+		case name == "db" && len(args) > 1:
+			global, args = append(global, a, args[1]), args[2:]
+		case name == "db":
+			return nil, nil, usageError{msg: "flag " + a + " needs a value: the database file", usage: usageOf("")}
+		default:
+			return nil, nil, usageError{msg: "unknown flag " + a, usage: usageOf("")}
+		}
+	}
+	return global, args, nil
 }
 
 func printUsage(w io.Writer) {
@@ -135,9 +211,18 @@ func defaultPathForHelp() string {
 	return "rapport/rapport.db in your config folder"
 }
 
+// newFlags makes the flag set of command name. Go's own messages and its
+// list of every flag are not printed: parse says in one line what is wrong,
+// and --help prints the command's usage and flags.
 func newFlags(name string, env *Env) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stdout, "usage: %s\n", usageOf(name))
+		fs.SetOutput(env.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
 	return fs
 }
 
@@ -148,13 +233,18 @@ func dbFlag(fs *flag.FlagSet) *string {
 // parse accepts flags before and after the positional arguments, as people
 // type them ("rapport search maria --db x.db").
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	// Go calls Usage on every mistake too; only --help is to print it.
+	help := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = help }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				help()
 				return nil, err
 			}
-			return nil, usagef("%s: %v", fs.Name(), err)
+			return nil, usageError{msg: fs.Name() + ": " + flagProblem(err, args), usage: usageOf(fs.Name())}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -166,6 +256,22 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// flagProblem rewords Go's flag error in the user's terms, naming the flag
+// as they typed it ("--limt", not "-limt").
+func flagProblem(err error, args []string) string {
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
+	if !ok {
+		return msg
+	}
+	for _, a := range args {
+		if n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); n == name && strings.HasPrefix(a, "-") {
+			return "unknown flag " + strings.SplitN(a, "=", 2)[0]
+		}
+	}
+	return "unknown flag -" + name
 }
 
 func dbPath(flagValue string) (string, error) {

@@ -102,7 +102,7 @@ func TestErrors(t *testing.T) {
 		{"missing customer", []string{"log", "--db", db, "--customer", "99999", "--kind", "call", "x"}, ExitError, "no customer with ID 99999"},
 		{"bad time", []string{"log", "--db", db, "--customer", "1", "--kind", "call", "--at", "yesterday-ish", "x"}, ExitUsage, "is not a time"},
 		{"no text", []string{"log", "--db", db, "--customer", "1", "--kind", "call"}, ExitUsage, "say what happened"},
-		{"unknown flag", []string{"search", "--db", db, "--colour", "x"}, ExitUsage, "flag provided but not defined"},
+		{"unknown flag", []string{"search", "--db", db, "--colour", "x"}, ExitUsage, "search: unknown flag --colour"},
 		{"unwritable db", []string{"search", "--db", filepath.Join(bad, "x.db"), "x"}, ExitError, "bad.db"},
 	}
 	for _, tc := range cases {

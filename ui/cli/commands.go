@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 func runSearch(ctx context.Context, env *Env, args []string) error {
@@ -28,14 +29,36 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	found, err := s.Search(ctx, strings.Join(rest, " "), *limit)
+	if *limit < 1 {
+		return usageError{msg: fmt.Sprintf("search: --limit must be 1 or more, got %d", *limit), usage: usageOf("search")}
+	}
+	// A few more than asked for, to say how many were left out.
+	found, err := s.Search(ctx, strings.Join(rest, " "), *limit+moreProbe)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	for _, c := range found {
+	shown := found[:min(len(found), *limit)]
+	for _, c := range shown {
 		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\n", c.ID, c.Name, c.Company)
 	}
+	printMore(env, len(found)-len(shown), len(found) == *limit+moreProbe)
 	return nil
+}
+
+// moreProbe is how far past --limit search looks to count what it leaves out.
+const moreProbe = 1000
+
+// printMore says on stderr (stdout stays one customer a line, for scripts)
+// that n results were cut off; atLeast when there may be more still.
+func printMore(env *Env, n int, atLeast bool) {
+	if n <= 0 {
+		return
+	}
+	more := locale.Count(n)
+	if atLeast {
+		more = "at least " + more
+	}
+	fmt.Fprintf(env.Stderr, "… and %s more (use --limit)\n", more)
 }
 
 func runLog(ctx context.Context, env *Env, args []string) error {

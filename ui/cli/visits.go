@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/ui/report"
 )
 
@@ -84,6 +85,7 @@ func toStdout(path string) bool { return path == "-" || filepath.Clean(path) == 
 func runToday(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags("today", env)
 	db := dbFlag(fs)
+	limit := fs.Int("limit", data.TodayLimit, "at most this many of each list")
 	if rest, err := parse(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -94,9 +96,12 @@ func runToday(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	t, err := s.Today(ctx, time.Now())
+	if *limit < 1 {
+		return usageError{msg: fmt.Sprintf("today: --limit must be 1 or more, got %d", *limit), usage: usageOf("today")}
+	}
+	t, err := s.TodayUpTo(ctx, time.Now(), *limit)
 	if err != nil {
 		return err
 	}
-	return report.Today(t).Markdown(env.Stdout)
+	return report.TodayWith(t, " (use --limit)").Markdown(env.Stdout)
 }

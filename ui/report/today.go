@@ -6,6 +6,20 @@ import (
 	"github.com/rapportcrm/rapport/data"
 )
 
+// TodayWith lays out the Today view with hint after each "and 845 more"
+// line (the command line's " (use --limit)").
+func TodayWith(t *data.Today, hint string) *Doc {
+	doc := Today(t)
+	for i := range doc.Sections {
+		for j := range doc.Sections[i].Items {
+			if it := &doc.Sections[i].Items[j]; it.More {
+				it.Text = "… " + it.Text + hint
+			}
+		}
+	}
+	return doc
+}
+
 // Today lays out the Today view.
 func Today(t *data.Today) *Doc {
 	now := t.Now
@@ -52,6 +66,7 @@ func Today(t *data.Today) *Doc {
 		flag := map[string]string{"overdue": "overdue", "due": "due", "soon": "due " + In(now, c.Status.DueAt)}[c.State]
 		contact.Items = append(contact.Items, Item{Text: text, Flag: flag})
 	}
+	contact.more(len(t.ContactDue), t.ContactDueTotal, "customers")
 	doc.add(contact)
 	dates := Section{Title: fmt.Sprintf("Birthdays and anniversaries (next %d days)", data.TodayDays)}
 	for _, d := range t.Dates {
@@ -68,6 +83,7 @@ func Today(t *data.Today) *Doc {
 		}
 		dates.Items = append(dates.Items, Item{Text: text + fmt.Sprintf(" #%d", d.CustomerID)})
 	}
+	dates.more(len(t.Dates), t.DatesTotal, "birthdays and anniversaries")
 	doc.add(dates)
 	low := Section{Title: "Recent low temperatures"}
 	for _, r := range t.LowTemperatures {
