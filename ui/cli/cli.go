@@ -69,7 +69,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"search", "[--db PATH] [--limit N] QUERY", "matching customers, one per line: id, name, company", runSearch},
-		{"log", "[--db PATH] --customer ID --kind visit|call|email|meeting|other [--at TIME] [--minutes N] [--temp 1-5] [--heard TEXT [--confirmed]] TEXT", "log an interaction", runLog},
+		{"log", "[--db PATH] --customer ID --kind visit|call|email|meeting|other [--at TIME] [--minutes N] [--temp 1-5] [--heard TEXT [--confirmed]] [--planned] TEXT", "log an interaction (with --planned and a future --at: plan a visit)", runLog},
 		{"sample", "[--db PATH]", "load the sample customers", runSample},
 		{"brief", "[--db PATH] [--html FILE] [--pdf FILE] NAME_OR_ID", "the briefing before a visit, as Markdown (confidential items left out)", runBrief},
 		{"today", "[--db PATH] [--limit N]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},

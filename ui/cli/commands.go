@@ -73,6 +73,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	tempComment := fs.String("temp-comment", "", "what they said about it")
 	heard := fs.String("heard", "", "what I heard: the summary you read back to them")
 	confirmed := fs.Bool("confirmed", false, "they confirmed what you heard")
+	planned := fs.Bool("planned", false, "record a visit planned for --at (in the future) instead of something that happened")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -95,6 +96,17 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usagef("log: --at: %v", err)
 	}
+	// A few minutes' grace for clocks; beyond that a logged contact in the
+	// future would read as "last contact in 7 days" in the briefing.
+	future := when.After(now.Add(5 * time.Minute))
+	switch {
+	case *planned && !future:
+		return usagef("log: --planned needs --at in the future (got %s)", when.Format("2006-01-02 15:04"))
+	case *planned && (*temp != 0 || *heard != "" || *confirmed || *tempComment != ""):
+		return usagef("log: --planned records a visit still to come: --temp, --temp-comment, --heard and --confirmed are for what happened")
+	case !*planned && future:
+		return usagef("log: --at %s is in the future: log what has happened, or plan a visit with --planned", when.Format("2006-01-02 15:04"))
+	}
 	duration, err := parseMinutes(*minutes)
 	if err != nil {
 		return usagef("log: --minutes: %v", err)
@@ -107,6 +119,14 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	c, err := findCustomer(ctx, s, *who)
 	if err != nil {
 		return err
+	}
+	if *planned {
+		v := data.PlannedVisit{CustomerID: c.ID, At: when, Duration: duration, Purpose: strings.TrimSpace(strings.Join(append(rest, *notes), " "))}
+		if err := s.PlanVisit(ctx, &v); err != nil {
+			return fmt.Errorf("plan a visit to %s: %w", c.Name(), err)
+		}
+		fmt.Fprintf(env.Stdout, "planned visit %d for %s (%d) at %s\n", v.ID, c.Name(), c.ID, v.At.Format("2006-01-02 15:04"))
+		return nil
 	}
 	in := data.Interaction{CustomerID: c.ID, Kind: *kind, At: when,
 		Duration: duration, Summary: strings.Join(rest, " "), Notes: *notes,

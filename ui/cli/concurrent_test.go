@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rapportcrm/rapport/assets"
 	"github.com/rapportcrm/rapport/data"
@@ -184,5 +185,36 @@ func TestReadOnlyMedium(t *testing.T) {
 	r := rapport(t, "log", "--db", db, "--customer", "1", "--kind", "call", "Called")
 	if r.code != ExitError || !strings.Contains(r.stderr, "read-only") {
 		t.Errorf("log on a read-only medium: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// `log --at` in the future is refused, pointing to --planned, which plans a
+// visit that Today then shows.
+func TestLogFutureNeedsPlanned(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	if r := rapport(t, "sample", "--db", db); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	next := time.Now().AddDate(0, 0, 3).Format("2006-01-02") + " 10:30"
+	r := rapport(t, "log", "--db", db, "--customer", "1", "--kind", "visit", "--at", next, "Go through the drawings")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "in the future") || !strings.Contains(r.stderr, "--planned") {
+		t.Errorf("log in the future: exit %d, %q", r.code, r.stderr)
+	}
+	r = rapport(t, "log", "--db", db, "--customer", "1", "--kind", "visit", "--at", next, "--planned", "--minutes", "45", "Go through the drawings")
+	if r.code != 0 || !strings.Contains(r.stdout, "planned visit") {
+		t.Fatalf("log --planned: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = rapport(t, "today", "--db", db)
+	if !strings.Contains(r.stdout, "Go through the drawings") {
+		t.Errorf("today does not list the planned visit:\n%s", r.stdout)
+	}
+	past := time.Now().AddDate(0, 0, -3).Format("2006-01-02") + " 10:30"
+	r = rapport(t, "log", "--db", db, "--customer", "1", "--kind", "visit", "--at", past, "--planned", "x")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "needs --at in the future") {
+		t.Errorf("--planned in the past: exit %d, %q", r.code, r.stderr)
+	}
+	r = rapport(t, "log", "--db", db, "--customer", "1", "--kind", "visit", "--at", next, "--planned", "--temp", "4", "x")
+	if r.code != ExitUsage {
+		t.Errorf("--planned with --temp: exit %d, %q", r.code, r.stderr)
 	}
 }
