@@ -16,6 +16,11 @@ type Options struct {
 	Version      string // "3.0" (default) or "4.0"
 	NoPhotos     bool   // leave photos out
 	Confidential bool   // include confidential profile items, relatives and pets
+	// ForApple writes 3.0 dates without a year in Apple's form
+	// (1604-MM-DD with X-APPLE-OMIT-YEAR=1604). Only Apple's apps read it
+	// that way; Android, Google, Thunderbird and Outlook take 1604 as the
+	// year, so the default is --MM-DD. 4.0 always writes --MMDD.
+	ForApple bool
 }
 
 // Encoder writes customers as vCards. Output is deterministic: nothing
@@ -46,7 +51,7 @@ func (e *Encoder) Encode(c *data.Customer, p *data.Profile) error {
 	if p == nil {
 		p = &data.Profile{}
 	}
-	w := &cardWriter{v4: v4, used: map[string]bool{}}
+	w := &cardWriter{v4: v4, apple: e.opt.ForApple, used: map[string]bool{}}
 	w.build(c, p, e.opt)
 	if _, err := e.w.Write(w.buf.Bytes()); err != nil {
 		return fmt.Errorf("writing card %q: %w", c.Name(), err)
@@ -57,6 +62,7 @@ func (e *Encoder) Encode(c *data.Customer, p *data.Profile) error {
 type cardWriter struct {
 	buf   bytes.Buffer
 	v4    bool
+	apple bool            // Options.ForApple
 	used  map[string]bool // groups taken by Extra lines
 	group int
 }
@@ -275,9 +281,12 @@ func (w *cardWriter) address(a data.Address) {
 	}
 }
 
-// dateValue formats a date for this version. A year-less date is --MMDD in
-// 4.0; 3.0 has no form for it, so we write Apple's 1604 placeholder year
-// with X-APPLE-OMIT-YEAR, which Apple and Google understand.
+// dateValue formats a date for this version. A year-less date is RFC 6350's
+// --MMDD in 4.0. In 3.0 it is --MM-DD (ISO 8601 with the year left out), the
+// form Android's contacts app writes and reads (its DateUtils parses
+// "--MM-dd" as a date without a year); with Options.ForApple it is Apple's
+// 1604 placeholder year marked by X-APPLE-OMIT-YEAR, which other readers
+// take as born in 1604.
 func (w *cardWriter) dateValue(d data.Date) (param, value string) {
 	switch {
 	case w.v4 && d.HasYear():
@@ -286,8 +295,10 @@ func (w *cardWriter) dateValue(d data.Date) (param, value string) {
 		return "", fmt.Sprintf("--%02d%02d", int(d.Month), d.Day)
 	case d.HasYear():
 		return "", d.String()
-	default:
+	case w.apple:
 		return ";X-APPLE-OMIT-YEAR=1604", fmt.Sprintf("1604-%02d-%02d", int(d.Month), d.Day)
+	default:
+		return "", fmt.Sprintf("--%02d-%02d", int(d.Month), d.Day)
 	}
 }
 

@@ -105,6 +105,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	version := fs.String("vcard", "3.0", "vCard version: 3.0 or 4.0")
 	noPhotos := fs.Bool("no-photos", false, "leave photos out")
 	confidential := fs.Bool("confidential", false, "include profile items marked confidential")
+	forApple := fs.Bool("for-apple", false, "3.0: write dates without a year in Apple's form (1604 + X-APPLE-OMIT-YEAR), which only iPhone and Mac read as year-less")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -119,7 +120,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	defer s.Close()
 	write := func(w io.Writer) (int, error) {
 		bw := bufio.NewWriterSize(w, 64<<10)
-		enc := vcard.NewEncoder(bw, vcard.Options{Version: *version, NoPhotos: *noPhotos, Confidential: *confidential})
+		enc := vcard.NewEncoder(bw, vcard.Options{Version: *version, NoPhotos: *noPhotos, Confidential: *confidential, ForApple: *forApple})
 		n := 0
 		err := s.EachCustomer(ctx, data.ExportFilter{Query: strings.Join(rest, " ")}, func(c *data.Customer, p *data.Profile) error {
 			n++
