@@ -41,3 +41,42 @@ func TestExportYearlessBirthday(t *testing.T) {
 		}
 	}
 }
+
+// TestImportUTF16WithoutBOM: BOM-less UTF-16 files import whole.
+func TestImportUTF16WithoutBOM(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	r := rapport(t, "import", "--db", db, vcardFixture("utf16be-nobom.vcf"), vcardFixture("utf16le-nobom.vcf"))
+	if r.code != 0 || !strings.Contains(r.stdout, "imported: 4 new, 0 updated, 0 unchanged, 0 skipped, 0 failed") {
+		t.Fatalf("import: %+v", r)
+	}
+	if out := rapport(t, "search", "--db", db, "Müller").stdout; strings.Count(out, "Zoë Müller") != 4 {
+		t.Errorf("search Müller:\n%s", out)
+	}
+}
+
+// TestImportFailureSaysWhatHappened: the closing message names a file
+// that held no card and says whether anything was imported at all.
+func TestImportFailureSaysWhatHappened(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	noCards := vcardFixture("no-cards.txt")
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		want  string
+		stdio string
+	}{
+		{"only a file without cards", []string{noCards},
+			"rapport: import: no card could be read from no-cards.txt; nothing was imported\n", "failed: no-cards.txt: "},
+		{"dry run", []string{"--dry-run", noCards, vcardFixture("utf16le-nobom.vcf")},
+			"rapport: import: no card could be read from no-cards.txt; 2 new and 0 updated customers would be imported\n", "failed: no-cards.txt: "},
+		{"with good cards", []string{noCards, vcardFixture("utf16le-nobom.vcf")},
+			"rapport: import: no card could be read from no-cards.txt; 2 new and 0 updated customers were imported\n", "imported: 2 new"},
+		{"again", []string{noCards, vcardFixture("utf16le-nobom.vcf")},
+			"rapport: import: no card could be read from no-cards.txt; nothing was changed (2 other cards read: 2 unchanged, 0 skipped)\n", "imported: 0 new"},
+	} {
+		r := rapport(t, append([]string{"import", "--db", db}, tc.args...)...)
+		if r.code != 1 || r.stderr != tc.want || !strings.Contains(r.stdout, tc.stdio) || strings.Contains(r.stderr, "the others") {
+			t.Errorf("%s: code %d\nstdout %s\nstderr %q\nwant %q", tc.name, r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+}

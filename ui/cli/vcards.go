@@ -60,10 +60,53 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "undo with: rapport undo-import")
 	}
 	if sum.Failed > 0 {
-		fmt.Fprintf(env.Stderr, "rapport: import: %d card(s) failed; the others were %s\n", sum.Failed, map[bool]string{true: "checked", false: "imported"}[*dry])
+		fmt.Fprintf(env.Stderr, "rapport: import: %s\n", failedOutcome(sum, *dry))
 		return errSilent{errSomeFailed}
 	}
 	return nil
+}
+
+// failedOutcome says what failed and what happened to the rest, in the
+// words of what really happened: "nothing was imported" when nothing was.
+func failedOutcome(sum *data.ImportSummary, dry bool) string {
+	var cards, files []string
+	for _, r := range sum.Results {
+		if r.Action != data.ActionFailed {
+			continue
+		}
+		if r.Index == 0 { // the whole file could not be read
+			files = append(files, r.Source)
+		} else {
+			cards = append(cards, r.Where())
+		}
+	}
+	var what []string
+	if n := len(cards); n > 0 {
+		what = append(what, fmt.Sprintf("%d %s failed", n, plural(n, "card", "cards")))
+	}
+	if n := len(files); n > 0 {
+		what = append(what, fmt.Sprintf("no card could be read from %s", strings.Join(files, ", ")))
+	}
+	changed, read := sum.New+sum.Updated, sum.New+sum.Updated+sum.Unchanged+sum.Skipped
+	verb := map[bool]string{true: "would be", false: "was"}[dry]
+	var rest string
+	switch {
+	case read == 0:
+		rest = "nothing " + verb + " imported"
+	case changed == 0:
+		rest = fmt.Sprintf("nothing %s changed (%d %s read: %d unchanged, %d skipped)", verb, read, plural(read, "other card", "other cards"), sum.Unchanged, sum.Skipped)
+	default:
+		rest = fmt.Sprintf("%d new and %d updated %s %s imported", sum.New, sum.Updated, plural(changed, "customer", "customers"),
+			map[bool]string{true: "would be", false: plural(changed, "was", "were")}[dry])
+	}
+	return strings.Join(what, " and ") + "; " + rest
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // errSilent is an error whose message was already printed.
