@@ -330,13 +330,21 @@ func (w *cardWriter) photo(ph data.Photo) {
 	switch {
 	case len(ph.Data) > 0:
 		b64 := base64.StdEncoding.EncodeToString(ph.Data)
+		// A photo stored without a type (older imports of Apple's TIFF)
+		// gets the one its bytes show.
+		mime := sniffMIME(ph.Data, normMIME(ph.MIME))
 		if w.v4 {
-			w.raw("PHOTO:data:" + ph.MIME + ";base64," + b64)
+			// An empty media type reads as text/plain (RFC 2397): say
+			// what little we know rather than that.
+			if mime == "" {
+				mime = "application/octet-stream"
+			}
+			w.raw("PHOTO:data:" + mime + ";base64," + b64)
 			return
 		}
-		t := ""
-		if ph.MIME != "" {
-			t = ";TYPE=" + paramValue(photoType(ph.MIME))
+		t := "" // 3.0: no TYPE rather than a wrong one
+		if mime != "" {
+			t = ";TYPE=" + paramValue(photoType(mime))
 		}
 		w.raw("PHOTO;ENCODING=b" + t + ":" + b64)
 	case ph.URL != "":

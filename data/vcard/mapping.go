@@ -527,6 +527,10 @@ func mimeFromType(types []string) string {
 func normMIME(t string) string {
 	t = strings.ToLower(strings.TrimSpace(t))
 	switch {
+	// octet-stream says "type unknown", which the export writes for a photo
+	// stored without a type: read it back as that, so the trip changes nothing.
+	case t == "application/octet-stream":
+		return ""
 	case t == "" || strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789.+-/") != "":
 		return ""
 	case t == "jpg":
@@ -541,8 +545,24 @@ func normMIME(t string) string {
 }
 
 // sniffMIME recognises common image formats; otherwise the declared type.
+// TIFF matters: Apple Address Book's PHOTO;BASE64: holds TIFF, untyped.
 func sniffMIME(b []byte, declared string) string {
 	switch {
+	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
+		return "image/tiff"
+	case len(b) >= 12 && string(b[4:8]) == "ftyp": // ISO base media: HEIF, AVIF
+		switch string(b[8:12]) {
+		case "heic", "heix", "heim", "heis", "hevc", "hevx":
+			return "image/heic"
+		case "mif1", "msf1":
+			return "image/heif"
+		case "avif", "avis":
+			return "image/avif"
+		}
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0x01, 0x00}) && len(b) > 6:
+		return "image/x-icon"
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0x00, 0x0C, 'j', 'P', ' ', ' '}):
+		return "image/jp2"
 	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
 		return "image/jpeg"
 	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
