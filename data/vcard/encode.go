@@ -62,12 +62,17 @@ func (e *Encoder) Encode(c *data.Customer, p *data.Profile) error {
 type cardWriter struct {
 	buf   bytes.Buffer
 	v4    bool
-	apple bool            // Options.ForApple
-	used  map[string]bool // groups taken by Extra lines
-	group int
+	apple bool // Options.ForApple
+	// adrLabels are kept ADR LABELs by address value; labelUsed the
+	// Extra lines they came from (their address is still on the card).
+	adrLabels map[string]string
+	labelUsed map[string]bool
+	used      map[string]bool // groups taken by Extra lines
+	group     int
 }
 
 func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
+	w.adrLabels, w.labelUsed = addressLabels(c)
 	extras := w.extras(c.Extra, opt)
 	w.raw("BEGIN:VCARD")
 	if w.v4 {
@@ -82,12 +87,19 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 	w.raw("FN:" + escapeText(c.Name()))
 	w.raw("N:" + joinEscaped(c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix))
 	if c.Nickname != "" {
-		w.raw("NICKNAME:" + escapeText(c.Nickname))
+		// Import joins a NICKNAME list with ", ": write it as the list.
+		nicks := strings.Split(c.Nickname, nicknameSep)
+		for i, n := range nicks {
+			nicks[i] = escapeText(n)
+		}
+		w.raw("NICKNAME:" + strings.Join(nicks, ","))
 	}
 	if c.Company != "" || c.Department != "" {
 		org := escapeText(c.Company)
 		if c.Department != "" {
-			org += ";" + escapeText(c.Department)
+			for _, unit := range strings.Split(c.Department, orgUnitSep) {
+				org += ";" + escapeText(unit)
+			}
 		}
 		w.raw("ORG:" + org)
 	}
@@ -175,6 +187,9 @@ func (w *cardWriter) extras(ex []data.ExtraProperty, opt Options) []string {
 		name = strings.ToUpper(name)
 		if skipped[name] || opt.NoPhotos && name == "PHOTO" {
 			continue
+		}
+		if w.labelUsed[x.Raw] {
+			continue // written as the LABEL of its address
 		}
 		if !opt.Confidential && strings.HasPrefix(name, "X-RAPPORT-") && confidentialHead(string(head)) {
 			continue // a profile entry kept aside on import is still confidential
@@ -274,8 +289,11 @@ func (w *cardWriter) address(a data.Address) {
 			types = append(types, "PREF")
 		}
 	}
-	w.raw(group + "ADR" + params("TYPE", w.typeParam(types), "PREF", pref) + ":" +
-		joinEscaped("", "", a.Street, a.Locality, a.Region, a.Postcode, a.Country))
+	label := ""
+	if l, ok := w.adrLabels[adrKey(a)]; ok {
+		label = paramValue(l)
+	}
+	w.raw(group + "ADR" + params("TYPE", w.typeParam(types), "PREF", pref, "LABEL", label) + ":" + adrKey(a))
 	if group != "" {
 		w.raw(group + "X-ABLabel:" + escapeText(abLabel(a.Label)))
 	}

@@ -184,7 +184,10 @@ func (m *mapper) prop(p *prop) error {
 	case "ORG":
 		if c.Company == "" && c.Department == "" {
 			o := m.parts(p, 1)
-			c.Company, c.Department = o[0], strings.Join(nonEmpty(o[1:]), ", ")
+			// Units after the first are joined with orgUnitSep, which the
+			// export splits on again: ORG:ABC\, Inc.;North American
+			// Division;Marketing comes back with its three parts.
+			c.Company, c.Department = o[0], strings.Join(nonEmpty(o[1:]), orgUnitSep)
 			m.useGroup(p)
 			return nil
 		}
@@ -327,6 +330,7 @@ func (m *mapper) address(p *prop) {
 	}
 	a := m.parts(p, 7)
 	label, pref := m.label(p)
+	defer m.keepAddressLabel(p, &m.rec.Customer, len(m.rec.Customer.Addresses))
 	addr := data.Address{
 		Label:    label,
 		Street:   strings.Join(nonEmpty(a[:3]), "\n"), // PO box and extended address go with the street
@@ -338,6 +342,25 @@ func (m *mapper) address(p *prop) {
 		return
 	}
 	m.rec.Customer.Addresses = append(m.rec.Customer.Addresses, addr)
+}
+
+// keepAddressLabel keeps a 4.0 ADR;LABEL= (the address as printed on an
+// envelope) when the ADR at index n became an address: Address has no
+// place for it, so it goes to Extra keyed by the address, and the export
+// puts it back on the same address (see adrLabelLine).
+func (m *mapper) keepAddressLabel(p *prop, c *data.Customer, n int) {
+	var label string
+	for _, pa := range p.params {
+		if pa.name == "LABEL" {
+			// An unquoted label's commas split it into values: rejoin.
+			label = strings.TrimSpace(strings.Join(pa.values, ","))
+			break
+		}
+	}
+	if label == "" || len(c.Addresses) != n+1 {
+		return
+	}
+	c.Extra = append(c.Extra, data.ExtraProperty{Raw: adrLabelLine(c.Addresses[n], label)})
 }
 
 // family adds a relative unless the card carries Rapport's own family list
