@@ -80,3 +80,14 @@ func TestImportFailureSaysWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// TestImportOnlyEmptyCards: a file of bare BEGIN:VCARD lines imports
+// nothing, and says so with exit code 1 rather than succeed quietly.
+func TestImportOnlyEmptyCards(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	r := rapport(t, "import", "--db", db, vcardFixture("only-begins.vcf"))
+	want := "rapport: import: 3 cards skipped in only-begins.vcf; nothing was imported\n"
+	if r.code != 1 || r.stderr != want || strings.Count(r.stdout, "skipped: only-begins.vcf card ") != 3 {
+		t.Errorf("code %d\nstdout %s\nstderr %q\nwant %q", r.code, r.stdout, r.stderr, want)
+	}
+}

@@ -59,7 +59,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if sum.BatchID != 0 {
 		fmt.Fprintln(env.Stdout, "undo with: rapport undo-import")
 	}
-	if sum.Failed > 0 {
+	// Nothing but skipped cards (a file of empty BEGIN:VCARD lines) is a
+	// failure too: nothing could be imported.
+	if sum.Failed > 0 || sum.New+sum.Updated+sum.Unchanged == 0 && sum.Skipped > 0 {
 		fmt.Fprintf(env.Stderr, "rapport: import: %s\n", failedOutcome(sum, *dry))
 		return errSilent{errSomeFailed}
 	}
@@ -69,14 +71,17 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 // failedOutcome says what failed and what happened to the rest, in the
 // words of what really happened: "nothing was imported" when nothing was.
 func failedOutcome(sum *data.ImportSummary, dry bool) string {
-	var cards, files []string
+	var cards, files, skippedFrom []string
 	for _, r := range sum.Results {
-		if r.Action != data.ActionFailed {
-			continue
-		}
-		if r.Index == 0 { // the whole file could not be read
+		switch {
+		case r.Action == data.ActionSkipped:
+			if len(skippedFrom) == 0 || skippedFrom[len(skippedFrom)-1] != r.Source {
+				skippedFrom = append(skippedFrom, r.Source)
+			}
+		case r.Action != data.ActionFailed:
+		case r.Index == 0: // the whole file could not be read
 			files = append(files, r.Source)
-		} else {
+		default:
 			cards = append(cards, r.Where())
 		}
 	}
@@ -88,6 +93,10 @@ func failedOutcome(sum *data.ImportSummary, dry bool) string {
 		what = append(what, fmt.Sprintf("no card could be read from %s", strings.Join(files, ", ")))
 	}
 	changed, read := sum.New+sum.Updated, sum.New+sum.Updated+sum.Unchanged+sum.Skipped
+	if changed+sum.Unchanged == 0 && sum.Skipped > 0 {
+		what = append(what, fmt.Sprintf("%d %s skipped in %s", sum.Skipped, plural(sum.Skipped, "card", "cards"), strings.Join(skippedFrom, ", ")))
+		read = 0
+	}
 	verb := map[bool]string{true: "would be", false: "was"}[dry]
 	var rest string
 	switch {
