@@ -35,6 +35,7 @@ type exporter struct {
 	version      *widget.Select
 	photos       *widget.Check
 	confidential *widget.Check
+	forApple     *widget.Check
 	exportBtn    *widget.Button
 	jobs         map[string]exportJob // by the what option
 
@@ -121,6 +122,7 @@ func (e *exporter) open(customer bool) {
 	e.photos = widget.NewCheck("Include photos", nil)
 	e.photos.SetChecked(true)
 	e.confidential = widget.NewCheck("Include confidential profile items", nil)
+	e.forApple = widget.NewCheck("For iPhone / Mac", nil)
 
 	cancel := widget.NewButton("Cancel", func() { e.dlg.Hide() })
 	e.exportBtn = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), e.onChooseFile)
@@ -136,6 +138,8 @@ func (e *exporter) open(customer bool) {
 		&widget.FormItem{Text: "", Widget: e.photos},
 		&widget.FormItem{Text: "", Widget: e.confidential,
 			HintText: "Anything you marked confidential stays here unless you tick this."},
+		&widget.FormItem{Text: "", Widget: e.forApple,
+			HintText: "Birthdays without a year in Apple's form (3.0); other phones would show them as born in 1604."},
 		widget.NewFormItem("", exportCarries()),
 	)
 	e.dlg = dialog.NewCustomWithoutButtons("Export vCards", form, e.u.win)
@@ -216,7 +220,7 @@ func (e *exporter) job() exportJob {
 			j.filter.IDs = append(j.filter.IDs, cs.ID)
 		}
 	}
-	j.opt = vcard.Options{Version: e.version.Selected, NoPhotos: !e.photos.Checked, Confidential: e.confidential.Checked}
+	j.opt = vcard.Options{Version: e.version.Selected, NoPhotos: !e.photos.Checked, Confidential: e.confidential.Checked, ForApple: e.forApple.Checked}
 	return j
 }
 

@@ -167,3 +167,23 @@ func TestExportChosenCustomers(t *testing.T) {
 		t.Errorf("Cancel changed the selection to %d", len(e.chosen))
 	}
 }
+
+// TestExportForApple: the export dialog writes a birthday without a year
+// as --MM-DD unless "For iPhone / Mac" is ticked.
+func TestExportForApple(t *testing.T) {
+	u, s := newSampleUI(t)
+	e := u.exporter
+	openCustomer(t, u, customerID(t, s, "Nair"))
+	e.onExportCustomer()
+	if e.forApple.Checked {
+		t.Fatal("For iPhone / Mac is ticked by default")
+	}
+	if got := exportFile(t, u, e.job()); !strings.Contains(got, "\r\nBDAY:--12-11\r\n") || strings.Contains(got, "1604") {
+		t.Errorf("default export:\n%s", got)
+	}
+	e.forApple.SetChecked(true)
+	if got := exportFile(t, u, e.job()); !strings.Contains(got, "\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-12-11\r\n") {
+		t.Errorf("export for iPhone / Mac:\n%s", got)
+	}
+	e.dlg.Hide()
+}

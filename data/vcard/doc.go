@@ -10,10 +10,17 @@
 // 24 MiB or a photo over 16 MiB spoils only its card (*CardError).
 //
 // Mapping:
-//   - FN, N, NICKNAME, ORG (company;department), TITLE, NOTE (CardNote),
+//   - FN, N, NICKNAME (a list, joined with ", "), ORG (company;department,
+//     further units joined with "; "), TITLE, NOTE (CardNote),
 //     CATEGORIES (Tags), UID, BDAY, ANNIVERSARY (also X-ANNIVERSARY,
 //     X-EVOLUTION-ANNIVERSARY, X-MS-ANNIVERSARY and Apple's labelled
-//     X-ABDATE), TEL, EMAIL, URL and X-SOCIALPROFILE (URLs), ADR, PHOTO.
+//     X-ABDATE), TEL, EMAIL, URL and X-SOCIALPROFILE (URLs), ADR (its
+//     LABEL= kept in Extra as X-RAPPORT-ADR-LABEL and put back on export),
+//     PHOTO (type sniffed from the bytes: JPEG, PNG, GIF, WebP, BMP, TIFF,
+//     HEIF, AVIF, ICO, JPEG 2000).
+//   - A date without a year is written --MM-DD in 3.0 (Android, Google),
+//     --MMDD in 4.0, Apple's 1604 + X-APPLE-OMIT-YEAR only with
+//     Options.ForApple; all three are read.
 //   - Relatives: RELATED (text values), X-ABRELATEDNAMES with its label,
 //     X-SPOUSE / X-EVOLUTION-SPOUSE / X-MS-SPOUSE, X-CHILDREN go to
 //     Profile.Family. When a card has X-RAPPORT-FAMILY those are copies we

@@ -16,6 +16,11 @@ type Options struct {
 	Version      string // "3.0" (default) or "4.0"
 	NoPhotos     bool   // leave photos out
 	Confidential bool   // include confidential profile items, relatives and pets
+	// ForApple writes 3.0 dates without a year in Apple's form
+	// (1604-MM-DD with X-APPLE-OMIT-YEAR=1604). Only Apple's apps read it
+	// that way; Android, Google, Thunderbird and Outlook take 1604 as the
+	// year, so the default is --MM-DD. 4.0 always writes --MMDD.
+	ForApple bool
 }
 
 // Encoder writes customers as vCards. Output is deterministic: nothing
@@ -46,7 +51,7 @@ func (e *Encoder) Encode(c *data.Customer, p *data.Profile) error {
 	if p == nil {
 		p = &data.Profile{}
 	}
-	w := &cardWriter{v4: v4, used: map[string]bool{}}
+	w := &cardWriter{v4: v4, apple: e.opt.ForApple, used: map[string]bool{}}
 	w.build(c, p, e.opt)
 	if _, err := e.w.Write(w.buf.Bytes()); err != nil {
 		return fmt.Errorf("writing card %q: %w", c.Name(), err)
@@ -57,11 +62,17 @@ func (e *Encoder) Encode(c *data.Customer, p *data.Profile) error {
 type cardWriter struct {
 	buf   bytes.Buffer
 	v4    bool
-	used  map[string]bool // groups taken by Extra lines
-	group int
+	apple bool // Options.ForApple
+	// adrLabels are kept ADR LABELs by address value; labelUsed the
+	// Extra lines they came from (their address is still on the card).
+	adrLabels map[string]string
+	labelUsed map[string]bool
+	used      map[string]bool // groups taken by Extra lines
+	group     int
 }
 
 func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
+	w.adrLabels, w.labelUsed = addressLabels(c)
 	extras := w.extras(c.Extra, opt)
 	w.raw("BEGIN:VCARD")
 	if w.v4 {
@@ -76,12 +87,19 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 	w.raw("FN:" + escapeText(c.Name()))
 	w.raw("N:" + joinEscaped(c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix))
 	if c.Nickname != "" {
-		w.raw("NICKNAME:" + escapeText(c.Nickname))
+		// Import joins a NICKNAME list with ", ": write it as the list.
+		nicks := strings.Split(c.Nickname, nicknameSep)
+		for i, n := range nicks {
+			nicks[i] = escapeText(n)
+		}
+		w.raw("NICKNAME:" + strings.Join(nicks, ","))
 	}
 	if c.Company != "" || c.Department != "" {
 		org := escapeText(c.Company)
 		if c.Department != "" {
-			org += ";" + escapeText(c.Department)
+			for _, unit := range strings.Split(c.Department, orgUnitSep) {
+				org += ";" + escapeText(unit)
+			}
 		}
 		w.raw("ORG:" + org)
 	}
@@ -169,6 +187,9 @@ func (w *cardWriter) extras(ex []data.ExtraProperty, opt Options) []string {
 		name = strings.ToUpper(name)
 		if skipped[name] || opt.NoPhotos && name == "PHOTO" {
 			continue
+		}
+		if w.labelUsed[x.Raw] {
+			continue // written as the LABEL of its address
 		}
 		if !opt.Confidential && strings.HasPrefix(name, "X-RAPPORT-") && confidentialHead(string(head)) {
 			continue // a profile entry kept aside on import is still confidential
@@ -268,16 +289,22 @@ func (w *cardWriter) address(a data.Address) {
 			types = append(types, "PREF")
 		}
 	}
-	w.raw(group + "ADR" + params("TYPE", w.typeParam(types), "PREF", pref) + ":" +
-		joinEscaped("", "", a.Street, a.Locality, a.Region, a.Postcode, a.Country))
+	label := ""
+	if l, ok := w.adrLabels[adrKey(a)]; ok {
+		label = paramValue(l)
+	}
+	w.raw(group + "ADR" + params("TYPE", w.typeParam(types), "PREF", pref, "LABEL", label) + ":" + adrKey(a))
 	if group != "" {
 		w.raw(group + "X-ABLabel:" + escapeText(abLabel(a.Label)))
 	}
 }
 
-// dateValue formats a date for this version. A year-less date is --MMDD in
-// 4.0; 3.0 has no form for it, so we write Apple's 1604 placeholder year
-// with X-APPLE-OMIT-YEAR, which Apple and Google understand.
+// dateValue formats a date for this version. A year-less date is RFC 6350's
+// --MMDD in 4.0. In 3.0 it is --MM-DD (ISO 8601 with the year left out), the
+// form Android's contacts app writes and reads (its DateUtils parses
+// "--MM-dd" as a date without a year); with Options.ForApple it is Apple's
+// 1604 placeholder year marked by X-APPLE-OMIT-YEAR, which other readers
+// take as born in 1604.
 func (w *cardWriter) dateValue(d data.Date) (param, value string) {
 	switch {
 	case w.v4 && d.HasYear():
@@ -286,8 +313,10 @@ func (w *cardWriter) dateValue(d data.Date) (param, value string) {
 		return "", fmt.Sprintf("--%02d%02d", int(d.Month), d.Day)
 	case d.HasYear():
 		return "", d.String()
-	default:
+	case w.apple:
 		return ";X-APPLE-OMIT-YEAR=1604", fmt.Sprintf("1604-%02d-%02d", int(d.Month), d.Day)
+	default:
+		return "", fmt.Sprintf("--%02d-%02d", int(d.Month), d.Day)
 	}
 }
 
@@ -319,13 +348,21 @@ func (w *cardWriter) photo(ph data.Photo) {
 	switch {
 	case len(ph.Data) > 0:
 		b64 := base64.StdEncoding.EncodeToString(ph.Data)
+		// A photo stored without a type (older imports of Apple's TIFF)
+		// gets the one its bytes show.
+		mime := sniffMIME(ph.Data, normMIME(ph.MIME))
 		if w.v4 {
-			w.raw("PHOTO:data:" + ph.MIME + ";base64," + b64)
+			// An empty media type reads as text/plain (RFC 2397): say
+			// what little we know rather than that.
+			if mime == "" {
+				mime = "application/octet-stream"
+			}
+			w.raw("PHOTO:data:" + mime + ";base64," + b64)
 			return
 		}
-		t := ""
-		if ph.MIME != "" {
-			t = ";TYPE=" + paramValue(photoType(ph.MIME))
+		t := "" // 3.0: no TYPE rather than a wrong one
+		if mime != "" {
+			t = ";TYPE=" + paramValue(photoType(mime))
 		}
 		w.raw("PHOTO;ENCODING=b" + t + ":" + b64)
 	case ph.URL != "":

@@ -110,7 +110,7 @@ func TestEncodeLines(t *testing.T) {
 		v    string
 		want []string
 	}{
-		{"3.0", []string{"BEGIN:VCARD\r\nVERSION:3.0\r\n", "\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15\r\n",
+		{"3.0", []string{"BEGIN:VCARD\r\nVERSION:3.0\r\n", "\r\nBDAY:--04-15\r\n",
 			"\r\nitem2.X-ABDATE:2001-06-30\r\nitem2.X-ABLabel:_$!<Anniversary>!$_\r\n",
 			"\r\nTEL;TYPE=CELL,PREF:+44 7700 900123\r\n", "\r\nTEL;TYPE=WORK,FAX:+44 20 7946 0000\r\n",
 			"\r\nitem3.TEL:+44 1632 960000\r\nitem3.X-ABLabel:Grandma's line\r\n",

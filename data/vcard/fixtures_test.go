@@ -73,7 +73,9 @@ func TestFixtures(t *testing.T) {
 		if len(c.Addresses) != 2 || c.Addresses[0].Label != "home" || c.Addresses[0].Locality != "Leeds" || c.Addresses[1].Street != "1 Mill Lane" {
 			t.Errorf("addresses %+v", c.Addresses)
 		}
-		if len(c.Extra) != 1 || c.Extra[0].Raw != `X-CUSTOM;X-NOTE=a^^b^nc;X-Q="x:y":value` {
+		// The work address's LABEL is kept for the export (structured.go).
+		if len(c.Extra) != 2 || c.Extra[0].Raw != adrLabelLine(c.Addresses[1], "1 Mill Lane\nLeeds \"North\"") ||
+			c.Extra[1].Raw != `X-CUSTOM;X-NOTE=a^^b^nc;X-Q="x:y":value` {
 			t.Errorf("extra %q", c.Extra)
 		}
 	})

@@ -188,8 +188,10 @@ func detectEncoding(r io.Reader) io.Reader {
 	default:
 		return rest
 	}
-	// ExpectBOM strips a BOM when present and otherwise uses the given order.
-	dec := unicode.UTF16(*enc, unicode.ExpectBOM).NewDecoder()
+	// UseBOM strips a BOM when present and otherwise decodes in the order
+	// the byte pattern showed (Apple Address Book and Entourage write no BOM);
+	// ExpectBOM would refuse those files whole.
+	dec := unicode.UTF16(*enc, unicode.UseBOM).NewDecoder()
 	return transform.NewReader(rest, dec)
 }
 

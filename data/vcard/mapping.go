@@ -184,7 +184,10 @@ func (m *mapper) prop(p *prop) error {
 	case "ORG":
 		if c.Company == "" && c.Department == "" {
 			o := m.parts(p, 1)
-			c.Company, c.Department = o[0], strings.Join(nonEmpty(o[1:]), ", ")
+			// Units after the first are joined with orgUnitSep, which the
+			// export splits on again: ORG:ABC\, Inc.;North American
+			// Division;Marketing comes back with its three parts.
+			c.Company, c.Department = o[0], strings.Join(nonEmpty(o[1:]), orgUnitSep)
 			m.useGroup(p)
 			return nil
 		}
@@ -327,6 +330,7 @@ func (m *mapper) address(p *prop) {
 	}
 	a := m.parts(p, 7)
 	label, pref := m.label(p)
+	defer m.keepAddressLabel(p, &m.rec.Customer, len(m.rec.Customer.Addresses))
 	addr := data.Address{
 		Label:    label,
 		Street:   strings.Join(nonEmpty(a[:3]), "\n"), // PO box and extended address go with the street
@@ -338,6 +342,25 @@ func (m *mapper) address(p *prop) {
 		return
 	}
 	m.rec.Customer.Addresses = append(m.rec.Customer.Addresses, addr)
+}
+
+// keepAddressLabel keeps a 4.0 ADR;LABEL= (the address as printed on an
+// envelope) when the ADR at index n became an address: Address has no
+// place for it, so it goes to Extra keyed by the address, and the export
+// puts it back on the same address (see adrLabelLine).
+func (m *mapper) keepAddressLabel(p *prop, c *data.Customer, n int) {
+	var label string
+	for _, pa := range p.params {
+		if pa.name == "LABEL" {
+			// An unquoted label's commas split it into values: rejoin.
+			label = strings.TrimSpace(strings.Join(pa.values, ","))
+			break
+		}
+	}
+	if label == "" || len(c.Addresses) != n+1 {
+		return
+	}
+	c.Extra = append(c.Extra, data.ExtraProperty{Raw: adrLabelLine(c.Addresses[n], label)})
 }
 
 // family adds a relative unless the card carries Rapport's own family list
@@ -527,6 +550,10 @@ func mimeFromType(types []string) string {
 func normMIME(t string) string {
 	t = strings.ToLower(strings.TrimSpace(t))
 	switch {
+	// octet-stream says "type unknown", which the export writes for a photo
+	// stored without a type: read it back as that, so the trip changes nothing.
+	case t == "application/octet-stream":
+		return ""
 	case t == "" || strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789.+-/") != "":
 		return ""
 	case t == "jpg":
@@ -541,8 +568,24 @@ func normMIME(t string) string {
 }
 
 // sniffMIME recognises common image formats; otherwise the declared type.
+// TIFF matters: Apple Address Book's PHOTO;BASE64: holds TIFF, untyped.
 func sniffMIME(b []byte, declared string) string {
 	switch {
+	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
+		return "image/tiff"
+	case len(b) >= 12 && string(b[4:8]) == "ftyp": // ISO base media: HEIF, AVIF
+		switch string(b[8:12]) {
+		case "heic", "heix", "heim", "heis", "hevc", "hevx":
+			return "image/heic"
+		case "mif1", "msf1":
+			return "image/heif"
+		case "avif", "avis":
+			return "image/avif"
+		}
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0x01, 0x00}) && len(b) > 6:
+		return "image/x-icon"
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0x00, 0x0C, 'j', 'P', ' ', ' '}):
+		return "image/jp2"
 	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
 		return "image/jpeg"
 	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):

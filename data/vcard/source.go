@@ -38,13 +38,20 @@ func Reader(name string, r io.Reader) iter.Seq[data.ImportCard] {
 	return func(yield func(data.ImportCard) bool) { readCards(name, r, yield) }
 }
 
+// errNoCards is a file in which no card could be found at all.
+var errNoCards = errors.New("no vCard in this file (no BEGIN:VCARD ... END:VCARD found); nothing imported from it")
+
 // readCards yields the cards of one file; false when the consumer stopped.
+// A file that yields no card at all yields one failed entry naming it, so
+// an empty or foreign file is never a silent success.
 func readCards(name string, r io.Reader, yield func(data.ImportCard) bool) bool {
 	dec := NewDecoder(r)
-	for {
+	for cards := 0; ; cards++ {
 		rec, err := dec.Next()
 		var ce *CardError
 		switch {
+		case errors.Is(err, io.EOF) && cards == 0:
+			return yield(data.ImportCard{Source: name, Err: errNoCards})
 		case err == nil:
 			if !yield(data.ImportCard{Source: name, Index: rec.Index, Customer: rec.Customer, Profile: rec.Profile, Problems: rec.Problems}) {
 				return false

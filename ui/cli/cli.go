@@ -75,7 +75,7 @@ func commands() []command {
 		{"today", "[--db PATH] [--limit N]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},
 		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
-		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
+		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [--for-apple] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
 		{"check", "[--db PATH]", "check the database file for damage (every page and index); exit 1 if damaged", runCheck},
 		{"backup", "[--db PATH] [FILE]", "a consistent copy of the database, to FILE or into the backups folder beside it; prints its path", runBackup},
 		{"backups", "[--db PATH]", "the backups beside the database, newest first: date, reason, customers, size, path", runBackups},

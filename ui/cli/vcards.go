@@ -59,11 +59,63 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if sum.BatchID != 0 {
 		fmt.Fprintln(env.Stdout, "undo with: rapport undo-import")
 	}
-	if sum.Failed > 0 {
-		fmt.Fprintf(env.Stderr, "rapport: import: %d card(s) failed; the others were %s\n", sum.Failed, map[bool]string{true: "checked", false: "imported"}[*dry])
+	// Nothing but skipped cards (a file of empty BEGIN:VCARD lines) is a
+	// failure too: nothing could be imported.
+	if sum.Failed > 0 || sum.New+sum.Updated+sum.Unchanged == 0 && sum.Skipped > 0 {
+		fmt.Fprintf(env.Stderr, "rapport: import: %s\n", failedOutcome(sum, *dry))
 		return errSilent{errSomeFailed}
 	}
 	return nil
+}
+
+// failedOutcome says what failed and what happened to the rest, in the
+// words of what really happened: "nothing was imported" when nothing was.
+func failedOutcome(sum *data.ImportSummary, dry bool) string {
+	var cards, files, skippedFrom []string
+	for _, r := range sum.Results {
+		switch {
+		case r.Action == data.ActionSkipped:
+			if len(skippedFrom) == 0 || skippedFrom[len(skippedFrom)-1] != r.Source {
+				skippedFrom = append(skippedFrom, r.Source)
+			}
+		case r.Action != data.ActionFailed:
+		case r.Index == 0: // the whole file could not be read
+			files = append(files, r.Source)
+		default:
+			cards = append(cards, r.Where())
+		}
+	}
+	var what []string
+	if n := len(cards); n > 0 {
+		what = append(what, fmt.Sprintf("%d %s failed", n, plural(n, "card", "cards")))
+	}
+	if n := len(files); n > 0 {
+		what = append(what, fmt.Sprintf("no card could be read from %s", strings.Join(files, ", ")))
+	}
+	changed, read := sum.New+sum.Updated, sum.New+sum.Updated+sum.Unchanged+sum.Skipped
+	if changed+sum.Unchanged == 0 && sum.Skipped > 0 {
+		what = append(what, fmt.Sprintf("%d %s skipped in %s", sum.Skipped, plural(sum.Skipped, "card", "cards"), strings.Join(skippedFrom, ", ")))
+		read = 0
+	}
+	verb := map[bool]string{true: "would be", false: "was"}[dry]
+	var rest string
+	switch {
+	case read == 0:
+		rest = "nothing " + verb + " imported"
+	case changed == 0:
+		rest = fmt.Sprintf("nothing %s changed (%d %s read: %d unchanged, %d skipped)", verb, read, plural(read, "other card", "other cards"), sum.Unchanged, sum.Skipped)
+	default:
+		rest = fmt.Sprintf("%d new and %d updated %s %s imported", sum.New, sum.Updated, plural(changed, "customer", "customers"),
+			map[bool]string{true: "would be", false: plural(changed, "was", "were")}[dry])
+	}
+	return strings.Join(what, " and ") + "; " + rest
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // errSilent is an error whose message was already printed.
@@ -105,6 +157,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	version := fs.String("vcard", "3.0", "vCard version: 3.0 or 4.0")
 	noPhotos := fs.Bool("no-photos", false, "leave photos out")
 	confidential := fs.Bool("confidential", false, "include profile items marked confidential")
+	forApple := fs.Bool("for-apple", false, "3.0: write dates without a year in Apple's form (1604 + X-APPLE-OMIT-YEAR), which only iPhone and Mac read as year-less")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -119,7 +172,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	defer s.Close()
 	write := func(w io.Writer) (int, error) {
 		bw := bufio.NewWriterSize(w, 64<<10)
-		enc := vcard.NewEncoder(bw, vcard.Options{Version: *version, NoPhotos: *noPhotos, Confidential: *confidential})
+		enc := vcard.NewEncoder(bw, vcard.Options{Version: *version, NoPhotos: *noPhotos, Confidential: *confidential, ForApple: *forApple})
 		n := 0
 		err := s.EachCustomer(ctx, data.ExportFilter{Query: strings.Join(rest, " ")}, func(c *data.Customer, p *data.Profile) error {
 			n++
