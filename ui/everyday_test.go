@@ -224,7 +224,7 @@ func TestWindowSizeRemembered(t *testing.T) {
 	if got := u.win.Canvas().Size(); got.Width > 1024 || got.Height > 700-60 {
 		t.Errorf("the first window is %v: larger than a 1024×700 screen leaves room for", got)
 	}
-	u.win.Resize(fyne.NewSize(1000, 640))
+	onUI(u, func() { u.win.Resize(fyne.NewSize(1000, 640)) })
 	u.win.Close()
 	u2 := New(a, s)
 	u2.wait()

@@ -47,8 +47,11 @@ func TestReadOnlyWindow(t *testing.T) {
 
 	a := test.NewTempApp(t)
 	u := New(a, ro)
-	u.win.Resize(fyne.NewSize(1200, 780))
-	u.win.Show()
+	// Under the UI lock: New's background loads report back meanwhile.
+	onUI(u, func() {
+		u.win.Resize(fyne.NewSize(1200, 780))
+		u.win.Show()
+	})
 	u.wait()
 	if !u.guard.banner.Visible() || !strings.Contains(u.guard.text.Text, "Read-only") {
 		t.Fatalf("no read-only banner: visible %v, %q", u.guard.banner.Visible(), u.guard.text.Text)
@@ -139,7 +142,7 @@ func TestDamagedDatabaseNoticed(t *testing.T) {
 	a := test.NewTempApp(t)
 	u := New(a, s)
 	t.Cleanup(func() { u.store.Close() })
-	u.win.Show()
+	onUI(u, u.win.Show)
 	u.wait()
 	if !strings.Contains(u.guard.text.Text, "damaged") {
 		t.Fatalf("banner says %q, want damaged", u.guard.text.Text)

@@ -293,7 +293,7 @@ func TestStartupNotificationOnce(t *testing.T) {
 		var u *UI
 		test.AssertNotificationSent(t, fyne.NewNotification("Rapport", want), func() {
 			u = New(a, s)
-			u.win.Show()
+			onUI(u, u.win.Show)
 			u.wait()
 		})
 		// Today loads again after every change and on Ctrl+T: no second notification.

@@ -42,8 +42,11 @@ func newTestUI(t *testing.T, customers ...data.Customer) (*UI, *data.Store) {
 		}
 	}
 	u := New(a, s)
-	u.win.Resize(fyne.NewSize(1200, 780))
-	u.win.Show()
+	// Under the UI lock: New's background loads report back meanwhile.
+	onUI(u, func() {
+		u.win.Resize(fyne.NewSize(1200, 780))
+		u.win.Show()
+	})
 	u.wait()
 	return u, s
 }

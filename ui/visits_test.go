@@ -24,8 +24,11 @@ func newSampleUI(t *testing.T) (*UI, *data.Store) {
 	a := test.NewTempApp(t)
 	s := sampleStore(t)
 	u := New(a, s)
-	u.win.Resize(fyne.NewSize(1200, 780))
-	u.win.Show()
+	// Under the UI lock: New's background loads report back meanwhile.
+	onUI(u, func() {
+		u.win.Resize(fyne.NewSize(1200, 780))
+		u.win.Show()
+	})
 	u.wait()
 	return u, s
 }
