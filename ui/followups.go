@@ -256,7 +256,7 @@ func (p *planPanel) onDelete(f data.FollowUp) {
 }
 
 // dayOf reads a DateEntry: its date, or a message saying what is wrong.
-func dayOf(e *widget.DateEntry, what string) (data.Date, string) {
+func dayOf(e *dateEntry, what string) (data.Date, string) {
 	text := trim(e.Text)
 	if text == "" {
 		return data.Date{}, what + ": pick a day."
@@ -272,8 +272,8 @@ func dayOf(e *widget.DateEntry, what string) (data.Date, string) {
 }
 
 // newDayEntry is a DateEntry set to day.
-func newDayEntry(day time.Time) *widget.DateEntry {
-	e := widget.NewDateEntry()
+func newDayEntry(day time.Time) *dateEntry {
+	e := newDateEntry()
 	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	e.SetDate(&d)
 	return e
@@ -327,7 +327,7 @@ func (p *planPanel) onAddFollowUp() {
 // followUpForm is the add-follow-up dialog's fields (tests fill them).
 type followUpForm struct {
 	text    *formEntry
-	due     *widget.DateEntry
+	due     *dateEntry
 	promise *widget.Check
 }
 
@@ -401,7 +401,7 @@ func (p *planPanel) onPlanVisit() {
 
 // visitForm is the plan-a-visit dialog's fields (tests fill them).
 type visitForm struct {
-	day                     *widget.DateEntry
+	day                     *dateEntry
 	clock, minutes, purpose *formEntry
 }
 

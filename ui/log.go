@@ -17,7 +17,7 @@ import (
 type logDialog struct {
 	*formDialog
 	kind    *widget.Select
-	date    *widget.DateEntry
+	date    *dateEntry
 	clock   *formEntry
 	minutes *formEntry
 	summary *formEntry
@@ -29,7 +29,7 @@ type logDialog struct {
 	heard      *formEntry     // what I heard, read back to them
 	heardOK    *widget.Check  // they confirmed it
 	followText *formEntry     // follow up on… (new interactions only)
-	followDue  *widget.DateEntry
+	followDue  *dateEntry
 
 	concerns []data.Concern
 }
@@ -79,7 +79,7 @@ func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Con
 	}
 	d.kind = widget.NewSelect(kinds, nil)
 	d.kind.SetSelected(kindLabel(it.Kind))
-	d.date = widget.NewDateEntry()
+	d.date = newDateEntry()
 	at := it.At.Local()
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	d.date.SetDate(&day)
