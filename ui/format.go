@@ -62,7 +62,6 @@ func systemLocale() string {
 	return lang.SystemLocale().String()
 }
 
-
 // now is the clock the screens use; tests may replace it.
 var now = time.Now
 
