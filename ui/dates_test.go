@@ -114,3 +114,29 @@ func TestDateFormatSetting(t *testing.T) {
 		t.Errorf("the page's birthday reads %q, want %q in it", u.customer.birthday.Text, want)
 	}
 }
+
+// A birthday typed in numbers in the customer editor is read in the order
+// the window writes dates: month first in the US, day first in Britain.
+func TestEditorBirthdayInLocaleOrder(t *testing.T) {
+	defer locale.Set(locale.Current())
+	for _, c := range []struct{ locale, want string }{{"en_US", "1975-04-05"}, {"en_GB", "1975-05-04"}} {
+		t.Run(c.locale, func(t *testing.T) {
+			locale.Set(locale.Parse(c.locale))
+			u, s := newTestUI(t, person("Jane", "Doe", "Acme"))
+			id := u.customers.selectedID
+			openCustomer(t, u, id)
+			onUI(u, u.customer.onEdit)
+			e := u.editor
+			if want := locale.Current().Yearless(); !strings.Contains(e.birthday.PlaceHolder, want) {
+				t.Errorf("the birthday's example %q lacks %q", e.birthday.PlaceHolder, want)
+			}
+			onUI(u, func() { e.birthday.SetText("04/05/1975") })
+			tapLocked(u, e.save)
+			u.wait()
+			got, err := s.Customer(context.Background(), id)
+			if err != nil || got.Birthday.String() != c.want {
+				t.Errorf("04/05/1975 stored as %v (%v), want %s", got.Birthday, err, c.want)
+			}
+		})
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // planPanel is what is ahead with a customer, on their page: open
@@ -264,7 +265,7 @@ func dayOf(e *dateEntry, what string) (data.Date, string) {
 	if e.Date != nil && (e.Validator == nil || e.Validate() == nil) {
 		return data.DateOf(*e.Date), ""
 	}
-	d, err := data.ParseDate(text)
+	d, err := locale.ParseDate(text)
 	if err != nil || !d.HasYear() {
 		return data.Date{}, fmt.Sprintf("%s: %q is not a day (pick one from the calendar).", what, text)
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // logDialog records a visit, call, e-mail or meeting, or edits one.
@@ -212,7 +213,7 @@ func (d *logDialog) when() (time.Time, string) {
 	if d.date.Date != nil && (d.date.Validator == nil || d.date.Validate() == nil) {
 		y, m, day = d.date.Date.Date()
 	} else {
-		pd, err := data.ParseDate(text)
+		pd, err := locale.ParseDate(text)
 		if err != nil || !pd.HasYear() {
 			return time.Time{}, fmt.Sprintf("Date: %q is not a day (pick one from the calendar).", text)
 		}

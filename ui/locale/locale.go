@@ -261,6 +261,41 @@ func (l Locale) ParseNumeric(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a day written like %s", s, l.Numeric(time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)))
 }
 
+// ParseDate reads a date as data.ParseDate does (words, ISO 8601, vCard
+// forms), except that a date in numbers with slashes or dots ("04/15/1975",
+// "04/15") is read in l's order: month first where the month comes first.
+// Unlike data.ParseDate, which reads vCards and files and always takes the
+// day first, this is for what a user types into the window.
+func (l Locale) ParseDate(s string) (data.Date, error) {
+	s = strings.TrimSpace(s)
+	if l.monthFirst && strings.ContainsAny(s, "/.") {
+		parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' })
+		if (len(parts) == 2 || len(parts) == 3) && len(parts[0]) <= 2 {
+			parts[0], parts[1] = parts[1], parts[0]
+			d, err := data.ParseDate(strings.Join(parts, "/"))
+			if err != nil {
+				return data.Date{}, fmt.Errorf("%q is not a date (month first, like %s)", s, l.Numeric(time.Date(1975, 4, 15, 0, 0, 0, 0, time.UTC)))
+			}
+			return d, nil
+		}
+	}
+	return data.ParseDate(s)
+}
+
+// Yearless writes 15 April without a year in numbers, as ParseDate reads it
+// back: "15/04", "04/15", "15.04", or "04-15" where dates are ISO 8601.
+func (l Locale) Yearless() string {
+	switch l.DateLayout() {
+	case isoLayout:
+		return "04-15"
+	case "01/02/2006":
+		return "04/15"
+	case "02.01.2006":
+		return "15.04"
+	}
+	return "15/04"
+}
+
 // Count writes a number with its digits grouped as the region does:
 // "10,000" in English, "10.000" in German, "10000" in the C locale.
 func (l Locale) Count(n int) string {
@@ -291,6 +326,10 @@ func Numeric(t time.Time) string { return Current().Numeric(t) }
 // ParseNumeric reads a day in numbers in the current locale; see
 // Locale.ParseNumeric.
 func ParseNumeric(s string) (time.Time, error) { return Current().ParseNumeric(s) }
+
+// ParseDate reads a date a user typed in the current locale; see
+// Locale.ParseDate.
+func ParseDate(s string) (data.Date, error) { return Current().ParseDate(s) }
 
 // Count writes n in the current locale; see Locale.Count.
 func Count(n int) string { return Current().Count(n) }

@@ -154,3 +154,36 @@ func TestNumericDates(t *testing.T) {
 		}
 	}
 }
+
+// What a user types in numbers is read in their order; words, ISO 8601 and
+// the forms of vCards are read the same everywhere.
+func TestParseDateTyped(t *testing.T) {
+	for _, c := range []struct {
+		locale, in, want string
+	}{
+		{"en_US", "04/05/1975", "1975-04-05"},
+		{"en_US", "4/15", "--04-15"},
+		{"en_US", "1975-04-05", "1975-04-05"},
+		{"en_US", "5 April 1975", "1975-04-05"},
+		{"en_GB", "04/05/1975", "1975-05-04"},
+		{"C.UTF-8", "04/05/1975", "1975-05-04"},
+		{"de_DE", "04.05.1975", "1975-05-04"},
+	} {
+		d, err := Parse(c.locale).ParseDate(c.in)
+		if err != nil || d.String() != c.want {
+			t.Errorf("%s: %q read as %v, %v; want %s", c.locale, c.in, d, err, c.want)
+		}
+	}
+	if _, err := Parse("en_US").ParseDate("15/04/1975"); err == nil || !strings.Contains(err.Error(), "month first") {
+		t.Errorf("a day-first date in the US: %v, want an error saying month first", err)
+	}
+	for _, c := range []struct{ locale, want string }{{"en_US", "04/15"}, {"en_GB", "15/04"}, {"de_DE", "15.04"}, {"C", "04-15"}} {
+		l := Parse(c.locale)
+		if got := l.Yearless(); got != c.want {
+			t.Errorf("%s: Yearless = %q, want %q", c.locale, got, c.want)
+		}
+		if d, err := l.ParseDate(l.Yearless()); err != nil || d.Month != time.April || d.Day != 15 || d.HasYear() {
+			t.Errorf("%s: %q read back as %v, %v", c.locale, l.Yearless(), d, err)
+		}
+	}
+}
