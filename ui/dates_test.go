@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/ui/locale"
 )
 
@@ -99,13 +101,6 @@ func TestDateFormatSetting(t *testing.T) {
 		t.Errorf("a date entry reads %q (placeholder %q), want 01/12/2026", e.Text, e.PlaceHolder)
 	}
 
-	// The next start on the same preferences.
-	locale.Set(locale.Parse("C.UTF-8"))
-	New(u.app, s)
-	if got := locale.Numeric(jan12); got != "01/12/2026" {
-		t.Errorf("after a restart 12 January is %q, want 01/12/2026", got)
-	}
-
 	choose("From the system locale (2026-12-31)")
 	if got := locale.Numeric(jan12); got != "2026-01-12" || u.app.Preferences().String(prefDateFormat) != "" {
 		t.Errorf("back to the locale: %q, stored %q", got, u.app.Preferences().String(prefDateFormat))
@@ -138,5 +133,31 @@ func TestEditorBirthdayInLocaleOrder(t *testing.T) {
 				t.Errorf("04/05/1975 stored as %v (%v), want %s", got.Birthday, err, c.want)
 			}
 		})
+	}
+}
+
+// The date format chosen in Settings applies from the start of the next run.
+func TestDateFormatAtStart(t *testing.T) {
+	defer locale.Set(locale.Current())
+	locale.Set(locale.Parse("C.UTF-8"))
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefDateFormat, string(locale.MonthFirst))
+	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	u := New(a, s)
+	u.win.Show()
+	u.wait()
+	if got := locale.Numeric(jan12); got != "01/12/2026" {
+		t.Errorf("at start 12 January is %q, want 01/12/2026", got)
+	}
+	if got := u.dateFormatLabel(u.dateFormat()); got != "12/31/2026" {
+		t.Errorf("Settings would show %q", got)
+	}
+	a.Preferences().SetString(prefDateFormat, "dd-mm-yy from a later version")
+	if u.dateFormat() != locale.FromSystem {
+		t.Errorf("an unknown stored format is %q, want the system's", u.dateFormat())
 	}
 }
