@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/ui/locale"
@@ -159,5 +160,34 @@ func TestDateFormatAtStart(t *testing.T) {
 	a.Preferences().SetString(prefDateFormat, "dd-mm-yy from a later version")
 	if u.dateFormat() != locale.FromSystem {
 		t.Errorf("an unknown stored format is %q, want the system's", u.dateFormat())
+	}
+}
+
+// The calendar beside a date entry puts the day picked into it, written as
+// the window writes dates.
+func TestDateEntryCalendar(t *testing.T) {
+	defer locale.Set(locale.Current())
+	locale.Set(locale.Parse("en_GB"))
+	u, _ := newTestUI(t, person("Jane", "Doe", "Acme"))
+	e := newDateEntry()
+	onUI(u, func() {
+		u.win.SetContent(e)
+		e.SetDate(&jan12)
+		test.Tap(e.ActionItem.(*widget.Button))
+	})
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no calendar shown")
+	}
+	day := findButton(top, "20")
+	if day == nil {
+		t.Fatalf("the calendar has no day 20: %q", joined(top))
+	}
+	onUI(u, func() { test.Tap(day) })
+	if e.Text != "20/01/2026" || e.Date == nil || !e.Date.Equal(time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("picked 20 January: the entry reads %q, date %v", e.Text, e.Date)
+	}
+	if u.win.Canvas().Overlays().Top() != nil {
+		t.Error("the calendar stays open after a day was picked")
 	}
 }
