@@ -35,9 +35,16 @@ shot() {
 	empty) ;;
 	*) echo "screenshots: unknown database $db" >&2; exit 2 ;;
 	esac
+	# A fresh Fyne configuration per shot, whose remembered window size is
+	# the screen's: the window opens at the size last left (1000×640 the
+	# first time), and these shots are of the page as that screen shows it.
+	local prefs="$dir/config/fyne/com.rapportcrm.rapport"
+	mkdir -p "$prefs"
+	printf '{"window.width":%s,"window.height":%s}\n' "${size%x*}" "${size#*x}" >"$prefs/preferences.json"
 	# Dates as written where the sample customers live, whatever the
 	# machine's locale: the app follows LC_TIME for their order and clock.
-	KEYS=$keys LC_TIME=en_GB.UTF-8 "$tool" "$out/$file" --wait "${WAIT:-2}" --size "$size" -- ./rapport --db "$dir/db"
+	XDG_CONFIG_HOME="$dir/config" KEYS=$keys LC_TIME=en_GB.UTF-8 \
+		"$tool" "$out/$file" --wait "${WAIT:-2}" --size "$size" -- ./rapport --db "$dir/db"
 }
 
 shot today.png sample                 # the Today view is the home screen
@@ -51,7 +58,7 @@ shot export.png sample "ctrl+e"
 # On the small laptop screens Rapport must fit: Today, a customer page, the editor.
 for size in 1366x768 1024x700; do
 	shot "today-$size.png" sample "" "$size"
-	shot "customer-$size.png" sample "ctrl+f Return" "$size"
+	shot "customer-$size.png" sample "ctrl+f K l a u s Return" "$size" # family, pets, a dog
 	shot "editor-$size.png" sample "ctrl+f Return ctrl+n" "$size"
 done
 

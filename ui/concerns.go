@@ -282,8 +282,17 @@ func (u *UI) onSettings() {
 func (u *UI) openSettings(days int) {
 	entry := newEntry("60")
 	entry.SetText(strconv.Itoa(days))
+	var labels []string
+	for _, f := range locale.DateFormats {
+		labels = append(labels, u.dateFormatLabel(f))
+	}
+	dates := widget.NewSelect(labels, nil)
+	dates.SetSelected(u.dateFormatLabel(u.dateFormat()))
+	u.settingsDates = dates
 	form := widget.NewForm(&widget.FormItem{Text: "Re-check concerns after", Widget: container.NewBorder(nil, nil, nil, widget.NewLabel("days"), entry),
 		HintText: "A concern not confirmed with the customer for longer is flagged “re-check”."},
+		&widget.FormItem{Text: "Dates", Widget: dates,
+			HintText: "How dates are written and typed in this window, for when the system's locale says nothing useful."},
 		u.databaseItem())
 	var n int
 	check := func() string {
@@ -296,8 +305,12 @@ func (u *UI) openSettings(days int) {
 	}
 	save := func() error { return u.store.SetCalibrationDays(u.ctx, n) }
 	done := func() {
+		formatChanged := u.setDateFormat(locale.DateFormats[max(0, dates.SelectedIndex())])
 		u.today.load()
-		if u.customer.id != 0 {
+		switch {
+		case u.customer.id != 0 && formatChanged:
+			u.customer.reload() // every date on the page
+		case u.customer.id != 0:
 			u.customer.loadPanels(u.customer.id)
 		}
 		if u.pane == paneBriefing {

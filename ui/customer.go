@@ -26,8 +26,9 @@ const historyPage = 50
 const notesPage = 50
 
 // customerScreen is the right side: the selected customer as a person. A
-// header with the name and actions; below it the contact card and personal
-// profile on the left, the history and notes on the right.
+// header with the name and actions; below it the concerns, plans and contact
+// card on the left, and tabs on the right: the personal profile first, then
+// the history and notes.
 type customerScreen struct {
 	u *UI
 
@@ -65,19 +66,21 @@ type customerScreen struct {
 
 	editBtn, logBtn, noteBtn, profileBtn, deleteBtn, briefBtn *widget.Button
 
-	concerns    *concernsPanel
-	plan        *planPanel      // follow-ups, contact rhythm, planned visits
-	contact     *fyne.Container // form-like rows of the contact card, or a hint
-	profileBox  *fyne.Container // family, pets, profile items by category
-	historyBox  *fyne.Container // one row per interaction, newest first
-	historyMore *widget.Button
-	notesBox    *fyne.Container // one row per note, newest first
-	notesMore   *widget.Button
-	scrolls     []*container.Scroll // the page's scrolled parts, back to the top for another customer
-	renderedID  int64               // whose page was last put on screen
-	tabs        *container.AppTabs
-	historyTab  *container.TabItem
-	notesTab    *container.TabItem
+	concerns      *concernsPanel
+	plan          *planPanel      // follow-ups, contact rhythm, planned visits
+	contact       *fyne.Container // form-like rows of the contact card, or a hint
+	profileBox    *fyne.Container // family, pets, profile items by category
+	historyBox    *fyne.Container // one row per interaction, newest first
+	historyMore   *widget.Button
+	notesBox      *fyne.Container // one row per note, newest first
+	notesMore     *widget.Button
+	scrolls       []*container.Scroll // the page's scrolled parts, back to the top for another customer
+	renderedID    int64               // whose page was last put on screen
+	tabs          *container.AppTabs
+	profileTab    *container.TabItem
+	profileScroll *container.Scroll
+	historyTab    *container.TabItem
+	notesTab      *container.TabItem
 }
 
 func newCustomerScreen(u *UI) *customerScreen { return &customerScreen{u: u} }
@@ -122,8 +125,6 @@ func (s *customerScreen) build() fyne.CanvasObject {
 		s.plan.build(),
 		widget.NewSeparator(),
 		heading("Contact"), s.contact,
-		widget.NewSeparator(),
-		heading("Personal"), s.profileBox,
 	))
 
 	s.historyBox = container.NewVBox()
@@ -132,10 +133,15 @@ func (s *customerScreen) build() fyne.CanvasObject {
 	s.notesMore = widget.NewButton("Show older", s.onShowMoreNotes)
 	historyScroll := container.NewVScroll(container.NewVBox(s.historyBox, s.historyMore))
 	notesScroll := container.NewVScroll(container.NewVBox(s.notesBox, s.notesMore))
-	s.scrolls = []*container.Scroll{left, historyScroll, notesScroll}
+	// The personal profile is what a salesperson reads before a visit, so it
+	// is the first tab beside the concerns, in view as a customer opens,
+	// rather than below everything else in the left column.
+	s.profileScroll = container.NewVScroll(s.profileBox)
+	s.scrolls = []*container.Scroll{left, s.profileScroll, historyScroll, notesScroll}
+	s.profileTab = container.NewTabItemWithIcon("Personal", theme.AccountIcon(), s.profileScroll)
 	s.historyTab = container.NewTabItemWithIcon("History", theme.HistoryIcon(), historyScroll)
 	s.notesTab = container.NewTabItemWithIcon("Notes", theme.FileTextIcon(), notesScroll)
-	s.tabs = container.NewAppTabs(s.historyTab, s.notesTab)
+	s.tabs = container.NewAppTabs(s.profileTab, s.historyTab, s.notesTab)
 
 	split := container.NewHSplit(left, s.tabs)
 	split.Offset = 0.45
@@ -282,6 +288,7 @@ func (s *customerScreen) render() {
 		for _, sc := range s.scrolls {
 			sc.ScrollToTop()
 		}
+		s.tabs.Select(s.profileTab) // a new customer opens on who they are
 	}
 }
 

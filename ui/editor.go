@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // customerEditor is the form that adds a customer or edits their contact
@@ -88,9 +89,9 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	e.postcode = newEntry("postcode")
 	e.region = newEntry("region")
 	e.country = newEntry("country")
-	e.birthday = newEntry("e.g. 15 April 1975, or 15/04 without the year")
+	e.birthday = newEntry("e.g. 15 April 1975, or " + locale.Current().Yearless() + " without the year")
 	e.birthday.Validator = func(s string) error {
-		_, err := data.ParseDate(s)
+		_, err := locale.ParseDate(s)
 		return err
 	}
 	e.tags = newEntry("e.g. golf, key account")
@@ -205,7 +206,7 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 		e.u.win.Canvas().Focus(e.given)
 		return nil, errors.New("A customer needs a name: type at least a given or family name (or their company).")
 	}
-	bday, err := data.ParseDate(e.birthday.Text)
+	bday, err := locale.ParseDate(e.birthday.Text)
 	if err != nil {
 		e.u.win.Canvas().Focus(e.birthday)
 		return nil, errors.New("Birthday: " + err.Error())

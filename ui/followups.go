@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // planPanel is what is ahead with a customer, on their page: open
@@ -256,7 +257,7 @@ func (p *planPanel) onDelete(f data.FollowUp) {
 }
 
 // dayOf reads a DateEntry: its date, or a message saying what is wrong.
-func dayOf(e *widget.DateEntry, what string) (data.Date, string) {
+func dayOf(e *dateEntry, what string) (data.Date, string) {
 	text := trim(e.Text)
 	if text == "" {
 		return data.Date{}, what + ": pick a day."
@@ -264,7 +265,7 @@ func dayOf(e *widget.DateEntry, what string) (data.Date, string) {
 	if e.Date != nil && (e.Validator == nil || e.Validate() == nil) {
 		return data.DateOf(*e.Date), ""
 	}
-	d, err := data.ParseDate(text)
+	d, err := locale.ParseDate(text)
 	if err != nil || !d.HasYear() {
 		return data.Date{}, fmt.Sprintf("%s: %q is not a day (pick one from the calendar).", what, text)
 	}
@@ -272,8 +273,8 @@ func dayOf(e *widget.DateEntry, what string) (data.Date, string) {
 }
 
 // newDayEntry is a DateEntry set to day.
-func newDayEntry(day time.Time) *widget.DateEntry {
-	e := widget.NewDateEntry()
+func newDayEntry(day time.Time) *dateEntry {
+	e := newDateEntry()
 	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	e.SetDate(&d)
 	return e
@@ -327,7 +328,7 @@ func (p *planPanel) onAddFollowUp() {
 // followUpForm is the add-follow-up dialog's fields (tests fill them).
 type followUpForm struct {
 	text    *formEntry
-	due     *widget.DateEntry
+	due     *dateEntry
 	promise *widget.Check
 }
 
@@ -401,7 +402,7 @@ func (p *planPanel) onPlanVisit() {
 
 // visitForm is the plan-a-visit dialog's fields (tests fill them).
 type visitForm struct {
-	day                     *widget.DateEntry
+	day                     *dateEntry
 	clock, minutes, purpose *formEntry
 }
 

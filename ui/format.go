@@ -12,10 +12,46 @@ import (
 )
 
 // UseSystemLocale makes the window's dates, times and numbers, and the
-// briefing documents it prints, follow the user's locale. Called once at
-// start-up by main, not at package initialisation: the command line shares
-// this binary and keeps to the environment's locale alone.
-func UseSystemLocale() { locale.Set(windowLocale(systemLocale())) }
+// briefing documents it prints, follow the user's locale by the same rule as
+// the command line (C.UTF-8: day first, 24 hours, ISO 8601 in numbers), and
+// also on systems whose environment names none. Called once at start-up by
+// main, not at package initialisation: the command line shares this binary
+// and keeps to the environment's locale alone. The date format chosen in
+// Settings is laid over it when the window is built.
+func UseSystemLocale() { locale.Set(locale.Parse(systemLocale())) }
+
+// prefDateFormat is the Fyne preference holding the date format chosen in
+// Settings (a locale.DateFormat; empty follows the locale).
+const prefDateFormat = "dates.format"
+
+// dateFormat is the date format chosen in Settings.
+func (u *UI) dateFormat() locale.DateFormat {
+	f := locale.DateFormat(u.app.Preferences().String(prefDateFormat))
+	for _, known := range locale.DateFormats {
+		if f == known {
+			return f
+		}
+	}
+	return locale.FromSystem // a value from a later version, or a hand-edited file
+}
+
+// setDateFormat keeps f for next time and writes dates as it says from now
+// on; the caller shows the screens again. It reports whether f is new.
+func (u *UI) setDateFormat(f locale.DateFormat) bool {
+	changed := f != u.dateFormat()
+	u.app.Preferences().SetString(prefDateFormat, string(f))
+	locale.Set(u.systemLocale.WithDateFormat(f))
+	return changed
+}
+
+// dateFormatLabel is how Settings offers f: "31/12/2026", or for following
+// the locale, how it writes that day ("From the system locale (2026-12-31)").
+func (u *UI) dateFormatLabel(f locale.DateFormat) string {
+	if f == locale.FromSystem {
+		return f.Example() + " (" + u.systemLocale.Numeric(time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)) + ")"
+	}
+	return f.Example()
+}
 
 // systemLocale names the user's locale for dates: LC_ALL, LC_TIME or LANG
 // as POSIX systems set them, else what Fyne finds (macOS, Windows).
@@ -24,16 +60,6 @@ func systemLocale() string {
 		return name
 	}
 	return lang.SystemLocale().String()
-}
-
-// windowLocale reads a locale name for the window. The C locale is taken as
-// English (US), as Fyne takes it for its own words, so the window does not
-// mix American labels with neutral dates.
-func windowLocale(name string) locale.Locale {
-	if locale.IsPOSIX(name) {
-		name = "en_US"
-	}
-	return locale.Parse(name)
 }
 
 // now is the clock the screens use; tests may replace it.

@@ -8,8 +8,9 @@ import (
 	"github.com/rapportcrm/rapport/ui/locale"
 )
 
-// TestLocale checks the window's side: C read as English (US) like Fyne
-// does, times in local time, and the clock read back by the time entries.
+// TestLocale checks the window's side: C read by the command line's rule
+// (day first, 24 hours, plain digits), times in local time, and the clock
+// read back by the time entries.
 // The layouts of each region are tested in package locale.
 func TestLocale(t *testing.T) {
 	defer locale.Set(locale.Current())
@@ -18,7 +19,7 @@ func TestLocale(t *testing.T) {
 		locale, dateTime, short, date, yearless, count string
 	}{
 		{"en_US.UTF-8", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "April 15, 1975", "April 15", "10,000 customers"},
-		{"C.UTF-8", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "April 15, 1975", "April 15", "10,000 customers"},
+		{"C.UTF-8", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "15 April 1975", "15 April", "10000 customers"},
 		{"en", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "April 15, 1975", "April 15", "10,000 customers"},
 		{"en_GB.UTF-8", "Mon 2 Mar 2026, 14:30", "Mon 2 Mar 14:30", "15 April 1975", "15 April", "10,000 customers"},
 		{"en_AU", "Mon 2 Mar 2026, 2:30 PM", "Mon 2 Mar 2:30 PM", "15 April 1975", "15 April", "10,000 customers"},
@@ -30,7 +31,7 @@ func TestLocale(t *testing.T) {
 		{"not a locale", "Mon, Mar 2, 2026, 2:30 PM", "Mon, Mar 2, 2:30 PM", "April 15, 1975", "April 15", "10,000 customers"},
 	} {
 		t.Run(c.locale, func(t *testing.T) {
-			locale.Set(windowLocale(c.locale))
+			locale.Set(locale.Parse(c.locale))
 			if got := formatDateTime(at); got != c.dateTime {
 				t.Errorf("formatDateTime = %q, want %q", got, c.dateTime)
 			}

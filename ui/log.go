@@ -11,13 +11,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // logDialog records a visit, call, e-mail or meeting, or edits one.
 type logDialog struct {
 	*formDialog
 	kind    *widget.Select
-	date    *widget.DateEntry
+	date    *dateEntry
 	clock   *formEntry
 	minutes *formEntry
 	summary *formEntry
@@ -29,7 +30,7 @@ type logDialog struct {
 	heard      *formEntry     // what I heard, read back to them
 	heardOK    *widget.Check  // they confirmed it
 	followText *formEntry     // follow up on… (new interactions only)
-	followDue  *widget.DateEntry
+	followDue  *dateEntry
 
 	concerns []data.Concern
 }
@@ -79,7 +80,7 @@ func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Con
 	}
 	d.kind = widget.NewSelect(kinds, nil)
 	d.kind.SetSelected(kindLabel(it.Kind))
-	d.date = widget.NewDateEntry()
+	d.date = newDateEntry()
 	at := it.At.Local()
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	d.date.SetDate(&day)
@@ -212,7 +213,7 @@ func (d *logDialog) when() (time.Time, string) {
 	if d.date.Date != nil && (d.date.Validator == nil || d.date.Validate() == nil) {
 		y, m, day = d.date.Date.Date()
 	} else {
-		pd, err := data.ParseDate(text)
+		pd, err := locale.ParseDate(text)
 		if err != nil || !pd.HasYear() {
 			return time.Time{}, fmt.Sprintf("Date: %q is not a day (pick one from the calendar).", text)
 		}

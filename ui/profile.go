@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // formDialog is a small form in a dialog with Save and Cancel. Save runs
@@ -174,7 +175,7 @@ func (u *UI) openFamilyDialog(c *data.Customer, f *data.FamilyMember) {
 	d.birthday = newEntry("e.g. 3 May 2015, or 3 May")
 	d.birthday.SetText(m.Birthday.String())
 	d.birthday.Validator = func(s string) error {
-		_, err := data.ParseDate(s)
+		_, err := locale.ParseDate(s)
 		return err
 	}
 	d.notes = newEntry("e.g. plays the violin")
@@ -191,7 +192,7 @@ func (u *UI) openFamilyDialog(c *data.Customer, f *data.FamilyMember) {
 		if trim(d.name.Text) == "" {
 			return "A family member needs a name."
 		}
-		bday, err := data.ParseDate(d.birthday.Text)
+		bday, err := locale.ParseDate(d.birthday.Text)
 		if err != nil {
 			return "Birthday: " + err.Error()
 		}

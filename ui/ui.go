@@ -21,6 +21,7 @@ import (
 
 	"github.com/rapportcrm/rapport/assets"
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // UI is Rapport's main window and the screens in it.
@@ -69,11 +70,18 @@ type UI struct {
 	followUpForm                                               *followUpForm
 	visitForm                                                  *visitForm
 	settingsEntry                                              *widget.Entry
+	settingsDates                                              *widget.Select
+
+	// systemLocale is how the user's locale writes dates, before the format
+	// chosen in Settings is laid over it.
+	systemLocale locale.Locale
 }
 
 // New builds the main window on the store. Call ShowAndRun to open it.
 func New(a fyne.App, s *data.Store) *UI {
 	u := &UI{app: a, store: s, ctx: context.Background()}
+	u.systemLocale = locale.Current()
+	locale.Set(u.systemLocale.WithDateFormat(u.dateFormat()))
 	u.win = a.NewWindow("Rapport")
 	u.win.SetIcon(appIcon)
 	u.win.Resize(u.windowSize())

@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,93 @@ func TestLetterPaper(t *testing.T) {
 		"en_GB.UTF-8": false, "de_DE": false, "en_AU": false, "C": false, "": false} {
 		if got := Parse(name).LetterPaper(); got != want {
 			t.Errorf("%q prints on Letter: %v, want %v", name, got, want)
+		}
+	}
+}
+
+// Dates in numbers follow the locale, C.UTF-8 writes ISO 8601, and a chosen
+// format overrides the locale for both the numbers and the words.
+func TestNumericDates(t *testing.T) {
+	day := time.Date(2026, 1, 12, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		locale string
+		format DateFormat
+		want   string // 12 January 2026 in numbers
+		words  string // the same day in words
+	}{
+		{"C.UTF-8", FromSystem, "2026-01-12", "Mon 12 Jan 2026"},
+		{"C", FromSystem, "2026-01-12", "Mon 12 Jan 2026"},
+		{"", FromSystem, "2026-01-12", "Mon 12 Jan 2026"},
+		{"en_US.UTF-8", FromSystem, "01/12/2026", "Mon, Jan 12, 2026"},
+		{"en_GB.UTF-8", FromSystem, "12/01/2026", "Mon 12 Jan 2026"},
+		{"de_DE.UTF-8", FromSystem, "12.01.2026", "Mon 12 Jan 2026"},
+		{"sv_SE.UTF-8", FromSystem, "2026-01-12", "Mon 12 Jan 2026"},
+		{"C.UTF-8", DayFirst, "12/01/2026", "Mon 12 Jan 2026"},
+		{"C.UTF-8", MonthFirst, "01/12/2026", "Mon, Jan 12, 2026"},
+		{"en_US.UTF-8", DayFirst, "12/01/2026", "Mon 12 Jan 2026"},
+		{"en_US.UTF-8", ISO, "2026-01-12", "Mon 12 Jan 2026"},
+		{"en_GB.UTF-8", MonthFirst, "01/12/2026", "Mon, Jan 12, 2026"},
+	} {
+		l := Parse(c.locale).WithDateFormat(c.format)
+		if got := l.Numeric(day); got != c.want {
+			t.Errorf("%s, %q: Numeric = %q, want %q", c.locale, c.format, got, c.want)
+		}
+		if got := l.Day(day); got != c.words {
+			t.Errorf("%s, %q: Day = %q, want %q", c.locale, c.format, got, c.words)
+		}
+		for _, in := range []string{c.want, "2026-01-12"} {
+			if got, err := l.ParseNumeric(in); err != nil || !got.Equal(day) {
+				t.Errorf("%s, %q: ParseNumeric(%q) = %v, %v", c.locale, c.format, in, got, err)
+			}
+		}
+	}
+	// Without leading zeros, and what is not a day in that order.
+	us := Parse("en_US")
+	if got, err := us.ParseNumeric("1/2/2026"); err != nil || got.Month() != time.January || got.Day() != 2 {
+		t.Errorf("US 1/2/2026 = %v, %v", got, err)
+	}
+	if _, err := us.ParseNumeric("13/01/2026"); err == nil {
+		t.Error("13/01/2026 read as a US date")
+	}
+	if _, err := Parse("en_GB").ParseNumeric("tomorrow"); err == nil || !strings.Contains(err.Error(), "31/12/2026") {
+		t.Errorf("a bad day's error is %v, want one naming the format", err)
+	}
+	for _, f := range DateFormats {
+		if f.Example() == "" {
+			t.Errorf("format %q has no label", f)
+		}
+	}
+}
+
+// What a user types in numbers is read in their order; words, ISO 8601 and
+// the forms of vCards are read the same everywhere.
+func TestParseDateTyped(t *testing.T) {
+	for _, c := range []struct {
+		locale, in, want string
+	}{
+		{"en_US", "04/05/1975", "1975-04-05"},
+		{"en_US", "4/15", "--04-15"},
+		{"en_US", "1975-04-05", "1975-04-05"},
+		{"en_US", "5 April 1975", "1975-04-05"},
+		{"en_GB", "04/05/1975", "1975-05-04"},
+		{"C.UTF-8", "04/05/1975", "1975-05-04"},
+		{"de_DE", "04.05.1975", "1975-05-04"},
+	} {
+		d, err := Parse(c.locale).ParseDate(c.in)
+		if err != nil || d.String() != c.want {
+			t.Errorf("%s: %q read as %v, %v; want %s", c.locale, c.in, d, err, c.want)
+		}
+	}
+	if _, err := Parse("en_US").ParseDate("15/04/1975"); err == nil || !strings.Contains(err.Error(), "month first") {
+		t.Errorf("a day-first date in the US: %v, want an error saying month first", err)
+	}
+	for _, c := range []struct{ locale, want string }{{"en_US", "04/15"}, {"en_GB", "15/04"}, {"de_DE", "15.04"}, {"C", "04-15"}} {
+		l := Parse(c.locale)
+		if got := l.Yearless(); got != c.want {
+			t.Errorf("%s: Yearless = %q, want %q", c.locale, got, c.want)
+		}
+		if d, err := l.ParseDate(l.Yearless()); err != nil || d.Month != time.April || d.Day != 15 || d.HasYear() {
+			t.Errorf("%s: %q read back as %v, %v", c.locale, l.Yearless(), d, err)
 		}
 	}
 }
