@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +12,7 @@ import (
 	"time"
 
 	"github.com/rapportcrm/rapport/data"
-	"github.com/rapportcrm/rapport/data/vcard"
+	"github.com/rapportcrm/rapport/data/vcard/vcardgen"
 )
 
 // The start-up benchmarks run the built binary as a person or a script
@@ -80,31 +79,14 @@ func databaseOf(b *testing.B, bin string, n int) string {
 	return db
 }
 
-// generatedCards writes n vCards with names, company, phones, e-mail,
-// address, birthday, tags and a note; every tenth given name is Maria.
+// generatedCards writes n vCards (vcardgen: every tenth given name is Maria).
 func generatedCards(b *testing.B, n int) []byte {
 	b.Helper()
-	given := []string{"Maria", "James", "Anna", "Mohammed", "Sofia", "Lukas", "Zoë", "Jörg", "Françoise", "Priya"}
-	family := []string{"Smith", "Müller", "García", "Nguyen", "Kowalski", "Okafor", "Rossi", "Dubois"}
-	var buf bytes.Buffer
-	enc := vcard.NewEncoder(&buf, vcard.Options{Version: "3.0"})
-	for i := 0; i < n; i++ {
-		c := &data.Customer{
-			UID:       fmt.Sprintf("gen-%07d", i),
-			GivenName: given[i%len(given)], FamilyName: fmt.Sprintf("%s%d", family[i%len(family)], i),
-			Company: fmt.Sprintf("Bistro %d", i%3000), Title: "Owner",
-			Phones:    []data.Labelled{{Label: "work", Value: fmt.Sprintf("+44 20 7946 %04d", i%10000)}, {Label: "cell", Value: fmt.Sprintf("+44 7700 9%05d", i)}},
-			Emails:    []data.Labelled{{Label: "work", Value: fmt.Sprintf("person%d@example.com", i)}},
-			Addresses: []data.Address{{Label: "work", Street: fmt.Sprintf("%d High Street", i%200), Locality: "Leeds", Postcode: "LS1 4AP", Country: "UK"}},
-			Birthday:  data.Date{Year: 1960 + i%40, Month: time.Month(1 + i%12), Day: 1 + i%28},
-			Tags:      []string{"restaurant", "north"},
-			CardNote:  "Met at the trade fair; interested in a new cold room.",
-		}
-		if err := enc.Encode(c, &data.Profile{}); err != nil {
-			b.Fatal(err)
-		}
+	cards, err := vcardgen.Cards(n, nil)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return buf.Bytes()
+	return cards
 }
 
 // medianRun execs bin with args processRuns times per benchmark iteration

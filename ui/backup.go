@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/ui/locale"
 )
 
 // backups is File ▸ Back up now… and File ▸ Restore from backup…, and the
@@ -157,7 +158,7 @@ func (b *backups) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	row.Objects[0].(*widget.Label).SetText(what)
 	row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(formatDateTime(bi.Time))
-	row.Objects[2].(*widget.Label).SetText(fileSize(bi.Size))
+	row.Objects[2].(*widget.Label).SetText(locale.FileSize(bi.Size))
 }
 
 func (b *backups) onSelected(i widget.ListItemID) {
@@ -191,19 +192,6 @@ func reasonLabel(reason string) string {
 		return "Set aside by a restore"
 	}
 	return reason
-}
-
-// fileSize writes a size in bytes for people: "820 KB", "81.8 MB".
-func fileSize(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000*1000:
-		return fmt.Sprintf("%d KB", (n+500)/1000)
-	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }
 
 func (b *backups) onRestoreChosen() {

@@ -98,7 +98,7 @@ func runBackups(ctx context.Context, env *Env, args []string) error {
 		if b.Err != nil {
 			customers = "unreadable"
 		}
-		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\t%s\n", locale.DateTime(b.Time.Local()), b.Reason, customers, fileSize(b.Size), b.Path)
+		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\t%s\n", locale.DateTime(b.Time.Local()), b.Reason, customers, locale.FileSize(b.Size), b.Path)
 	}
 	return nil
 }
@@ -121,17 +121,4 @@ func countOf(n int, unit string) string {
 		return "1 " + unit
 	}
 	return locale.Count(n) + " " + unit + "s"
-}
-
-// fileSize writes a size in bytes for people: "820 KB", "81.8 MB".
-func fileSize(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000*1000:
-		return fmt.Sprintf("%d KB", (n+500)/1000)
-	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }

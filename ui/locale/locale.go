@@ -333,3 +333,17 @@ func ParseDate(s string) (data.Date, error) { return Current().ParseDate(s) }
 
 // Count writes n in the current locale; see Locale.Count.
 func Count(n int) string { return Current().Count(n) }
+
+// FileSize writes a size in bytes for people: "820 KB", "81.8 MB" (decimal
+// units, as file managers show them).
+func FileSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d KB", (n+500)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}

@@ -187,3 +187,11 @@ func TestParseDateTyped(t *testing.T) {
 		}
 	}
 }
+
+func TestFileSize(t *testing.T) {
+	for n, want := range map[int64]string{999: "999 B", 1000: "1 KB", 819_600: "820 KB", 81_800_000: "81.8 MB", 2_500_000_000: "2.5 GB"} {
+		if got := FileSize(n); got != want {
+			t.Errorf("FileSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
