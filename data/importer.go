@@ -458,6 +458,11 @@ func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now t
 		return res, nil, nil
 	}
 	normalizeCustomer(c)
+	// A card may list one number twice (TEL and TEL;TYPE=CAR with the same
+	// digits): one entry, or every re-import would shuffle the labels.
+	c.Phones = dedupeLabelled(c.Phones, PhoneKey)
+	c.Emails = dedupeLabelled(c.Emails, NormalizeEmail)
+	c.URLs = dedupeLabelled(c.URLs, strings.TrimSpace)
 	if err := c.Validate(); err != nil {
 		res.Action, res.Reason = ActionFailed, err.Error()
 		return res, nil, nil
@@ -848,7 +853,12 @@ func mergeCard(old, card *Customer) (*Customer, bool) {
 
 func mergeLabelled(have, more []Labelled, key func(string) string) []Labelled {
 	for _, l := range more {
-		i := indexFunc(have, func(h Labelled) bool { return key(h.Value) == key(l.Value) })
+		// The entry with the same label first: a customer may already hold
+		// one number twice (imported before cards were deduplicated).
+		i := indexFunc(have, func(h Labelled) bool { return key(h.Value) == key(l.Value) && h.Label == l.Label })
+		if i < 0 {
+			i = indexFunc(have, func(h Labelled) bool { return key(h.Value) == key(l.Value) })
+		}
 		switch {
 		case i < 0:
 			have = append(have, l)
@@ -857,6 +867,24 @@ func mergeLabelled(have, more []Labelled, key func(string) string) []Labelled {
 		}
 	}
 	return have
+}
+
+// dedupeLabelled keeps one entry per value (by key): the first, with the
+// first label any of them has, preferred if any was.
+func dedupeLabelled(ls []Labelled, key func(string) string) []Labelled {
+	out := ls[:0:0]
+	for _, l := range ls {
+		i := indexFunc(out, func(o Labelled) bool { return key(o.Value) == key(l.Value) })
+		if i < 0 {
+			out = append(out, l)
+			continue
+		}
+		if out[i].Label == "" {
+			out[i].Label = l.Label
+		}
+		out[i].Pref = out[i].Pref || l.Pref
+	}
+	return out
 }
 
 func indexFunc[T any](s []T, f func(T) bool) int {
