@@ -240,11 +240,11 @@ func DailyBackupDue(dbPath string, now time.Time) bool {
 // DailyBackup takes the daily backup if it is due and returns its path ("":
 // not due, or nothing to keep yet: a database without customers).
 func (s *Store) DailyBackup(ctx context.Context, now time.Time) (string, error) {
-	if !DailyBackupDue(s.path, now) {
-		return "", nil
+	if s.readOnly != "" || !DailyBackupDue(s.path, now) {
+		return "", nil // no backups folder can be written beside a read-only file
 	}
 	var n int
-	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n); err != nil {
 		return "", fmt.Errorf("daily backup of %s: %w", s.path, mapError(err))
 	}
 	if n == 0 {

@@ -335,6 +335,14 @@ func (b *backups) checkDaily() {
 	}
 	st := b.u.store
 	b.u.run(func() {
+		// Once a day, before the day's copy, the full check: a damaged file
+		// must not be copied over the good backups.
+		if st.ReadOnly() == "" && data.DailyBackupDue(st.Path(), time.Now()) {
+			if err := st.IntegrityCheck(b.u.ctx); errors.Is(err, data.ErrDamaged) {
+				b.u.do(func() { b.u.guard.onProblem(err) })
+				return
+			}
+		}
 		_, err := st.DailyBackup(b.u.ctx, time.Now())
 		b.u.do(func() {
 			if err == nil {

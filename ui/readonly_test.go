@@ -70,6 +70,12 @@ func TestReadOnlyWindow(t *testing.T) {
 	if u.customers.length() != 1 {
 		t.Errorf("search on a read-only database lists %d customers", u.customers.length())
 	}
+	// The daily backup (window start, then hourly) leaves a read-only file be.
+	onUI(u, u.backups.checkDaily)
+	u.wait()
+	if _, err := os.Stat(data.BackupDir(path)); err == nil {
+		t.Error("a backups folder was made beside a read-only database")
+	}
 	test.FocusNext(u.win.Canvas()) // away from the search box
 	u.onNewCustomer()
 	if u.editor != nil {
