@@ -31,7 +31,7 @@ func (s *Store) Verify(ctx context.Context) error {
 
 func (s *Store) rootPages(ctx context.Context) ([]uint32, error) {
 	var q queryer = s.read
-	if q == nil || s.read == nil { // while Open migrates, before readers exist
+	if s.read == nil { // while Open migrates, before readers exist
 		q = s.write
 	}
 	rows, err := q.QueryContext(ctx, `SELECT rootpage FROM sqlite_schema WHERE rootpage > 0`)

@@ -35,10 +35,9 @@ type Store struct {
 	write *sql.DB     // one connection: SQLite has one writer at a time
 	read  *sql.DB     // readers see committed data while the writer works (WAL)
 
-	readOnly  string // why the store cannot be written; "" when it can
-	damaged   atomic.Pointer[error]
-	verified  sync.Once
-	verifyErr error
+	readOnly string // why the store cannot be written; "" when it can
+	damaged  atomic.Pointer[error]
+	verified sync.Once
 
 	// WaitLimit bounds how long a write waits for another process that is
 	// writing (an import in another window or shell) before it gives up.
@@ -387,8 +386,9 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		return nil, err
 	}
 	// The first write of each process checks the file: writing into a
-	// damaged database spreads the damage.
-	s.verified.Do(func() { s.verifyErr = s.Verify(ctx) })
+	// damaged database spreads the damage. A damaged file marks itself; a file that cannot be read at all fails
+	// the write itself.
+	s.verified.Do(func() { s.Verify(ctx) })
 	if d := s.damaged.Load(); d != nil {
 		return nil, fmt.Errorf("%s: %w: %v; nothing more is written to it: %s", s.path, ErrDamaged, *d, restoreHint(s.path))
 	}
