@@ -386,8 +386,8 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		return nil, err
 	}
 	// The first write of each process checks the file: writing into a
-	// damaged database spreads the damage. A damaged file marks itself; a file that cannot be read at all fails
-	// the write itself.
+	// damaged database spreads the damage. A damaged file marks itself; a
+	// file that cannot be read at all fails the write itself.
 	s.verified.Do(func() { s.Verify(ctx) })
 	if d := s.damaged.Load(); d != nil {
 		return nil, fmt.Errorf("%s: %w: %v; nothing more is written to it: %s", s.path, ErrDamaged, *d, restoreHint(s.path))
