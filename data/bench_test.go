@@ -143,15 +143,23 @@ func benchStore(b *testing.B, customers, interactions int) (*Store, string) {
 	return s, path
 }
 
+// benchSizes are the stores the read benchmarks run on: 10k customers with
+// 100k interactions, and 100k with 1M.
+var benchSizes = []struct{ customers, interactions int }{{10_000, 100_000}, {100_000, 1_000_000}}
+
+// typedQueries are the prefixes a person types on the way to a name, a
+// topic and a phone number, and one that finds nothing.
+var typedQueries = []string{"m", "ma", "mar", "mari", "maria", "maria k", "maria kow", "c", "co", "col", "cold", "cold r", "cold room", "7946", "xyzzy"}
+
 // BenchmarkSearchAsYouType measures one keystroke's query: each iteration
 // runs the prefixes a person types on the way to a name and a topic.
 func BenchmarkSearchAsYouType(b *testing.B) {
-	for _, size := range []struct{ customers, interactions int }{{10_000, 100_000}, {100_000, 1_000_000}} {
+	for _, size := range benchSizes {
 		b.Run(fmt.Sprintf("customers=%d/interactions=%d", size.customers, size.interactions), func(b *testing.B) {
 			s, _ := benchStore(b, size.customers, size.interactions)
 			defer s.Close()
 			ctx := context.Background()
-			queries := []string{"m", "ma", "mar", "mari", "maria", "maria k", "maria kow", "c", "co", "col", "cold", "cold r", "cold room", "7946", "xyzzy"}
+			queries := typedQueries
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				q := queries[i%len(queries)]

@@ -9,7 +9,7 @@ import (
 // BenchmarkQuickCheck is what checking a database on open costs: PRAGMA
 // quick_check reads every page; integrity_check also cross-checks indexes.
 func BenchmarkQuickCheck(b *testing.B) {
-	for _, size := range []struct{ customers, interactions int }{{10_000, 100_000}, {100_000, 1_000_000}} {
+	for _, size := range benchSizes {
 		s, _ := benchStore(b, size.customers, size.interactions)
 		for _, pragma := range []string{"quick_check", "integrity_check"} {
 			b.Run(fmt.Sprintf("%s/%dk", pragma, size.customers/1000), func(b *testing.B) {
@@ -26,7 +26,7 @@ func BenchmarkQuickCheck(b *testing.B) {
 
 // BenchmarkVerify is the page walk that runs before a process's first write.
 func BenchmarkVerify(b *testing.B) {
-	for _, size := range []struct{ customers, interactions int }{{10_000, 100_000}, {100_000, 1_000_000}} {
+	for _, size := range benchSizes {
 		s, _ := benchStore(b, size.customers, size.interactions)
 		b.Run(fmt.Sprintf("%dk", size.customers/1000), func(b *testing.B) {
 			for b.Loop() {

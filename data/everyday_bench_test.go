@@ -11,12 +11,12 @@ import (
 // filter on: the same prefixes as BenchmarkSearchAsYouType, among the
 // customers whose temperature is 2 or less.
 func BenchmarkSearchUnsatisfied(b *testing.B) {
-	for _, size := range []struct{ customers, interactions int }{{10_000, 100_000}, {100_000, 1_000_000}} {
+	for _, size := range benchSizes {
 		b.Run(fmt.Sprintf("customers=%d/interactions=%d", size.customers, size.interactions), func(b *testing.B) {
 			s, _ := benchStore(b, size.customers, size.interactions)
 			defer s.Close()
 			ctx := context.Background()
-			queries := []string{"m", "ma", "mar", "mari", "maria", "maria k", "maria kow", "c", "co", "col", "cold", "cold r", "cold room", "7946", "xyzzy"}
+			queries := typedQueries
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if _, err := s.SearchWithin(ctx, queries[i%len(queries)], Unsatisfied, 200); err != nil {
