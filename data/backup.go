@@ -26,6 +26,8 @@ const (
 	ReasonPreImport     = "pre-import"
 	ReasonPreUndo       = "pre-undo"
 	ReasonBeforeRestore = "before-restore"
+	// ReasonPreSyncDelete: before a sync forgets customers deleted on the server.
+	ReasonPreSyncDelete = "pre-sync-delete"
 )
 
 // BackupDirName is the folder beside the database that holds its backups.

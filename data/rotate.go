@@ -65,7 +65,7 @@ func rotation(names []string) []string {
 					keep[b.name] = true
 				}
 			}
-		case ReasonPreMigration, ReasonPreImport, ReasonPreUndo, ReasonBeforeRestore:
+		case ReasonPreMigration, ReasonPreImport, ReasonPreUndo, ReasonBeforeRestore, ReasonPreSyncDelete:
 			for i, b := range list {
 				keep[b.name] = i < keepTagged
 			}

@@ -246,3 +246,25 @@ func unsupportedReport(err error) bool {
 	}
 	return false
 }
+
+// CreateText PUTs a new card already written as vCard text (Rapport's own
+// encoder writes its cards), with If-None-Match: *.
+func (c *Client) CreateText(ctx context.Context, href string, body []byte) (string, error) {
+	etag, err := c.putBytes(withCondition(ctx, Condition{IfNoneMatch: true}), href, vcard.MIMEType+"; charset=utf-8", body)
+	if err != nil {
+		return "", fmt.Errorf("put %s: %w", c.URL(href), err)
+	}
+	return etag, nil
+}
+
+// UpdateText PUTs vCard text over the version with etag (If-Match).
+func (c *Client) UpdateText(ctx context.Context, href, etag string, body []byte) (string, error) {
+	if etag == "" {
+		return "", fmt.Errorf("update %s: no ETag: an unconditional overwrite could lose another client's change", c.URL(href))
+	}
+	etag, err := c.putBytes(withCondition(ctx, Condition{IfMatch: etag}), href, vcard.MIMEType+"; charset=utf-8", body)
+	if err != nil {
+		return "", fmt.Errorf("put %s: %w", c.URL(href), err)
+	}
+	return etag, nil
+}

@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/sync/dav"
+)
+
+// Setup is what Configure found and chose.
+type Setup struct {
+	Book, BookName string
+	// Created says the address book was made by this set-up.
+	Created bool
+	Notes   []string
+}
+
+// Test finds the user's address books from a plain server URL, without
+// storing anything ("Test connection").
+func Test(ctx context.Context, url, user string, opt Options) (*dav.Account, error) {
+	client, err := Connect(url, user, opt)
+	if err != nil {
+		return nil, err
+	}
+	return client.Discover(ctx)
+}
+
+// Configure discovers the server, chooses the address book called book
+// (DefaultBook when ""), creating it when missing, and stores the account.
+// The password is not stored here: the caller keeps it in the keyring.
+func Configure(ctx context.Context, store *data.Store, url, user, book string, opt Options) (*Setup, error) {
+	if strings.TrimSpace(user) == "" {
+		return nil, errors.New("set up sync: a user name is needed")
+	}
+	if book == "" {
+		book = DefaultBook
+	}
+	client, err := Connect(url, user, opt)
+	if err != nil {
+		return nil, err
+	}
+	acct, err := client.Discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	href, how, err := client.EnsureAddressBook(ctx, acct, book)
+	if err != nil {
+		return nil, err
+	}
+	err = store.SetSyncAccount(ctx, data.SyncAccount{URL: strings.TrimSpace(url), User: user,
+		Collections: []data.SyncCollection{{Kind: data.KindContacts, Href: href, Name: book}}})
+	if err != nil {
+		return nil, err
+	}
+	return &Setup{Book: href, BookName: book, Created: how != dav.Found, Notes: acct.Notes}, nil
+}
+
+// State is the sync status for the footer and `rapport sync --status`.
+type State struct {
+	Configured bool
+	URL, User  string
+	Book       string
+	LastSync   time.Time // zero: never
+	LastError  string
+	Waiting    int
+	Conflicts  int
+}
+
+// Status reads the sync state; no network.
+func Status(ctx context.Context, store *data.Store) (*State, error) {
+	st := &State{}
+	acct, err := store.SyncAccount(ctx)
+	if errors.Is(err, data.ErrNoSync) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st.Configured, st.URL, st.User = true, acct.URL, acct.User
+	if c := acct.Collection(data.KindContacts); c != nil {
+		st.Book, st.LastSync, st.LastError = c.Href, c.LastSync, c.LastError
+	}
+	if st.Waiting, err = store.PendingCount(ctx); err != nil {
+		return nil, err
+	}
+	cs, err := store.SyncConflicts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.Conflicts = len(cs)
+	return st, nil
+}
+
+// Conflict is an open conflict as the user sees it.
+type Conflict struct {
+	ID    int64
+	UID   string
+	Name  string // the customer
+	Field string
+	// Mine and Theirs are the field's values here and on the server, in
+	// words ("" for none).
+	Mine, Theirs string
+}
+
+// Conflicts lists the open conflicts with both values.
+func Conflicts(ctx context.Context, store *data.Store) ([]Conflict, error) {
+	list, err := store.SyncConflicts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Conflict, 0, len(list))
+	for _, c := range list {
+		out = append(out, describe(c))
+	}
+	return out, nil
+}
+
+func describe(c data.SyncConflict) Conflict {
+	out := Conflict{ID: c.ID, UID: c.UID, Name: c.Name, Field: c.Field}
+	theirs, terr := decode(c.Theirs)
+	if c.Field == data.FieldDeleted {
+		out.Mine = "deleted here"
+		if terr == nil {
+			out.Theirs = "changed on the server: " + summary(&theirs.Customer)
+			if out.Name == "" {
+				out.Name = theirs.Customer.Name()
+			}
+		}
+		return out
+	}
+	f := fieldNamed(c.Field)
+	if f == nil {
+		return out
+	}
+	if mine, err := decode(c.Mine); err == nil {
+		out.Mine = show(f, &record{c: mine.Customer, p: mine.Profile})
+	}
+	if terr == nil {
+		out.Theirs = show(f, &record{c: theirs.Customer, p: theirs.Profile})
+	}
+	return out
+}
+
+func summary(c *data.Customer) string {
+	parts := []string{c.Name()}
+	if c.Company != "" {
+		parts = append(parts, c.Company)
+	}
+	for _, p := range c.Phones {
+		parts = append(parts, p.Value)
+	}
+	for _, e := range c.Emails {
+		parts = append(parts, e.Value)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// show gives a field's value in words.
+func show(f *field, r *record) string {
+	c := &r.c
+	switch f.name {
+	case "name":
+		return c.Name()
+	case "nickname":
+		return c.Nickname
+	case "company":
+		return strings.Trim(c.Company+", "+c.Department, ", ")
+	case "title":
+		return c.Title
+	case "birthday":
+		return c.Birthday.String()
+	case "anniversary":
+		return c.Anniversary.String()
+	case "photo":
+		switch {
+		case len(c.Photo.Data) > 0:
+			return fmt.Sprintf("a %s picture of %d bytes", c.Photo.MIME, len(c.Photo.Data))
+		case c.Photo.URL != "":
+			return c.Photo.URL
+		}
+		return ""
+	case "note":
+		return c.CardNote
+	}
+	return strings.Join(f.items(r), "; ")
+}
+
+// Keep says which side a resolve keeps.
+type Keep int
+
+// Sides of a conflict.
+const (
+	KeepMine Keep = iota
+	KeepTheirs
+)
+
+// Resolve settles one conflict here; the next sync sends the result.
+func Resolve(ctx context.Context, store *data.Store, id int64, keep Keep) error {
+	list, err := store.SyncConflicts(ctx)
+	if err != nil {
+		return err
+	}
+	var c *data.SyncConflict
+	for i := range list {
+		if list[i].ID == id {
+			c = &list[i]
+		}
+	}
+	if c == nil {
+		return fmt.Errorf("conflict %d: %w (rapport sync --status lists the open ones)", id, data.ErrNotFound)
+	}
+	ch := data.SyncChange{UID: c.UID, ResolvedConflict: c.ID, Pending: data.PendingMark}
+	if acct, err := store.SyncAccount(ctx); err == nil {
+		if col := acct.Collection(data.KindContacts); col != nil {
+			ch.Collection = col.ID
+		}
+	}
+	theirs, err := decode(c.Theirs)
+	if err != nil {
+		return fmt.Errorf("conflict %d: the server's copy: %w", id, err)
+	}
+	if c.Field == data.FieldDeleted {
+		if keep == KeepMine {
+			ch.Pending = data.PendingDelete
+		} else {
+			ch.Write, ch.Profile, ch.Pending = &theirs.Customer, &theirs.Profile, data.PendingClear
+		}
+		return store.ApplySync(ctx, ch)
+	}
+	if keep == KeepTheirs {
+		f := fieldNamed(c.Field)
+		if f == nil {
+			return fmt.Errorf("conflict %d: unknown field %q", id, c.Field)
+		}
+		local, lp, err := store.CustomerByUID(ctx, c.UID)
+		if err != nil {
+			return err
+		}
+		r := &record{c: *local, p: *data.Shareable(lp)}
+		f.set(r, &record{c: theirs.Customer, p: theirs.Profile})
+		ch.Write, ch.Profile = &r.c, &r.p
+	}
+	return store.ApplySync(ctx, ch)
+}
