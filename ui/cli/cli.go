@@ -79,6 +79,7 @@ func commands() []command {
 		{"check", "[--db PATH]", "check the database file for damage (every page and index); exit 1 if damaged", runCheck},
 		{"backup", "[--db PATH] [FILE]", "a consistent copy of the database, to FILE or into the backups folder beside it; prints its path", runBackup},
 		{"backups", "[--db PATH]", "the backups beside the database, newest first: date, reason, customers, size, path", runBackups},
+		{"sync", "[--db PATH] [--setup URL USER [--book NAME]] [--status] [--resolve ID --keep mine|theirs]", "sync customers with a CardDAV server (password: keyring, RAPPORT_SYNC_PASSWORD or a prompt); exit 1 on a conflict or error", runSync},
 		{"restore", "[--db PATH] FILE", "put a backup in place of the database, after checking it; the current database is kept in the backups folder", runRestore},
 	}
 }

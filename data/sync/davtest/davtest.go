@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -34,6 +35,14 @@ type Server struct {
 	URL string
 	// Storage is the server's own storage folder, for tests that read it.
 	Storage string
+	stop    func()
+}
+
+// Stop kills the server now (a server that went away mid-work); cleanup
+// after it is harmless.
+func (s *Server) Stop(tb testing.TB) {
+	tb.Helper()
+	s.stop()
 }
 
 // Kind names a server and how to start it.
@@ -79,7 +88,7 @@ func freePort(tb testing.TB) int {
 }
 
 // start runs cmd, stops it at cleanup and waits until base answers HTTP.
-func start(tb testing.TB, name string, cmd *exec.Cmd, base string, logPath string) {
+func start(tb testing.TB, name string, cmd *exec.Cmd, base string, logPath string) (stop func()) {
 	tb.Helper()
 	logf, err := os.Create(logPath)
 	if err != nil {
@@ -92,11 +101,15 @@ func start(tb testing.TB, name string, cmd *exec.Cmd, base string, logPath strin
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	tb.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-		logf.Close()
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cmd.Process.Kill()
+			<-exited
+			logf.Close()
+		})
+	}
+	tb.Cleanup(stop)
 	deadline := time.Now().Add(startupWait)
 	for {
 		select {
@@ -108,7 +121,7 @@ func start(tb testing.TB, name string, cmd *exec.Cmd, base string, logPath strin
 		resp, err := http.Get(base + "/")
 		if err == nil {
 			resp.Body.Close()
-			return
+			return stop
 		}
 		if time.Now().After(deadline) {
 			out, _ := os.ReadFile(logPath)
@@ -153,8 +166,8 @@ level = warning
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	cmd := exec.Command(bin, "--config", confPath)
-	start(tb, "radicale", cmd, base, filepath.Join(dir, "radicale.log"))
-	return &Server{Name: "radicale", URL: base, Storage: storage}
+	stop := start(tb, "radicale", cmd, base, filepath.Join(dir, "radicale.log"))
+	return &Server{Name: "radicale", URL: base, Storage: storage, stop: stop}
 }
 
 // Xandikos starts Debian's Xandikos 0.2 with its principal at /rep/.
@@ -170,13 +183,13 @@ func Xandikos(tb testing.TB) *Server {
 	backend := fmt.Sprintf("http://127.0.0.1:%d", port)
 	cmd := exec.Command(bin, "-d", storage, "-l", "127.0.0.1", "-p", fmt.Sprint(port),
 		"--autocreate", "--current-user-principal", "/"+User+"/")
-	start(tb, "xandikos", cmd, backend, filepath.Join(dir, "xandikos.log"))
+	stop := start(tb, "xandikos", cmd, backend, filepath.Join(dir, "xandikos.log"))
 
 	target, _ := url.Parse(backend)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	front := httptest.NewServer(basicAuth(proxy))
 	tb.Cleanup(front.Close)
-	return &Server{Name: "xandikos", URL: front.URL, Storage: storage}
+	return &Server{Name: "xandikos", URL: front.URL, Storage: storage, stop: func() { stop(); front.Close() }}
 }
 
 // basicAuth lets through only requests with User and Password, answering
