@@ -37,11 +37,12 @@
 // Rapport's own profile travels as:
 //
 //	X-RAPPORT-PROFILE;X-CATEGORY=hobby:Sailing
-//	X-RAPPORT-FAMILY;X-RELATION=child;X-BDAY=2012-05-01:Emma;notes
-//	X-RAPPORT-PET;X-SPECIES=dog:Rex;notes
+//	X-RAPPORT-FAMILY;X-RELATION=child;X-BDAY=2012-05-01:Emma\nnotes
+//	X-RAPPORT-PET;X-SPECIES=dog:Rex\nnotes
 //
 // with X-CONFIDENTIAL=TRUE on confidential entries (written only with
-// Options.Confidential). Values are structured text (name;notes, escaped),
+// Options.Confidential). Values are the name, then the notes after an escaped newline (files of
+// before sync have "name;notes", still read); text is escaped and
 // parameters use RFC 6868, so any text survives.
 //
 // Writing is deterministic (no REV, fixed order, fixed PRODID): export,

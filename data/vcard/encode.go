@@ -413,10 +413,7 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 		if f.Confidential && !confidential {
 			continue
 		}
-		v := escapeText(f.Name)
-		if f.Notes != "" {
-			v += ";" + escapeText(f.Notes)
-		}
+		v := namedValue(f.Name, f.Notes)
 		bday := ""
 		if !f.Birthday.IsZero() {
 			bday = ";X-BDAY=" + f.Birthday.String()
@@ -427,10 +424,7 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 		if pet.Confidential && !confidential {
 			continue
 		}
-		v := escapeText(pet.Name)
-		if pet.Notes != "" {
-			v += ";" + escapeText(pet.Notes)
-		}
+		v := namedValue(pet.Name, pet.Notes)
 		species := ""
 		if pet.Species != "" {
 			species = ";X-SPECIES=" + paramValue(pet.Species)
@@ -438,6 +432,22 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 		w.raw("X-RAPPORT-PET" + species + conf(pet.Confidential) + ":" + v)
 	}
 }
+
+// namedValue is the value of X-RAPPORT-FAMILY and X-RAPPORT-PET: the name,
+// then the notes after a newline, both escaped, so there is no bare ";" in
+// it. Servers that keep X- values as text (Radicale re-serialises them
+// with python-vobject) turn a bare ";" into "\;" and so could not tell a
+// separator from a semicolon in the notes; a newline survives every one.
+// A name is one line.
+func namedValue(name, notes string) string {
+	v := escapeText(oneLineName.Replace(name))
+	if notes != "" {
+		v += `\n` + escapeText(notes)
+	}
+	return v
+}
+
+var oneLineName = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
 // confidentialHead says whether a content line's name and parameters carry
 // X-CONFIDENTIAL=TRUE.

@@ -442,9 +442,17 @@ func (m *mapper) pet(p *prop) (data.Pet, error) {
 	return pet, pet.Check()
 }
 
-// rawParts is parts without trimming: Rapport's own values are exact.
+// rawParts is name and notes without trimming: Rapport's own values are
+// exact. Values written before namedValue have a bare ";" between them;
+// those since, a newline (escaped), and no bare ";".
 func (m *mapper) rawParts(p *prop) []string {
-	comps := splitEscaped(decodeText(p, m.fb), ';')
+	raw := decodeText(p, m.fb)
+	comps := splitEscaped(raw, ';')
+	if len(comps) == 1 {
+		if i := escapedNewline(raw); i >= 0 {
+			return []string{unescape(raw[:i]), unescape(raw[i+2:])}
+		}
+	}
 	for i := range comps {
 		comps[i] = unescape(comps[i])
 	}
@@ -455,6 +463,19 @@ func (m *mapper) rawParts(p *prop) []string {
 		comps = append(comps, "")
 	}
 	return comps
+}
+
+// escapedNewline is the index of the first \n (or \N) escape in s, -1 if none.
+func escapedNewline(s string) int {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '\\' {
+			if s[i+1] == 'n' || s[i+1] == 'N' {
+				return i
+			}
+			i++
+		}
+	}
+	return -1
 }
 
 // photo decodes base64 data, a data: URI or a link. ok is false when there
