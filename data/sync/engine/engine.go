@@ -566,10 +566,6 @@ func (r *run) push(ctx context.Context) error {
 	if len(pending) == 0 {
 		return nil
 	}
-	open, err := r.conflicts(ctx)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan data.PendingChange)
@@ -582,7 +578,7 @@ func (r *run) push(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				if err := r.pushOne(ctx, p.UID, open[p.UID]); err != nil {
+				if err := r.pushOne(ctx, p.UID); err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 				}
 				r.mu.Lock()
@@ -606,9 +602,9 @@ func (r *run) push(ctx context.Context) error {
 
 // pushOne sends one customer's change; a 412 (someone else wrote the card
 // meanwhile) fetches the card, merges it and tries again.
-func (r *run) pushOne(ctx context.Context, uid string, open map[string]bool) error {
+func (r *run) pushOne(ctx context.Context, uid string) error {
 	for attempt := 0; ; attempt++ {
-		retry, err := r.pushAttempt(ctx, uid, open)
+		retry, err := r.pushAttempt(ctx, uid)
 		if err == nil && !retry {
 			return nil
 		}
@@ -633,9 +629,14 @@ func stopsSync(err error) bool {
 		errors.Is(err, data.ErrReadOnly) || errors.Is(err, data.ErrDiskFull) || errors.Is(err, data.ErrMoved)
 }
 
-func (r *run) pushAttempt(ctx context.Context, uid string, open map[string]bool) (retry bool, err error) {
+func (r *run) pushAttempt(ctx context.Context, uid string) (retry bool, err error) {
 	p, err := r.store.Pending(ctx, uid)
 	if err != nil || p.Seq == 0 {
+		return false, err
+	}
+	// Read afresh: a 412 before may just have made a conflict.
+	open, err := r.openFields(ctx, uid)
+	if err != nil {
 		return false, err
 	}
 	item, err := r.store.SyncItem(ctx, r.col.ID, uid, "")
