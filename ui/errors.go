@@ -24,6 +24,12 @@ func (u *UI) showError(what string, err error) {
 		return
 	}
 	log.Printf("rapport: %s: %v", what, err)
+	if errors.Is(err, data.ErrDamaged) {
+		// One dialog for a damaged file, the one that offers the backup,
+		// not one per screen that failed to load.
+		u.guard.onProblem(err)
+		return
+	}
 	msg := what + "."
 	if errors.Is(err, data.ErrNotFound) {
 		msg += "\nIt no longer exists: it may have been deleted."

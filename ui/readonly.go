@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"image/color"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -110,7 +111,7 @@ func problemText(err error) string {
 	case errors.Is(err, data.ErrMoved):
 		return "The database file was moved or deleted while Rapport had it open. Nothing more can be saved: restart Rapport to open it where it is now."
 	case errors.Is(err, data.ErrDamaged):
-		return "The database file is damaged, so Rapport saves nothing more to it (" + err.Error() + "). Restore the newest backup."
+		return damagedText + " (" + err.Error() + "). Restore the newest backup."
 	}
 	return err.Error()
 }
@@ -158,10 +159,14 @@ func (g *guard) checkFile() bool {
 	return true
 }
 
-// onProblem turns the window read-only and tells the user, once.
+// damagedText starts what the banner says of a damaged file.
+const damagedText = "The database file is damaged, so Rapport saves nothing more to it"
+
+// onProblem turns the window read-only and tells the user, once: a damaged
+// file found again by another read (with another message) is the same news.
 func (g *guard) onProblem(err error) {
 	why := problemText(err)
-	if g.why == why {
+	if g.why == why || errors.Is(err, data.ErrDamaged) && strings.HasPrefix(g.why, damagedText) {
 		return
 	}
 	g.setReadOnly(why)
