@@ -24,7 +24,7 @@ func (u *UI) showError(what string, err error) {
 		return
 	}
 	log.Printf("rapport: %s: %v", what, err)
-	if errors.Is(err, data.ErrDamaged) {
+	if errors.Is(err, data.ErrDamaged) && u.guard != nil {
 		// One dialog for a damaged file, the one that offers the backup,
 		// not one per screen that failed to load.
 		u.guard.onProblem(err)
