@@ -170,6 +170,16 @@ type world struct {
 
 func (w *world) next() int { w.n++; return w.n }
 
+// trace logs what happens when RAPPORT_SYNC_TRACE is set, to follow a
+// failing seed.
+var tracing = os.Getenv("RAPPORT_SYNC_TRACE") != ""
+
+func (w *world) trace(format string, args ...any) {
+	if tracing {
+		w.t.Logf(format, args...)
+	}
+}
+
 func TestConvergence(t *testing.T) {
 	long := os.Getenv("RAPPORT_SYNC_LONG") != ""
 	rounds := 5
@@ -376,7 +386,9 @@ func (w *world) editLocal(r *round, who int, uid string, fn func(*data.Customer)
 	if err != nil {
 		return // deleted here this round
 	}
+	before := viewOf(c)
 	fn(c)
+	w.trace("%s edits %s: %+v -> %+v", w.names[who], uid, before, viewOf(c))
 	if err := s.UpdateCustomer(context.Background(), c); err != nil {
 		w.t.Fatalf("%s: edit %s: %v", w.names[who], uid, err)
 	}
@@ -386,6 +398,7 @@ func (w *world) editLocal(r *round, who int, uid string, fn func(*data.Customer)
 
 func (w *world) clientDelete(r *round, who int, uid string) {
 	r.ops++
+	w.trace("client %d deletes %s", who, uid)
 	if who == 2 {
 		if h := w.phoneHref(uid); h != "" {
 			w.ph.remove(h)
@@ -488,6 +501,7 @@ func (w *world) phoneEdit(r *round, uid string) {
 			c.Add(govcard.FieldTelephone, &govcard.Field{Value: tel, Params: govcard.Params{"TYPE": {"cell"}}})
 		})
 		addTo(r.added, uid, "phone:"+data.PhoneKey(tel))
+		w.trace("phone adds %s to %s", tel, uid)
 		r.edited[uid] = true
 		r.ops++
 	}
@@ -513,6 +527,7 @@ func (w *world) phoneEditScalar(r *round, uid, f string) {
 		}
 	})
 	r.wrote(uid, f, v)
+	w.trace("phone sets %s of %s to %q", f, uid, v)
 	r.ops++
 }
 
@@ -529,7 +544,8 @@ func (w *world) converge(r *round) {
 		for _, who := range w.rng.Perm(3) {
 			w.syncs++
 			if who == 2 {
-				if w.ph.sync(t) > 0 {
+				w.trace("phone syncs")
+			if w.ph.sync(t) > 0 {
 					moved = true
 				}
 				continue
@@ -545,10 +561,13 @@ func (w *world) converge(r *round) {
 			if sum.Changed() {
 				moved = true
 			}
+			w.trace("%s syncs: %s", w.names[who], sum)
 			cs, err := Conflicts(ctx, s)
 			if err != nil {
 				t.Fatal(err)
 			}
+			// In a fixed order: a parallel push finds them in any order.
+			sort.Slice(cs, func(i, j int) bool { return cs[i].UID+cs[i].Field < cs[j].UID+cs[j].Field })
 			for _, c := range cs {
 				keep := Keep(w.rng.IntN(2))
 				if keep == KeepMine {
@@ -556,6 +575,7 @@ func (w *world) converge(r *round) {
 				} else {
 					w.resolve.theirs++
 				}
+				w.trace("%s settles %s of %s: keep %d (mine %q, theirs %q)", w.names[who], c.Field, c.UID, keep, c.Mine, c.Theirs)
 				if err := Resolve(ctx, s, c.ID, keep); err != nil {
 					t.Fatalf("%s: resolve %+v: %v", w.names[who], c, err)
 				}

@@ -154,6 +154,12 @@ func (p *phone) put(href, etag string, text []byte) (int, string, error) {
 func (p *phone) sync(t testing.TB) int {
 	t.Helper()
 	sent := 0
+	edits := map[string][]func(govcard.Card){}
+	for _, ch := range p.pending {
+		if ch.edit != nil {
+			edits[ch.href] = append(edits[ch.href], ch.edit)
+		}
+	}
 	for _, ch := range p.pending {
 		switch {
 		case ch.create != nil:
@@ -179,8 +185,11 @@ func (p *phone) sync(t testing.TB) int {
 				t.Fatalf("phone: DELETE %s: %s %s", ch.href, resp.Status, body)
 			}
 		default:
-			if p.editOnServer(t, ch) {
-				sent++
+			if fns := edits[ch.href]; fns != nil {
+				delete(edits, ch.href) // all of a card's edits go in one PUT
+				if p.editOnServer(t, ch.href, fns) {
+					sent++
+				}
 			}
 		}
 	}
@@ -190,43 +199,47 @@ func (p *phone) sync(t testing.TB) int {
 	return sent
 }
 
-// editOnServer applies ch.edit to the phone's copy and PUTs it; on a 412
-// it fetches the server's card and applies the edit on top of that.
-func (p *phone) editOnServer(t testing.TB, ch phoneChange) bool {
+// editOnServer PUTs the phone's copy of href (its edits are made on it);
+// on a 412 it fetches the server's card and makes the edits again on that.
+func (p *phone) editOnServer(t testing.TB, href string, edits []func(govcard.Card)) bool {
 	t.Helper()
-	c := p.cards[ch.href]
+	c := p.cards[href]
 	for attempt := 0; attempt < 5; attempt++ {
 		if c == nil {
 			return false
 		}
-		ch.edit(c.card)
+		if attempt > 0 {
+			for _, fn := range edits {
+				fn(c.card)
+			}
+		}
 		text, err := dav.Encode(c.card)
 		if err != nil {
-			t.Fatalf("phone: encode %s: %v", ch.href, err)
+			t.Fatalf("phone: encode %s: %v", href, err)
 		}
-		code, etag, err := p.put(ch.href, c.etag, text)
+		code, etag, err := p.put(href, c.etag, text)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if code < 300 {
 			if etag == "" {
-				o, err := p.read.Get(context.Background(), ch.href)
+				o, err := p.read.Get(context.Background(), href)
 				if err != nil {
-					t.Fatalf("phone: read back %s: %v", ch.href, err)
+					t.Fatalf("phone: read back %s: %v", href, err)
 				}
 				etag = o.ETag
 			}
 			c.etag = etag
 			return true
 		}
-		o, err := p.read.Get(context.Background(), ch.href)
+		o, err := p.read.Get(context.Background(), href)
 		if err != nil {
 			return false // deleted meanwhile: the edit goes with the card
 		}
 		c = &phoneCard{href: o.Href, etag: o.ETag, card: o.Card}
-		p.cards[ch.href] = c
+		p.cards[href] = c
 	}
-	t.Fatalf("phone: %s kept changing", ch.href)
+	t.Fatalf("phone: %s kept changing", href)
 	return false
 }
 
