@@ -545,7 +545,7 @@ func (w *world) converge(r *round) {
 			w.syncs++
 			if who == 2 {
 				w.trace("phone syncs")
-			if w.ph.sync(t) > 0 {
+				if w.ph.sync(t) > 0 {
 					moved = true
 				}
 				continue
