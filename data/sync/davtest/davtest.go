@@ -36,6 +36,15 @@ type Server struct {
 	// Storage is the server's own storage folder, for tests that read it.
 	Storage string
 	stop    func()
+	// relaunch starts the server again on the same port and storage.
+	relaunch func(tb testing.TB) (stop func())
+}
+
+// Restart starts a stopped server again on the same port and storage (a
+// server back after a crash), and waits until it answers.
+func (s *Server) Restart(tb testing.TB) {
+	tb.Helper()
+	s.stop = s.relaunch(tb)
 }
 
 // Stop kills the server now (a server that went away mid-work); cleanup
@@ -90,7 +99,7 @@ func freePort(tb testing.TB) int {
 // start runs cmd, stops it at cleanup and waits until base answers HTTP.
 func start(tb testing.TB, name string, cmd *exec.Cmd, base string, logPath string) (stop func()) {
 	tb.Helper()
-	logf, err := os.Create(logPath)
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600) // a restart adds to the log
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -165,9 +174,10 @@ level = warning
 		tb.Fatal(err)
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	cmd := exec.Command(bin, "--config", confPath)
-	stop := start(tb, "radicale", cmd, base, filepath.Join(dir, "radicale.log"))
-	return &Server{Name: "radicale", URL: base, Storage: storage, stop: stop}
+	launch := func(tb testing.TB) func() {
+		return start(tb, "radicale", exec.Command(bin, "--config", confPath), base, filepath.Join(dir, "radicale.log"))
+	}
+	return &Server{Name: "radicale", URL: base, Storage: storage, stop: launch(tb), relaunch: launch}
 }
 
 // Xandikos starts Debian's Xandikos 0.2 with its principal at /rep/.
@@ -181,15 +191,29 @@ func Xandikos(tb testing.TB) *Server {
 	storage := filepath.Join(dir, "store")
 	port := freePort(tb)
 	backend := fmt.Sprintf("http://127.0.0.1:%d", port)
-	cmd := exec.Command(bin, "-d", storage, "-l", "127.0.0.1", "-p", fmt.Sprint(port),
-		"--autocreate", "--current-user-principal", "/"+User+"/")
-	stop := start(tb, "xandikos", cmd, backend, filepath.Join(dir, "xandikos.log"))
-
 	target, _ := url.Parse(backend)
 	proxy := httputil.NewSingleHostReverseProxy(target)
-	front := httptest.NewServer(basicAuth(proxy))
-	tb.Cleanup(front.Close)
-	return &Server{Name: "xandikos", URL: front.URL, Storage: storage, stop: func() { stop(); front.Close() }}
+	frontAddr := "127.0.0.1:0"
+	launch := func(tb testing.TB) func() {
+		cmd := exec.Command(bin, "-d", storage, "-l", "127.0.0.1", "-p", fmt.Sprint(port),
+			"--autocreate", "--current-user-principal", "/"+User+"/")
+		stop := start(tb, "xandikos", cmd, backend, filepath.Join(dir, "xandikos.log"))
+		// The front comes back on the port it had, as the server's would.
+		l, err := net.Listen("tcp", frontAddr)
+		if err != nil {
+			stop()
+			tb.Fatalf("xandikos front on %s: %v", frontAddr, err)
+		}
+		front := httptest.NewUnstartedServer(basicAuth(proxy))
+		front.Listener.Close()
+		front.Listener = l
+		front.Start()
+		frontAddr = l.Addr().String()
+		tb.Cleanup(front.Close)
+		return func() { stop(); front.Close() }
+	}
+	stop := launch(tb)
+	return &Server{Name: "xandikos", URL: "http://" + frontAddr, Storage: storage, stop: stop, relaunch: launch}
 }
 
 // basicAuth lets through only requests with User and Password, answering

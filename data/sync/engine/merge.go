@@ -165,7 +165,25 @@ func merge(base, local, remote *record, open map[string]bool) outcome {
 // mergeList keeps an item when both sides have it, or when one side has
 // it and it is not in the base (added there); an item of the base that a
 // side dropped is dropped. Counts matter: two equal entries are two.
+//
+// The order: a side that left the list as it was in the base takes the
+// other side's list whole (so a reordering survives); otherwise the
+// server's entries come first, in the server's order, then the ones added
+// here. Always putting one side first is what makes two laptops agree: the
+// result, once on the server, is what the other side merges into without
+// change. (Local first made two laptops swap the order back and forth
+// forever after the same person was entered on both.)
 func mergeList(f field, base, local, remote *record, out *outcome) {
+	switch bk := f.get(base); {
+	case f.get(local) == bk:
+		f.set(&out.here, remote)
+		out.server = withField(out.server, out.here, f)
+		return
+	case f.get(remote) == bk:
+		f.set(&out.here, local)
+		out.server = withField(out.server, out.here, f)
+		return
+	}
 	count := func(r *record) map[string]int {
 		m := map[string]int{}
 		for _, k := range f.items(r) {
@@ -205,7 +223,7 @@ func mergeList(f field, base, local, remote *record, out *outcome) {
 		}
 		return false
 	}
-	f.setItems(&out.here, keep, local, remote)
+	f.setItems(&out.here, keep, remote, local)
 	out.server = withField(out.server, out.here, f)
 }
 
