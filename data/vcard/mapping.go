@@ -163,17 +163,27 @@ func (m *mapper) prop(p *prop) error {
 	if skipped[p.name] {
 		return nil
 	}
+	if real, ok := strings.CutPrefix(p.name, altPrefix); ok && altNames[real] {
+		// Our 3.0 form of an alternative representation: kept as the
+		// property it is (see cardWriter.single), never mapped over the
+		// card's own value.
+		p.name, p.orig = real, real
+		m.extra = append(m.extra, *p)
+		return nil
+	}
 	switch p.name {
 	case "FN":
 		if !m.fnSeen {
 			m.fnSeen = true
 			c.FormattedName = m.text(p)
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "N":
 		if c.FamilyName+c.GivenName+c.MiddleName+c.Prefix+c.Suffix == "" {
 			n := m.parts(p, 5)
 			c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix = n[0], n[1], n[2], n[3], strings.Join(nonEmpty(n[4:]), ", ")
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "NICKNAME":
@@ -189,12 +199,14 @@ func (m *mapper) prop(p *prop) error {
 			// Division;Marketing comes back with its three parts.
 			c.Company, c.Department = o[0], strings.Join(nonEmpty(o[1:]), orgUnitSep)
 			m.useGroup(p)
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "TITLE":
 		if c.Title == "" {
 			c.Title = m.text(p)
 			m.useGroup(p)
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "NOTE":
@@ -280,6 +292,32 @@ func (m *mapper) prop(p *prop) error {
 	}
 	m.extra = append(m.extra, *p)
 	return nil
+}
+
+// altNames are the properties Rapport holds one of and that RFC 6350
+// §6.2.2 lets a card give in alternative representations (ALTID=1 on a
+// name in two scripts). In Extra, the alternatives keep their own name;
+// the line of the value Rapport mapped is kept as ownPrefix+name, so the
+// export knows which one to replace when the customer's value was edited.
+// altPrefix marks the alternatives in 3.0, which has no ALTID and allows
+// only one N.
+var altNames = map[string]bool{"FN": true, "N": true, "ORG": true, "TITLE": true}
+
+const (
+	altPrefix = "X-RAPPORT-ALT-"
+	ownPrefix = "X-RAPPORT-OWN-"
+)
+
+// keepAltPrimary keeps the line of a mapped property that belongs to an
+// ALTID group in Extra as well: its parameters (LANGUAGE, ALTID) have no
+// place on the customer, and the export writes them back with the rest of
+// the group (cardWriter.single).
+func (m *mapper) keepAltPrimary(p *prop) {
+	if p.group == "" && p.has("ALTID") {
+		q := *p
+		q.orig, q.name = ownPrefix+p.name, ownPrefix+p.name
+		m.extra = append(m.extra, q)
+	}
 }
 
 func (m *mapper) useGroup(p *prop) {
