@@ -416,6 +416,12 @@ func (w *cardWriter) dateValue(d data.Date) (param, value string) {
 }
 
 func (w *cardWriter) date(name string, d data.Date) {
+	if d.IsText() {
+		// RFC 6350's text value; 3.0 readers that want a date skip it,
+		// Android keeps the words, and Rapport reads it back either way.
+		w.raw(name + ";VALUE=text:" + escapeText(d.Text))
+		return
+	}
 	if d.IsZero() || d.Validate() != nil {
 		return
 	}
@@ -428,7 +434,7 @@ func (w *cardWriter) anniversary(d data.Date) {
 		w.date("ANNIVERSARY", d)
 		return
 	}
-	if d.IsZero() || d.Validate() != nil {
+	if d.IsZero() || d.IsText() || d.Validate() != nil {
 		return
 	}
 	// 3.0 has no ANNIVERSARY; Apple's labelled X-ABDATE is what Apple and

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/encoding"
 
@@ -233,10 +234,22 @@ func (m *mapper) prop(p *prop) error {
 		m.address(p)
 		return nil
 	case "BDAY":
-		if d, ok := m.date(p); ok && c.Birthday.IsZero() {
-			c.Birthday = d
+		if !c.Birthday.IsZero() {
+			break // a second birthday is kept as it came
 		}
-		return nil // an invalid birthday is dropped, the card kept
+		t := m.text(p)
+		if d, ok := m.date(p); ok {
+			c.Birthday = d
+		} else if inWords(p, t) {
+			// A birthday in words (4.0's VALUE=text: "circa 1800"): kept
+			// as the words, shown and written back.
+			c.Birthday = data.TextDate(t)
+		} else if t != "" {
+			// A broken date (19723101): kept as it came, and said.
+			m.problems = append(m.problems, fmt.Sprintf("BDAY %q: not a date; kept as an unknown property, not as the birthday", t))
+			break
+		}
+		return nil
 	case "X-ABDATE":
 		if customLabel(m.labels[strings.ToLower(p.group)]) == "anniversary" {
 			if d, ok := m.date(p); ok && (c.Anniversary.IsZero() || c.Anniversary == d) {
@@ -279,8 +292,11 @@ func (m *mapper) prop(p *prop) error {
 	case anniversaryProps[p.name]:
 		if d, ok := m.date(p); ok && (c.Anniversary.IsZero() || c.Anniversary == d) {
 			c.Anniversary = d
-		}
-		return nil
+			return nil
+		} else if ok || m.text(p) == "" {
+			return nil
+		} // one in words is kept as it came
+
 	case spouseProps[p.name]:
 		m.family("spouse", m.text(p), "")
 		return nil
@@ -318,6 +334,18 @@ func (m *mapper) keepAltPrimary(p *prop) {
 		q.orig, q.name = ownPrefix+p.name, ownPrefix+p.name
 		m.extra = append(m.extra, q)
 	}
+}
+
+// inWords says whether a date value that is no date is meant as words:
+// VALUE=text, or letters in it ("circa 1800").
+func inWords(p *prop, t string) bool {
+	if t == "" || strings.ContainsAny(t, "\r\n") {
+		return false
+	}
+	if strings.EqualFold(p.param("VALUE"), "text") {
+		return true
+	}
+	return strings.IndexFunc(t, unicode.IsLetter) >= 0
 }
 
 func (m *mapper) useGroup(p *prop) {
