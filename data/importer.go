@@ -29,7 +29,11 @@ type ImportCard struct {
 	// the card imports without them (the vCard reader keeps them as extra
 	// properties, so they are written back on export).
 	Problems []string
-	Err      error // the card (or file) could not be read: counted as failed
+	// Damage lists the lines of a broken card that were dropped or
+	// repaired, "line 12 \"TEL;TYPE=CELL +1…\": dropped: …": the card was
+	// only partly read (counted in ImportSummary.PartlyRead).
+	Damage []string
+	Err    error // the card (or file) could not be read: counted as failed
 }
 
 // Check says whether the item can be stored as it is; the vCard reader
@@ -64,6 +68,7 @@ type ImportResult struct {
 	Reason     string // why it was skipped or failed, or what it matched
 	// Problems are parts of the card that were not taken, "what: why".
 	Problems []string
+	Damage   []string // lines of the file dropped or repaired (ImportCard.Damage)
 }
 
 // Where names the card for messages: "file.vcf card 3 (Jane Doe)".
@@ -86,6 +91,7 @@ type ImportSummary struct {
 	BatchID                                  int64 // 0 for a dry run or when nothing changed
 	New, Updated, Unchanged, Skipped, Failed int
 	Problems                                 int // cards imported with problems (see Results)
+	PartlyRead                               int // cards imported from a broken part of a file (Damage)
 	Results                                  []ImportResult
 	Unlisted                                 int // new and unchanged cards counted but not in Results
 
@@ -111,7 +117,10 @@ func (s *ImportSummary) add(r ImportResult) {
 	if len(r.Problems) > 0 && r.Action != ActionFailed && r.Action != ActionSkipped {
 		s.Problems++
 	}
-	if (r.Action == ActionNew || r.Action == ActionUnchanged) && len(r.Problems) == 0 {
+	if len(r.Damage) > 0 && r.Action != ActionFailed && r.Action != ActionSkipped {
+		s.PartlyRead++
+	}
+	if (r.Action == ActionNew || r.Action == ActionUnchanged) && len(r.Problems)+len(r.Damage) == 0 {
 		if s.listed >= s.listUpTo {
 			s.Unlisted++
 			return
@@ -126,6 +135,9 @@ func (s *ImportSummary) String() string {
 	out := fmt.Sprintf("%d new, %d updated, %d unchanged, %d skipped, %d failed", s.New, s.Updated, s.Unchanged, s.Skipped, s.Failed)
 	if s.Problems > 0 {
 		out += fmt.Sprintf("; %d imported with problems", s.Problems)
+	}
+	if s.PartlyRead > 0 {
+		out += fmt.Sprintf("; %d partly read (lines dropped or repaired)", s.PartlyRead)
 	}
 	return out
 }
@@ -449,7 +461,7 @@ func (a addedRows) empty() bool { return len(a.Items)+len(a.Family)+len(a.Pets) 
 
 func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
 	c := &card.Customer
-	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name(), Problems: card.Problems}
+	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name(), Problems: card.Problems, Damage: card.Damage}
 	if card.Err != nil {
 		res.Action, res.Reason = ActionFailed, card.Err.Error()
 		if errors.Is(card.Err, ErrEmptyCard) {
