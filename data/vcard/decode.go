@@ -87,7 +87,7 @@ type Decoder struct {
 	out     []result
 	orphans []prop
 	orphanB int
-	orphan1 int // the line of the first orphan
+	orphan1 int  // the line of the first orphan
 	content bool // a non-blank line was seen
 	// charset is the last legacy CHARSET a card declared: older phones
 	// declare it on some properties and write others raw.
