@@ -471,6 +471,12 @@ func resultDetail(r data.ImportResult) string {
 	if r.Index > 0 {
 		where += fmt.Sprintf(" card %d", r.Index)
 	}
+	if len(r.Damage) > 0 && r.Action != data.ActionFailed && r.Action != data.ActionSkipped {
+		where += " · partly read: " + r.Damage[0]
+		if n := len(r.Damage) - 1; n > 0 {
+			where += fmt.Sprintf(" (and %d more)", n)
+		}
+	}
 	switch r.Action {
 	case data.ActionFailed, data.ActionSkipped:
 		return r.Where() + ": " + r.Reason
@@ -501,16 +507,18 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 			problems = append(problems, r.Where()+": "+p)
 		}
 	}
-	if len(problems) > 0 {
-		b.WriteString("\n\nLeft out:")
-		for i, p := range problems {
-			if i == 10 {
-				fmt.Fprintf(&b, "\n…and %d more", len(problems)-10)
-				break
+	listAtMost10(&b, "Left out:", problems)
+	// Cards from a broken part of a file: what could be read is in, the
+	// lines named here are not (or were repaired).
+	var partly []string
+	for _, r := range sum.Results {
+		if r.Action != data.ActionFailed && r.Action != data.ActionSkipped {
+			for _, d := range r.Damage {
+				partly = append(partly, r.Where()+": "+d)
 			}
-			b.WriteString("\n• " + p)
 		}
 	}
+	listAtMost10(&b, fmt.Sprintf("Partly read (%s; lines dropped or repaired):", countOf(sum.PartlyRead, "card")), partly)
 	if sum.BatchID != 0 {
 		b.WriteString("\n\nFile ▸ Undo last import takes it back.")
 	}
@@ -523,6 +531,21 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 	if sum.BatchID != 0 {
 		im.u.customers.reload(true)
 		im.u.customer.reload()
+	}
+}
+
+// listAtMost10 adds a titled list of up to ten lines to a message.
+func listAtMost10(b *strings.Builder, title string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("\n\n" + title)
+	for i, p := range lines {
+		if i == 10 {
+			fmt.Fprintf(b, "\n…and %d more", len(lines)-10)
+			break
+		}
+		b.WriteString("\n• " + p)
 	}
 }
 

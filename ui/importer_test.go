@@ -434,3 +434,33 @@ func TestCountOf(t *testing.T) {
 		}
 	}
 }
+
+// A card that lost lines: the preview row and the summary say which.
+func TestImportSummaryListsPartlyReadCards(t *testing.T) {
+	u, s := newTestUI(t)
+	im := u.importer
+	b, err := os.ReadFile(filepath.Join("..", "data", "vcard", "testdata", "partly-read.vcf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.start(fileSources(writeFile(t, "partly-read.vcf", string(b))))
+	u.wait()
+	if !previewShown(t, u) {
+		t.Fatal("the preview should be shown")
+	}
+	if r := im.rows[0]; !strings.Contains(resultDetail(r), `partly read: line 6 "TEL;TYPE=CELL +1 555 0000": dropped`) {
+		t.Errorf("preview row: %q", resultDetail(r))
+	}
+	tap(u, im.importBtn)
+	u.wait()
+	if n := count(t, s); n != 1 {
+		t.Fatalf("%d customers imported, want 1", n)
+	}
+	for _, want := range []string{"1 partly read", "Partly read (1 card",
+		`partly-read.vcf card 1 (Pat Partial): line 6 "TEL;TYPE=CELL +1 555 0000": dropped: not a property (no colon)`,
+		`partly-read.vcf card 1 (Pat Partial): line 7: END:VCARD missing`} {
+		if !strings.Contains(im.summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, im.summary)
+		}
+	}
+}
