@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -158,8 +159,8 @@ type ImportOptions struct {
 // Import merges cards into the store in one transaction, recorded as a batch
 // that UndoImport takes back in one step. A card matches an existing customer
 // by UID (a card without one gets a UID derived from its content); else by
-// e-mail address unless the names differ; else by phone number and the same
-// name. A match is updated with what
+// e-mail address unless the names say these are different people; else by
+// phone number and a name that agrees (see namesAgree). A match is updated with what
 // the card carries; fields it lacks are kept, and history, notes and existing
 // profile entries are never touched. Bad cards are counted as failed and do
 // not stop good ones; a card part that cannot be taken (a profile entry
@@ -569,10 +570,10 @@ type matcher struct {
 }
 
 // personName is what matching compares of a customer.
-type personName struct{ formatted, given, family string }
+type personName struct{ formatted, given, family, nickname string }
 
 func (n personName) customer() Customer {
-	return Customer{FormattedName: n.formatted, GivenName: n.given, FamilyName: n.family}
+	return Customer{FormattedName: n.formatted, GivenName: n.given, FamilyName: n.family, Nickname: n.nickname}
 }
 
 // matchInMemoryAfter is how many cards an import matches by query before it
@@ -583,18 +584,18 @@ var matchInMemoryAfter = 300
 func (m *matcher) load(ctx context.Context, tx *Tx) error {
 	m.loaded = true
 	m.uids, m.one, m.many, m.names = map[string]int64{}, map[string]int64{}, map[string][]int64{}, map[int64]personName{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, uid, formatted_name, given_name, family_name FROM customers`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, uid, formatted_name, given_name, family_name, nickname FROM customers`)
 	if err != nil {
 		return fmt.Errorf("load customers to match: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c Customer
-		if err := rows.Scan(&c.ID, &c.UID, &c.FormattedName, &c.GivenName, &c.FamilyName); err != nil {
+		if err := rows.Scan(&c.ID, &c.UID, &c.FormattedName, &c.GivenName, &c.FamilyName, &c.Nickname); err != nil {
 			return err
 		}
 		m.uids[c.UID] = c.ID
-		m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName}
+		m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName, c.Nickname}
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -647,7 +648,7 @@ func (m *matcher) remember(c *Customer) {
 		return
 	}
 	m.uids[c.UID] = c.ID
-	m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName}
+	m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName, c.Nickname}
 	for _, e := range c.Emails {
 		if k := NormalizeEmail(e.Value); k != "" {
 			m.addKey("email:"+k, c.ID)
@@ -767,8 +768,8 @@ func (m *matcher) filterByName(ctx context.Context, tx *Tx, ids []int64, c *Cust
 		n, ok := m.names[id]
 		other := n.customer()
 		if !ok {
-			err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name FROM customers WHERE id = ?`, id).
-				Scan(&other.FormattedName, &other.GivenName, &other.FamilyName)
+			err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name, nickname FROM customers WHERE id = ?`, id).
+				Scan(&other.FormattedName, &other.GivenName, &other.FamilyName, &other.Nickname)
 			if err != nil {
 				return nil, err
 			}
@@ -780,17 +781,95 @@ func (m *matcher) filterByName(ctx context.Context, tx *Tx, ids []int64, c *Cust
 	return keep, nil
 }
 
-// namesAgree compares the personal names of two cards: given and family
-// name when both have them, else the full names; case and accents aside.
+// namesAgree says whether two cards' names can be the same person's: the
+// family names are the same (case, accents and spacing aside) and the given
+// names are the same, or one is the other's nickname, a short form
+// (Bob / Robert) or the start of it (Chi / Chiamaka). Without strict (an
+// e-mail match), a name missing on either side does not disagree; with
+// strict (a phone match: a switchboard is shared by colleagues), both must
+// have a name, the same family name and given names that agree.
 func namesAgree(a, b *Customer, strict bool) bool {
-	if a.GivenName+a.FamilyName != "" && b.GivenName+b.FamilyName != "" {
-		return foldName(a.GivenName) == foldName(b.GivenName) && foldName(a.FamilyName) == foldName(b.FamilyName)
-	}
-	an, bn := foldName(personalName(a)), foldName(personalName(b))
-	if an == "" || bn == "" {
+	ag, af := nameParts(a)
+	bg, bf := nameParts(b)
+	if ag+af == "" || bg+bf == "" {
 		return !strict
 	}
-	return an == bn
+	switch {
+	case af != bf && (strict || af != "" && bf != ""):
+		return false
+	case ag == "" || bg == "":
+		return !strict || ag == bg
+	}
+	return givenAgree(ag, bg, a.Nickname, b.Nickname)
+}
+
+// nameParts is the folded given and family name; a card with only a full
+// name gives its first and last word.
+func nameParts(c *Customer) (given, family string) {
+	if c.GivenName+c.FamilyName != "" {
+		return foldName(c.GivenName), foldName(c.FamilyName)
+	}
+	w := strings.Fields(foldName(personalName(c)))
+	switch len(w) {
+	case 0:
+		return "", ""
+	case 1:
+		return w[0], ""
+	}
+	return w[0], w[len(w)-1]
+}
+
+// givenAgree compares folded given names, with either card's nicknames.
+func givenAgree(a, b, nicksA, nicksB string) bool {
+	if a == b || sameShort(a, b) {
+		return true
+	}
+	for _, n := range strings.Split(nicksA, ",") {
+		if n = foldName(n); n != "" && (n == b || sameShort(n, b)) {
+			return true
+		}
+	}
+	for _, n := range strings.Split(nicksB, ",") {
+		if n = foldName(n); n != "" && (n == a || sameShort(n, a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameShort says whether one given name is a short form of the other: the
+// start of it (at least two letters: Chi / Chiamaka, Alex / Alexandra) or a
+// known short form (Bob / Robert).
+func sameShort(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if utf8.RuneCountInString(a) >= 2 && strings.HasPrefix(b, a) && !strings.ContainsRune(a, ' ') {
+		return true
+	}
+	for _, full := range shortForms[a] {
+		if full == b {
+			return true
+		}
+	}
+	for _, full := range shortForms[b] {
+		if full == a {
+			return true
+		}
+	}
+	return false
+}
+
+// shortForms are English short forms that do not start like the name.
+var shortForms = map[string][]string{
+	"bob": {"robert"}, "bobby": {"robert"}, "rob": {"robert"}, "bill": {"william"}, "billy": {"william"},
+	"will": {"william"}, "liz": {"elizabeth"}, "beth": {"elizabeth"}, "betty": {"elizabeth"}, "lisa": {"elisabeth", "elizabeth"},
+	"dick": {"richard"}, "rick": {"richard"}, "peggy": {"margaret"}, "maggie": {"margaret"}, "meg": {"margaret"},
+	"jim": {"james"}, "jimmy": {"james"}, "jack": {"john"}, "johnny": {"john"}, "ted": {"edward", "theodore"},
+	"ned": {"edward"}, "tony": {"anthony"}, "sandy": {"alexandra", "sandra"}, "sasha": {"alexander", "alexandra"},
+	"kate": {"katherine", "catherine", "kathryn"}, "kathy": {"katherine", "kathryn"}, "cathy": {"catherine"},
+	"peg": {"margaret"}, "hank": {"henry"}, "harry": {"henry"}, "chuck": {"charles"}, "charlie": {"charles"},
+	"sue": {"susan", "suzanne"}, "jenny": {"jennifer"}, "polly": {"mary"}, "molly": {"mary"}, "nancy": {"ann", "anne"},
 }
 
 func personalName(c *Customer) string {
