@@ -70,7 +70,19 @@ type ImportResult struct {
 	// Problems are parts of the card that were not taken, "what: why".
 	Problems []string
 	Damage   []string // lines of the file dropped or repaired (ImportCard.Damage)
+	// Into is the name of the customer an updated or unchanged card was
+	// matched to (Reason says why), for a preview to show the merge.
+	Into string
 }
+
+// CardRef names one card of an import: its file and card number.
+type CardRef struct {
+	Source string
+	Index  int
+}
+
+// Ref is the card the result is about, for ImportOptions.KeepApart.
+func (r ImportResult) Ref() CardRef { return CardRef{r.Source, r.Index} }
 
 // Where names the card for messages: "file.vcf card 3 (Jane Doe)".
 func (r ImportResult) Where() string {
@@ -154,6 +166,9 @@ type ImportOptions struct {
 	// NoBackup skips the backup an import takes first, for a caller that
 	// has just taken one (or has nothing to lose: a test's scratch store).
 	NoBackup bool
+	// KeepApart lists cards the user said are not the customer they
+	// matched (a merge unticked in the preview): they import as new.
+	KeepApart map[CardRef]bool
 }
 
 // Import merges cards into the store in one transaction, recorded as a batch
@@ -198,7 +213,7 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 			return nil, err
 		}
 	}
-	m := &matcher{}
+	m := &matcher{keepApart: opt.KeepApart}
 	n, changed := 0, 0
 	for card := range prefetch(ctx, cards) {
 		if err := ctx.Err(); err != nil {
@@ -484,6 +499,9 @@ func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now t
 		c.UID = contentUID(c, &card.Profile)
 	}
 	id, why, err := m.match(ctx, tx, c)
+	if err == nil && id != 0 && m.keepApart[CardRef{card.Source, card.Index}] {
+		id, why, err = m.apart(ctx, tx, c, &card.Profile, why)
+	}
 	var amb ambiguousError
 	switch {
 	case errors.As(err, &amb):
@@ -514,6 +532,7 @@ func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now t
 	if err != nil {
 		return res, nil, err
 	}
+	res.Into = old.Name()
 	merged, changed := mergeCard(old, c)
 	if changed {
 		if err := replaceCard(ctx, tx, merged, now); err != nil { // empty companies go at the end
@@ -559,9 +578,10 @@ func (e ambiguousError) Error() string {
 // for every one): the name fields only, and a key shared by one customer,
 // as nearly all are, without a slice of its own.
 type matcher struct {
-	cards  int
-	loaded bool
-	uids   map[string]int64
+	cards     int
+	loaded    bool
+	keepApart map[CardRef]bool // ImportOptions.KeepApart
+	uids      map[string]int64
 	// "email:" or "phone:" + normalised value: the customer with it, or
 	// in many, the customers (ascending) when more than one has it.
 	one   map[string]int64
@@ -720,6 +740,32 @@ func (m *matcher) match(ctx context.Context, tx *Tx, c *Customer) (int64, string
 		return 0, "", ambiguousError{"phone number and name", ids}
 	}
 	return 0, "", nil
+}
+
+// apart is the match of a card the user keeps apart from the customer it
+// matched: none, so it imports as new. A card that matched by UID gets a
+// UID of its own (derived from its content, the old UID included), and
+// matches only what an earlier import kept apart the same way.
+func (m *matcher) apart(ctx context.Context, tx *Tx, c *Customer, p *Profile, why string) (int64, string, error) {
+	if why != "same UID" {
+		return 0, "", nil
+	}
+	c.UID = contentUID(c, p)
+	if m.loaded {
+		if id, ok := m.uids[c.UID]; ok {
+			return id, "same UID", nil
+		}
+		return 0, "", nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE uid = ?`, c.UID).Scan(&id)
+	switch {
+	case err == nil:
+		return id, "same UID", nil
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, "", nil
+	}
+	return 0, "", err
 }
 
 // contentUID gives a card without a UID one derived from what it says, so
