@@ -358,9 +358,10 @@ func (r ctxReader) Read(p []byte) (int, error) {
 // name; beyond that they are counted only, to keep a huge file's preview small.
 const previewListed = 2000
 
-// actionOrder puts the cards that need a look first in the preview.
+// actionOrder puts the cards that need a look first in the preview:
+// problems, then merges (which the user may untick), then new cards.
 var actionOrder = map[data.ImportAction]int{
-	data.ActionFailed: 0, data.ActionSkipped: 1, data.ActionNew: 2, data.ActionUpdated: 3, data.ActionUnchanged: 4,
+	data.ActionFailed: 0, data.ActionSkipped: 1, data.ActionUpdated: 2, data.ActionNew: 3, data.ActionUnchanged: 4,
 }
 
 // showPreview shows what importing the files would do, card by card, and
