@@ -341,8 +341,8 @@ func getCustomer(ctx context.Context, q queryer, id int64) (*Customer, error) {
 		return nil, fmt.Errorf("load customer %d: %w", id, mapError(err))
 	}
 	c.Company = company
-	c.Birthday, _ = ParseDate(bday)
-	c.Anniversary, _ = ParseDate(anniv)
+	c.Birthday = StoredDate(bday)
+	c.Anniversary = StoredDate(anniv)
 	c.CreatedAt, c.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
 
 	rows, err := q.QueryContext(ctx, `SELECT kind, label, value, pref FROM contact_points WHERE customer_id = ? ORDER BY kind, position`, id)

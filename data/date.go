@@ -14,10 +14,20 @@ type Date struct {
 	Year  int // 0 when unknown
 	Month time.Month
 	Day   int
+	// Text is a date known only in words ("circa 1800", vCard 4.0's
+	// BDAY;VALUE=text); Year, Month and Day are then zero. It is stored,
+	// shown and exported as it is, and takes part in no reminder.
+	Text string
 }
 
+// TextDate is a date given in words; see Date.Text.
+func TextDate(s string) Date { return Date{Text: strings.TrimSpace(s)} }
+
 // IsZero reports whether no date is set.
-func (d Date) IsZero() bool { return d.Month == 0 && d.Day == 0 && d.Year == 0 }
+func (d Date) IsZero() bool { return d.Month == 0 && d.Day == 0 && d.Year == 0 && d.Text == "" }
+
+// IsText reports whether the date is known only in words.
+func (d Date) IsText() bool { return d.Text != "" && d.Month == 0 && d.Day == 0 && d.Year == 0 }
 
 // HasYear reports whether the year is known.
 func (d Date) HasYear() bool { return d.Year != 0 }
@@ -27,6 +37,8 @@ func (d Date) String() string {
 	switch {
 	case d.IsZero():
 		return ""
+	case d.IsText():
+		return d.Text
 	case d.Year == 0:
 		return fmt.Sprintf("--%02d-%02d", int(d.Month), d.Day)
 	default:
@@ -39,6 +51,15 @@ func (d Date) String() string {
 func (d Date) Validate() error {
 	if d.IsZero() {
 		return nil
+	}
+	if d.IsText() {
+		if strings.ContainsAny(d.Text, "\r\n") {
+			return fmt.Errorf("a date in words is one line")
+		}
+		return nil
+	}
+	if d.Text != "" {
+		return fmt.Errorf("a date is either in words or a day, not both")
 	}
 	if d.Month < 1 || d.Month > 12 {
 		return fmt.Errorf("month %d is not between 1 and 12", int(d.Month))
@@ -233,24 +254,34 @@ func parseWords(s string) (Date, error) {
 // MarshalJSON writes the ISO form.
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
-// UnmarshalJSON reads anything ParseDate accepts.
+// UnmarshalJSON reads anything ParseDate accepts; anything else is a date
+// in words (MarshalJSON writes those as they are).
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	v, err := ParseDate(s)
-	if err != nil {
-		return err
-	}
-	*d = v
+	*d = StoredDate(s)
 	return nil
+}
+
+// StoredDate reads a date as the store and MarshalJSON write it: the ISO
+// form, or a date in words.
+func StoredDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		return TextDate(s)
+	}
+	return d
 }
 
 // NextOccurrence returns the next day on or after from when this date's
 // anniversary falls. A 29 February date falls on 28 February in common years.
 func (d Date) NextOccurrence(from time.Time) time.Time {
 	from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, from.Location())
+	if d.Month < 1 || d.Month > 12 {
+		return from.AddDate(1000, 0, 0) // no day (a date in words): never soon
+	}
 	for y := from.Year(); ; y++ {
 		day := d.Day
 		if n := daysIn(d.Month, y); day > n {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -29,7 +30,11 @@ type ImportCard struct {
 	// the card imports without them (the vCard reader keeps them as extra
 	// properties, so they are written back on export).
 	Problems []string
-	Err      error // the card (or file) could not be read: counted as failed
+	// Damage lists the lines of a broken card that were dropped or
+	// repaired, "line 12 \"TEL;TYPE=CELL +1…\": dropped: …": the card was
+	// only partly read (counted in ImportSummary.PartlyRead).
+	Damage []string
+	Err    error // the card (or file) could not be read: counted as failed
 }
 
 // Check says whether the item can be stored as it is; the vCard reader
@@ -64,7 +69,20 @@ type ImportResult struct {
 	Reason     string // why it was skipped or failed, or what it matched
 	// Problems are parts of the card that were not taken, "what: why".
 	Problems []string
+	Damage   []string // lines of the file dropped or repaired (ImportCard.Damage)
+	// Into is the name of the customer an updated or unchanged card was
+	// matched to (Reason says why), for a preview to show the merge.
+	Into string
 }
+
+// CardRef names one card of an import: its file and card number.
+type CardRef struct {
+	Source string
+	Index  int
+}
+
+// Ref is the card the result is about, for ImportOptions.KeepApart.
+func (r ImportResult) Ref() CardRef { return CardRef{r.Source, r.Index} }
 
 // Where names the card for messages: "file.vcf card 3 (Jane Doe)".
 func (r ImportResult) Where() string {
@@ -86,6 +104,7 @@ type ImportSummary struct {
 	BatchID                                  int64 // 0 for a dry run or when nothing changed
 	New, Updated, Unchanged, Skipped, Failed int
 	Problems                                 int // cards imported with problems (see Results)
+	PartlyRead                               int // cards imported from a broken part of a file (Damage)
 	Results                                  []ImportResult
 	Unlisted                                 int // new and unchanged cards counted but not in Results
 
@@ -111,7 +130,10 @@ func (s *ImportSummary) add(r ImportResult) {
 	if len(r.Problems) > 0 && r.Action != ActionFailed && r.Action != ActionSkipped {
 		s.Problems++
 	}
-	if (r.Action == ActionNew || r.Action == ActionUnchanged) && len(r.Problems) == 0 {
+	if len(r.Damage) > 0 && r.Action != ActionFailed && r.Action != ActionSkipped {
+		s.PartlyRead++
+	}
+	if (r.Action == ActionNew || r.Action == ActionUnchanged) && len(r.Problems)+len(r.Damage) == 0 {
 		if s.listed >= s.listUpTo {
 			s.Unlisted++
 			return
@@ -127,6 +149,9 @@ func (s *ImportSummary) String() string {
 	if s.Problems > 0 {
 		out += fmt.Sprintf("; %d imported with problems", s.Problems)
 	}
+	if s.PartlyRead > 0 {
+		out += fmt.Sprintf("; %d partly read (lines dropped or repaired)", s.PartlyRead)
+	}
 	return out
 }
 
@@ -141,13 +166,16 @@ type ImportOptions struct {
 	// NoBackup skips the backup an import takes first, for a caller that
 	// has just taken one (or has nothing to lose: a test's scratch store).
 	NoBackup bool
+	// KeepApart lists cards the user said are not the customer they
+	// matched (a merge unticked in the preview): they import as new.
+	KeepApart map[CardRef]bool
 }
 
 // Import merges cards into the store in one transaction, recorded as a batch
 // that UndoImport takes back in one step. A card matches an existing customer
 // by UID (a card without one gets a UID derived from its content); else by
-// e-mail address unless the names differ; else by phone number and the same
-// name. A match is updated with what
+// e-mail address unless the names say these are different people; else by
+// phone number and a name that agrees (see namesAgree). A match is updated with what
 // the card carries; fields it lacks are kept, and history, notes and existing
 // profile entries are never touched. Bad cards are counted as failed and do
 // not stop good ones; a card part that cannot be taken (a profile entry
@@ -185,7 +213,7 @@ func (s *Store) Import(ctx context.Context, cards iter.Seq[ImportCard], opt Impo
 			return nil, err
 		}
 	}
-	m := &matcher{}
+	m := &matcher{keepApart: opt.KeepApart}
 	n, changed := 0, 0
 	for card := range prefetch(ctx, cards) {
 		if err := ctx.Err(); err != nil {
@@ -449,7 +477,7 @@ func (a addedRows) empty() bool { return len(a.Items)+len(a.Family)+len(a.Pets) 
 
 func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now time.Time) (ImportResult, *importChange, error) {
 	c := &card.Customer
-	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name(), Problems: card.Problems}
+	res := ImportResult{Source: card.Source, Index: card.Index, Name: c.Name(), Problems: card.Problems, Damage: card.Damage}
 	if card.Err != nil {
 		res.Action, res.Reason = ActionFailed, card.Err.Error()
 		if errors.Is(card.Err, ErrEmptyCard) {
@@ -471,6 +499,9 @@ func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now t
 		c.UID = contentUID(c, &card.Profile)
 	}
 	id, why, err := m.match(ctx, tx, c)
+	if err == nil && id != 0 && m.keepApart[CardRef{card.Source, card.Index}] {
+		id, why, err = m.apart(ctx, tx, c, &card.Profile, why)
+	}
 	var amb ambiguousError
 	switch {
 	case errors.As(err, &amb):
@@ -501,6 +532,7 @@ func (m *matcher) importOne(ctx context.Context, tx *Tx, card *ImportCard, now t
 	if err != nil {
 		return res, nil, err
 	}
+	res.Into = old.Name()
 	merged, changed := mergeCard(old, c)
 	if changed {
 		if err := replaceCard(ctx, tx, merged, now); err != nil { // empty companies go at the end
@@ -546,9 +578,10 @@ func (e ambiguousError) Error() string {
 // for every one): the name fields only, and a key shared by one customer,
 // as nearly all are, without a slice of its own.
 type matcher struct {
-	cards  int
-	loaded bool
-	uids   map[string]int64
+	cards     int
+	loaded    bool
+	keepApart map[CardRef]bool // ImportOptions.KeepApart
+	uids      map[string]int64
 	// "email:" or "phone:" + normalised value: the customer with it, or
 	// in many, the customers (ascending) when more than one has it.
 	one   map[string]int64
@@ -557,10 +590,10 @@ type matcher struct {
 }
 
 // personName is what matching compares of a customer.
-type personName struct{ formatted, given, family string }
+type personName struct{ formatted, given, family, nickname string }
 
 func (n personName) customer() Customer {
-	return Customer{FormattedName: n.formatted, GivenName: n.given, FamilyName: n.family}
+	return Customer{FormattedName: n.formatted, GivenName: n.given, FamilyName: n.family, Nickname: n.nickname}
 }
 
 // matchInMemoryAfter is how many cards an import matches by query before it
@@ -571,18 +604,18 @@ var matchInMemoryAfter = 300
 func (m *matcher) load(ctx context.Context, tx *Tx) error {
 	m.loaded = true
 	m.uids, m.one, m.many, m.names = map[string]int64{}, map[string]int64{}, map[string][]int64{}, map[int64]personName{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, uid, formatted_name, given_name, family_name FROM customers`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, uid, formatted_name, given_name, family_name, nickname FROM customers`)
 	if err != nil {
 		return fmt.Errorf("load customers to match: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c Customer
-		if err := rows.Scan(&c.ID, &c.UID, &c.FormattedName, &c.GivenName, &c.FamilyName); err != nil {
+		if err := rows.Scan(&c.ID, &c.UID, &c.FormattedName, &c.GivenName, &c.FamilyName, &c.Nickname); err != nil {
 			return err
 		}
 		m.uids[c.UID] = c.ID
-		m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName}
+		m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName, c.Nickname}
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -635,7 +668,7 @@ func (m *matcher) remember(c *Customer) {
 		return
 	}
 	m.uids[c.UID] = c.ID
-	m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName}
+	m.names[c.ID] = personName{c.FormattedName, c.GivenName, c.FamilyName, c.Nickname}
 	for _, e := range c.Emails {
 		if k := NormalizeEmail(e.Value); k != "" {
 			m.addKey("email:"+k, c.ID)
@@ -709,6 +742,32 @@ func (m *matcher) match(ctx context.Context, tx *Tx, c *Customer) (int64, string
 	return 0, "", nil
 }
 
+// apart is the match of a card the user keeps apart from the customer it
+// matched: none, so it imports as new. A card that matched by UID gets a
+// UID of its own (derived from its content, the old UID included), and
+// matches only what an earlier import kept apart the same way.
+func (m *matcher) apart(ctx context.Context, tx *Tx, c *Customer, p *Profile, why string) (int64, string, error) {
+	if why != "same UID" {
+		return 0, "", nil
+	}
+	c.UID = contentUID(c, p)
+	if m.loaded {
+		if id, ok := m.uids[c.UID]; ok {
+			return id, "same UID", nil
+		}
+		return 0, "", nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE uid = ?`, c.UID).Scan(&id)
+	switch {
+	case err == nil:
+		return id, "same UID", nil
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, "", nil
+	}
+	return 0, "", err
+}
+
 // contentUID gives a card without a UID one derived from what it says, so
 // importing the same file twice matches every card to itself, while two
 // different cards that happen to share a name stay two customers.
@@ -755,8 +814,8 @@ func (m *matcher) filterByName(ctx context.Context, tx *Tx, ids []int64, c *Cust
 		n, ok := m.names[id]
 		other := n.customer()
 		if !ok {
-			err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name FROM customers WHERE id = ?`, id).
-				Scan(&other.FormattedName, &other.GivenName, &other.FamilyName)
+			err := tx.QueryRowContext(ctx, `SELECT formatted_name, given_name, family_name, nickname FROM customers WHERE id = ?`, id).
+				Scan(&other.FormattedName, &other.GivenName, &other.FamilyName, &other.Nickname)
 			if err != nil {
 				return nil, err
 			}
@@ -768,17 +827,95 @@ func (m *matcher) filterByName(ctx context.Context, tx *Tx, ids []int64, c *Cust
 	return keep, nil
 }
 
-// namesAgree compares the personal names of two cards: given and family
-// name when both have them, else the full names; case and accents aside.
+// namesAgree says whether two cards' names can be the same person's: the
+// family names are the same (case, accents and spacing aside) and the given
+// names are the same, or one is the other's nickname, a short form
+// (Bob / Robert) or the start of it (Chi / Chiamaka). Without strict (an
+// e-mail match), a name missing on either side does not disagree; with
+// strict (a phone match: a switchboard is shared by colleagues), both must
+// have a name, the same family name and given names that agree.
 func namesAgree(a, b *Customer, strict bool) bool {
-	if a.GivenName+a.FamilyName != "" && b.GivenName+b.FamilyName != "" {
-		return foldName(a.GivenName) == foldName(b.GivenName) && foldName(a.FamilyName) == foldName(b.FamilyName)
-	}
-	an, bn := foldName(personalName(a)), foldName(personalName(b))
-	if an == "" || bn == "" {
+	ag, af := nameParts(a)
+	bg, bf := nameParts(b)
+	if ag+af == "" || bg+bf == "" {
 		return !strict
 	}
-	return an == bn
+	switch {
+	case af != bf && (strict || af != "" && bf != ""):
+		return false
+	case ag == "" || bg == "":
+		return !strict || ag == bg
+	}
+	return givenAgree(ag, bg, a.Nickname, b.Nickname)
+}
+
+// nameParts is the folded given and family name; a card with only a full
+// name gives its first and last word.
+func nameParts(c *Customer) (given, family string) {
+	if c.GivenName+c.FamilyName != "" {
+		return foldName(c.GivenName), foldName(c.FamilyName)
+	}
+	w := strings.Fields(foldName(personalName(c)))
+	switch len(w) {
+	case 0:
+		return "", ""
+	case 1:
+		return w[0], ""
+	}
+	return w[0], w[len(w)-1]
+}
+
+// givenAgree compares folded given names, with either card's nicknames.
+func givenAgree(a, b, nicksA, nicksB string) bool {
+	if a == b || sameShort(a, b) {
+		return true
+	}
+	for _, n := range strings.Split(nicksA, ",") {
+		if n = foldName(n); n != "" && (n == b || sameShort(n, b)) {
+			return true
+		}
+	}
+	for _, n := range strings.Split(nicksB, ",") {
+		if n = foldName(n); n != "" && (n == a || sameShort(n, a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameShort says whether one given name is a short form of the other: the
+// start of it (at least two letters: Chi / Chiamaka, Alex / Alexandra) or a
+// known short form (Bob / Robert).
+func sameShort(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if utf8.RuneCountInString(a) >= 2 && strings.HasPrefix(b, a) && !strings.ContainsRune(a, ' ') {
+		return true
+	}
+	for _, full := range shortForms[a] {
+		if full == b {
+			return true
+		}
+	}
+	for _, full := range shortForms[b] {
+		if full == a {
+			return true
+		}
+	}
+	return false
+}
+
+// shortForms are English short forms that do not start like the name.
+var shortForms = map[string][]string{
+	"bob": {"robert"}, "bobby": {"robert"}, "rob": {"robert"}, "bill": {"william"}, "billy": {"william"},
+	"will": {"william"}, "liz": {"elizabeth"}, "beth": {"elizabeth"}, "betty": {"elizabeth"}, "lisa": {"elisabeth", "elizabeth"},
+	"dick": {"richard"}, "rick": {"richard"}, "peggy": {"margaret"}, "maggie": {"margaret"}, "meg": {"margaret"},
+	"jim": {"james"}, "jimmy": {"james"}, "jack": {"john"}, "johnny": {"john"}, "ted": {"edward", "theodore"},
+	"ned": {"edward"}, "tony": {"anthony"}, "sandy": {"alexandra", "sandra"}, "sasha": {"alexander", "alexandra"},
+	"kate": {"katherine", "catherine", "kathryn"}, "kathy": {"katherine", "kathryn"}, "cathy": {"catherine"},
+	"peg": {"margaret"}, "hank": {"henry"}, "harry": {"henry"}, "chuck": {"charles"}, "charlie": {"charles"},
+	"sue": {"susan", "suzanne"}, "jenny": {"jennifer"}, "polly": {"mary"}, "molly": {"mary"}, "nancy": {"ann", "anne"},
 }
 
 func personalName(c *Customer) string {

@@ -91,7 +91,7 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	e.country = newEntry("country")
 	e.birthday = newEntry("e.g. 15 April 1975, or " + locale.Current().Yearless() + " without the year")
 	e.birthday.Validator = func(s string) error {
-		_, err := locale.ParseDate(s)
+		_, err := e.parseBirthday(s)
 		return err
 	}
 	e.tags = newEntry("e.g. golf, key account")
@@ -206,7 +206,7 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 		e.u.win.Canvas().Focus(e.given)
 		return nil, errors.New("A customer needs a name: type at least a given or family name (or their company).")
 	}
-	bday, err := locale.ParseDate(e.birthday.Text)
+	bday, err := e.parseBirthday(e.birthday.Text)
 	if err != nil {
 		e.u.win.Canvas().Focus(e.birthday)
 		return nil, errors.New("Birthday: " + err.Error())
@@ -389,4 +389,14 @@ func (r *labelledRows) values() []data.Labelled {
 		}
 	}
 	return out
+}
+
+// parseBirthday reads the birthday entry. A birthday in words that came
+// on a card ("circa 1800") is kept while the entry still says it; a typed
+// one must be a date.
+func (e *customerEditor) parseBirthday(s string) (data.Date, error) {
+	if e.orig != nil && e.orig.Birthday.IsText() && strings.TrimSpace(s) == e.orig.Birthday.Text {
+		return e.orig.Birthday, nil
+	}
+	return locale.ParseDate(s)
 }

@@ -100,6 +100,9 @@ func formatBirthday(d data.Date) string {
 	if d.IsZero() {
 		return ""
 	}
+	if d.IsText() {
+		return d.Text // "circa 1800": no age, no countdown
+	}
 	today := now()
 	s := formatDate(d)
 	if age, ok := d.AgeOn(today); ok {

@@ -53,3 +53,19 @@ func TestLocale(t *testing.T) {
 		})
 	}
 }
+
+// A birthday in words from a card is shown as the words, and the editor
+// keeps it while its entry is unchanged; a typed one must be a date.
+func TestTextBirthdayShownAndKept(t *testing.T) {
+	d := data.TextDate("circa 1800")
+	if got := formatBirthday(d); got != "circa 1800" {
+		t.Errorf("formatBirthday = %q", got)
+	}
+	e := &customerEditor{orig: &data.Customer{GivenName: "Ada", Birthday: d}}
+	if got, err := e.parseBirthday(" circa 1800 "); err != nil || got != d {
+		t.Errorf("unchanged entry: %#v, %v", got, err)
+	}
+	if _, err := e.parseBirthday("circa 1801"); err == nil {
+		t.Error("a typed birthday in words was accepted")
+	}
+}

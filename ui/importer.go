@@ -46,6 +46,9 @@ type importer struct {
 	rows       []data.ImportResult // the preview's list, problems first
 	counts     *widget.Label
 	importBtn  *widget.Button
+	// apart are the merges the user unticked in the preview: those cards
+	// import as new customers (data.ImportOptions.KeepApart).
+	apart map[data.CardRef]bool
 
 	summary string // what the last import or undo reported
 }
@@ -261,6 +264,22 @@ func sourceName(files []importSource) string {
 // run imports the files (or, with dry, works out what that would do) off the
 // UI goroutine, with a progress dialog, and hands the summary to done.
 func (im *importer) run(files []importSource, dry bool, done func(*data.ImportSummary)) {
+	im.runWith(files, dry, nil, done)
+}
+
+// runApart imports the files, keeping apart the merges unticked in the
+// preview.
+func (im *importer) runApart(files []importSource, done func(*data.ImportSummary)) {
+	apart := map[data.CardRef]bool{}
+	for r, ok := range im.apart {
+		if ok {
+			apart[r] = true
+		}
+	}
+	im.runWith(files, false, apart, done)
+}
+
+func (im *importer) runWith(files []importSource, dry bool, apart map[data.CardRef]bool, done func(*data.ImportSummary)) {
 	ctx, cancel := context.WithCancel(im.u.ctx)
 	title := "Importing"
 	if dry {
@@ -271,7 +290,7 @@ func (im *importer) run(files []importSource, dry bool, done func(*data.ImportSu
 	p := im.u.newProgress(title, "Reading cards…", cancel)
 	im.progress = p
 	p.dlg.Show()
-	opt := data.ImportOptions{DryRun: dry, Source: sourceName(files), ListUpTo: previewListed, Progress: func(n int) {
+	opt := data.ImportOptions{DryRun: dry, Source: sourceName(files), ListUpTo: previewListed, KeepApart: apart, Progress: func(n int) {
 		im.u.do(func() { p.setText(fmt.Sprintf("%s read", countOf(n, "card"))) })
 	}}
 	im.u.run(func() {
@@ -339,15 +358,17 @@ func (r ctxReader) Read(p []byte) (int, error) {
 // name; beyond that they are counted only, to keep a huge file's preview small.
 const previewListed = 2000
 
-// actionOrder puts the cards that need a look first in the preview.
+// actionOrder puts the cards that need a look first in the preview:
+// problems, then merges (which the user may untick), then new cards.
 var actionOrder = map[data.ImportAction]int{
-	data.ActionFailed: 0, data.ActionSkipped: 1, data.ActionNew: 2, data.ActionUpdated: 3, data.ActionUnchanged: 4,
+	data.ActionFailed: 0, data.ActionSkipped: 1, data.ActionUpdated: 2, data.ActionNew: 3, data.ActionUnchanged: 4,
 }
 
 // showPreview shows what importing the files would do, card by card, and
 // imports them on confirmation.
 func (im *importer) showPreview(files []importSource, sum *data.ImportSummary) {
 	im.previewSum = sum
+	im.apart = map[data.CardRef]bool{}
 	im.rows = append([]data.ImportResult(nil), sum.Results...)
 	sort.SliceStable(im.rows, func(i, j int) bool { return actionOrder[im.rows[i].Action] < actionOrder[im.rows[j].Action] })
 
@@ -388,7 +409,13 @@ func (im *importer) showPreview(files []importSource, sum *data.ImportSummary) {
 	default:
 		note = "Nothing is written until you press Import. File ▸ Undo last import takes it back."
 	}
-	top := container.NewVBox(head, grid, muted(note), widget.NewSeparator())
+	if sum.Updated > 0 {
+		note += " A card that merges into someone who is not the same person: untick Merge, and it is imported as a new customer."
+	}
+	note2 := muted(note)
+	note2.Wrapping = fyne.TextWrapWord
+	im.counts.Wrapping = fyne.TextWrapWord
+	top := container.NewVBox(head, grid, im.counts, note2, widget.NewSeparator())
 
 	cancel := widget.NewButton("Cancel", func() { im.preview.Hide() })
 	im.importBtn = widget.NewButtonWithIcon("Import", theme.DownloadIcon(), func() {
@@ -396,7 +423,7 @@ func (im *importer) showPreview(files []importSource, sum *data.ImportSummary) {
 		if im.busy() {
 			return
 		}
-		im.run(files, false, im.showSummary)
+		im.runApart(files, im.showSummary)
 	})
 	im.importBtn.Importance = widget.HighImportance
 	if sum.New+sum.Updated == 0 {
@@ -415,8 +442,29 @@ func (im *importer) createResultRow() fyne.CanvasObject {
 	detail := muted("file.vcf card 1: reason")
 	detail.Wrapping = fyne.TextWrapOff
 	detail.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(110, action.MinSize().Height), action), nil,
+	// Ticked: the card merges into the customer it matched; unticked, it
+	// imports as a new customer.
+	merge := widget.NewCheck("Merge", nil)
+	merge.Hide()
+	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(110, action.MinSize().Height), action), merge,
 		newTight(name, detail))
+}
+
+// setMerge ticks or unticks the merge of one card, and says in the counts
+// what the import will now do.
+func (im *importer) setMerge(r data.ImportResult, merge bool) {
+	im.apart[r.Ref()] = !merge
+	n := 0
+	for _, a := range im.apart {
+		if a {
+			n++
+		}
+	}
+	text := im.previewSum.String()
+	if n > 0 {
+		text += fmt.Sprintf("; %s kept apart (imported as new)", countOf(n, "merge"))
+	}
+	im.counts.SetText(text)
 }
 
 func (im *importer) updateResultRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -441,6 +489,15 @@ func (im *importer) updateResultRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	name.SetText(n)
 	setMuted(detail, resultDetail(r))
+	merge := objs[2].(*widget.Check)
+	merge.OnChanged = nil // the row is reused: no old row's handler
+	if r.Action != data.ActionUpdated {
+		merge.Hide()
+		return
+	}
+	merge.SetChecked(!im.apart[r.Ref()])
+	merge.OnChanged = func(on bool) { im.setMerge(r, on) }
+	merge.Show()
 }
 
 var actionImportance = map[data.ImportAction]widget.Importance{
@@ -471,12 +528,24 @@ func resultDetail(r data.ImportResult) string {
 	if r.Index > 0 {
 		where += fmt.Sprintf(" card %d", r.Index)
 	}
+	if len(r.Damage) > 0 && r.Action != data.ActionFailed && r.Action != data.ActionSkipped {
+		where += " · partly read: " + r.Damage[0]
+		if n := len(r.Damage) - 1; n > 0 {
+			where += fmt.Sprintf(" (and %d more)", n)
+		}
+	}
 	switch r.Action {
 	case data.ActionFailed, data.ActionSkipped:
 		return r.Where() + ": " + r.Reason
 	case data.ActionUpdated:
+		if r.Into != "" {
+			return where + " · merges into " + r.Into + ": " + r.Reason
+		}
 		return where + " · updates the customer with the " + r.Reason
 	case data.ActionUnchanged:
+		if r.Into != "" && r.Into != r.Name {
+			return where + " · already here as " + r.Into + " (" + r.Reason + ")"
+		}
 		return where + " · already here (" + r.Reason + ")"
 	}
 	return where
@@ -501,16 +570,18 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 			problems = append(problems, r.Where()+": "+p)
 		}
 	}
-	if len(problems) > 0 {
-		b.WriteString("\n\nLeft out:")
-		for i, p := range problems {
-			if i == 10 {
-				fmt.Fprintf(&b, "\n…and %d more", len(problems)-10)
-				break
+	listAtMost10(&b, "Left out:", problems)
+	// Cards from a broken part of a file: what could be read is in, the
+	// lines named here are not (or were repaired).
+	var partly []string
+	for _, r := range sum.Results {
+		if r.Action != data.ActionFailed && r.Action != data.ActionSkipped {
+			for _, d := range r.Damage {
+				partly = append(partly, r.Where()+": "+d)
 			}
-			b.WriteString("\n• " + p)
 		}
 	}
+	listAtMost10(&b, fmt.Sprintf("Partly read (%s; lines dropped or repaired):", countOf(sum.PartlyRead, "card")), partly)
 	if sum.BatchID != 0 {
 		b.WriteString("\n\nFile ▸ Undo last import takes it back.")
 	}
@@ -523,6 +594,21 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 	if sum.BatchID != 0 {
 		im.u.customers.reload(true)
 		im.u.customer.reload()
+	}
+}
+
+// listAtMost10 adds a titled list of up to ten lines to a message.
+func listAtMost10(b *strings.Builder, title string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("\n\n" + title)
+	for i, p := range lines {
+		if i == 10 {
+			fmt.Fprintf(b, "\n…and %d more", len(lines)-10)
+			break
+		}
+		b.WriteString("\n• " + p)
 	}
 }
 

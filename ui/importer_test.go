@@ -434,3 +434,119 @@ func TestCountOf(t *testing.T) {
 		}
 	}
 }
+
+// A card that lost lines: the preview row and the summary say which.
+func TestImportSummaryListsPartlyReadCards(t *testing.T) {
+	u, s := newTestUI(t)
+	im := u.importer
+	b, err := os.ReadFile(filepath.Join("..", "data", "vcard", "testdata", "partly-read.vcf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.start(fileSources(writeFile(t, "partly-read.vcf", string(b))))
+	u.wait()
+	if !previewShown(t, u) {
+		t.Fatal("the preview should be shown")
+	}
+	if r := im.rows[0]; !strings.Contains(resultDetail(r), `partly read: line 6 "TEL;TYPE=CELL +1 555 0000": dropped`) {
+		t.Errorf("preview row: %q", resultDetail(r))
+	}
+	tap(u, im.importBtn)
+	u.wait()
+	if n := count(t, s); n != 1 {
+		t.Fatalf("%d customers imported, want 1", n)
+	}
+	for _, want := range []string{"1 partly read", "Partly read (1 card",
+		`partly-read.vcf card 1 (Pat Partial): line 6 "TEL;TYPE=CELL +1 555 0000": dropped: not a property (no colon)`,
+		`partly-read.vcf card 1 (Pat Partial): line 7: END:VCARD missing`} {
+		if !strings.Contains(im.summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, im.summary)
+		}
+	}
+}
+
+// The preview says which card merges into whom and why, and a merge the
+// user unticks imports the card as a new customer.
+func TestImportPreviewUntickMerge(t *testing.T) {
+	u, s := newTestUI(t)
+	im := u.importer
+	fixture := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "data", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return writeFile(t, name, string(b))
+	}
+	im.start(fileSources(fixture("other-phone-a.vcf")))
+	u.wait()
+	tap(u, im.importBtn)
+	u.wait()
+	if n := count(t, s); n != 5 {
+		t.Fatalf("%d customers after the first phone, want 5", n)
+	}
+
+	im.start(fileSources(fixture("other-phone-b.vcf")))
+	u.wait()
+	if !previewShown(t, u) {
+		t.Fatal("the preview should be shown")
+	}
+	shown := joined(topDialog(t, u))
+	for _, want := range []string{
+		"other-phone-b.vcf card 1 · merges into Chiamaka Okafor: same e-mail address",
+		"other-phone-b.vcf card 4 · merges into Robert Jones: same e-mail address",
+		"untick Merge",
+	} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("preview lacks %q:\n%s", want, shown)
+		}
+	}
+	// Untick the merge of Bob Jones into Robert Jones: another Jones.
+	var bob *widget.Check
+	onUI(u, func() { bob = findMergeCheck(t, topDialog(t, u), "Bob Jones") })
+	if bob == nil || !bob.Checked {
+		t.Fatalf("no ticked Merge for Bob Jones")
+	}
+	onUI(u, func() { test.Tap(bob) })
+	if !strings.Contains(im.counts.Text, "1 merge kept apart (imported as new)") {
+		t.Errorf("counts: %q", im.counts.Text)
+	}
+	tap(u, im.importBtn)
+	u.wait()
+	if n := count(t, s); n != 9 {
+		t.Errorf("%d customers, want 9 (5, then Tom, John, María and Bob kept apart)", n)
+	}
+	found, _ := s.Search(context.Background(), "jones", 5)
+	if len(found) != 2 {
+		t.Errorf("Jones: %+v, want Robert and Bob", found)
+	}
+}
+
+// findMergeCheck finds the Merge check in the preview row naming name.
+func findMergeCheck(t *testing.T, o fyne.CanvasObject, name string) *widget.Check {
+	t.Helper()
+	var found *widget.Check
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil || !o.Visible() {
+			return
+		}
+		if c, ok := o.(*fyne.Container); ok && len(c.Objects) == 3 {
+			if chk, ok := c.Objects[2].(*widget.Check); ok && strings.Contains(joined(c.Objects[0]), name) {
+				found = chk
+				return
+			}
+		}
+		switch w := o.(type) {
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return found
+}

@@ -1,6 +1,7 @@
 package vcard
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,35 @@ type Record struct {
 	// Problems are properties Rapport could not take, "what: why"; they
 	// are kept in Customer.Extra as they came.
 	Problems []string
+	// Damage lists the lines of a broken card that were dropped or
+	// repaired (no colon, a missing BEGIN or END, unindented base64): the
+	// card was only partly read.
+	Damage []LineNote
+}
+
+// LineNote is one line of a broken card: where it is, how it starts, and
+// what happened to it.
+type LineNote struct {
+	Line  int    // 1-based physical line in the file
+	Start string // the start of the line, for finding it
+	What  string // "dropped: not a property (no colon)", ...
+}
+
+func (n LineNote) String() string {
+	if n.Start == "" {
+		return fmt.Sprintf("line %d: %s", n.Line, n.What)
+	}
+	return fmt.Sprintf("line %d %q: %s", n.Line, n.Start, n.What)
+}
+
+// lineStart is the first few characters of a line, readable.
+func lineStart(b []byte) string {
+	const most = 40
+	s := strings.TrimSpace(cleanText(strings.ToValidUTF8(string(b[:min(len(b), most*4)]), "\uFFFD")))
+	if r := []rune(s); len(r) > most {
+		s = string(r[:most]) + "…"
+	}
+	return s
 }
 
 // CardError names a card that could not be read; decoding continues after it.
@@ -45,6 +75,7 @@ const (
 	maxCardLines  = 20000
 	maxNested     = 8   // nested (2.1 AGENT) cards kept per outer card
 	maxOrphanLine = 500 // lines kept while looking for a card without BEGIN
+	maxNotes      = 20  // damaged lines listed per card
 )
 
 // Decoder reads vCards one at a time from a stream.
@@ -56,6 +87,7 @@ type Decoder struct {
 	out     []result
 	orphans []prop
 	orphanB int
+	orphan1 int  // the line of the first orphan
 	content bool // a non-blank line was seen
 	// charset is the last legacy CHARSET a card declared: older phones
 	// declare it on some properties and write others raw.
@@ -77,6 +109,15 @@ type cardBuf struct {
 	bytes  int
 	err    error // the first problem that makes the card unreadable
 	nested int
+	damage []LineNote
+}
+
+func (c *cardBuf) note(line int, start []byte, what string) {
+	if len(c.damage) < maxNotes {
+		c.damage = append(c.damage, LineNote{Line: line, Start: lineStart(start), What: what})
+	} else if len(c.damage) == maxNotes {
+		c.damage = append(c.damage, LineNote{Line: line, What: "more lines dropped or repaired after this one; not listed"})
+	}
 }
 
 // NewDecoder returns a decoder reading from r. The input may be UTF-8 (with
@@ -122,6 +163,7 @@ func (d *Decoder) step() {
 		}
 		// A missing END:VCARD at the end of the file still yields the card.
 		for len(d.stack) > 0 {
+			d.top().note(d.lr.p.lines, nil, "END:VCARD missing: read up to the end of the file")
 			d.finish()
 		}
 		d.eof = true
@@ -144,21 +186,33 @@ func (d *Decoder) step() {
 	}
 	p, ok := parseLine(line, d.charset)
 	if !ok {
-		return // not a content line (comment, no colon): skip it, keep the card
+		// Not a content line (no colon, a comment): skip it, keep the
+		// card, and say so.
+		// A '#' comment (AOSP's tests: "must be ignored") is no data.
+		if t := bytes.TrimSpace(line); len(d.stack) > 0 && len(t) > 0 && t[0] != '#' {
+			d.top().note(d.lr.start, line, "dropped: not a property (no colon)")
+		}
+		return
 	}
 	p.long = long
 	if len(d.stack) == 0 {
 		// Outside a card: keep a few lines in case END:VCARD comes without
 		// a BEGIN (evolution-data-server 7.vcf).
 		if len(d.orphans) < maxOrphanLine && d.orphanB+len(p.value) < 1<<20 && !long {
+			if len(d.orphans) == 0 {
+				d.orphan1 = d.lr.start
+			}
 			d.orphanB += len(p.value)
 			d.orphans = append(d.orphans, p)
 		}
 		return
 	}
-	c := d.stack[len(d.stack)-1]
+	c := d.top()
 	if c.err != nil {
 		return
+	}
+	if d.lr.b64At > 0 {
+		c.note(d.lr.b64At, nil, fmt.Sprintf("repaired: base64 of %s continued without indent; joined", p.name))
 	}
 	c.bytes += len(p.value)
 	switch {
@@ -173,18 +227,23 @@ func (d *Decoder) step() {
 	}
 }
 
+func (d *Decoder) top() *cardBuf { return d.stack[len(d.stack)-1] }
+
 func (d *Decoder) begin() {
 	d.orphans, d.orphanB = nil, 0
 	if len(d.stack) > 0 {
 		top := d.stack[0]
+		missing := "END:VCARD missing: the card ends where the next BEGIN:VCARD starts"
 		if len(d.stack) >= 2 {
 			// Only one level of nesting (2.1 AGENT): a BEGIN inside a nested
 			// card means that card's END is missing.
+			d.top().note(d.lr.start, nil, missing)
 			d.finish()
 		}
 		if top.nested >= maxNested {
 			// Too many "nested" cards: the outer card's END is missing.
 			for len(d.stack) > 0 {
+				d.top().note(d.lr.start, nil, missing)
 				d.finish()
 			}
 		} else {
@@ -219,7 +278,9 @@ func (d *Decoder) recoverOrphans() {
 		return
 	}
 	d.index++
-	d.out = append(d.out, d.build(&cardBuf{index: d.index, props: ps}))
+	c := &cardBuf{index: d.index, props: ps}
+	c.note(d.orphan1, nil, fmt.Sprintf("BEGIN:VCARD missing: read from line %d to the END:VCARD at line %d", d.orphan1, d.lr.start))
+	d.out = append(d.out, d.build(c))
 }
 
 func (d *Decoder) build(c *cardBuf) result {
@@ -243,6 +304,7 @@ func (d *Decoder) build(c *cardBuf) result {
 		return res
 	}
 	rec.Index = c.index
+	rec.Damage = c.damage
 	res.rec = rec
 	return res
 }

@@ -18,6 +18,11 @@
 //     LABEL= kept in Extra as X-RAPPORT-ADR-LABEL and put back on export),
 //     PHOTO (type sniffed from the bytes: JPEG, PNG, GIF, WebP, BMP, TIFF,
 //     HEIF, AVIF, ICO, JPEG 2000).
+//   - Alternative representations (RFC 6350 §6.2.2, N;ALTID=1 twice): the
+//     first is mapped, its line kept in Extra as X-RAPPORT-OWN-N (for its
+//     parameters), the others as they came; export writes the group
+//     together for FN, N, ORG and TITLE, in 3.0 with the others as
+//     X-RAPPORT-ALT-N (3.0 allows one N), which import reads back.
 //   - A date without a year is written --MM-DD in 3.0 (Android, Google),
 //     --MMDD in 4.0, Apple's 1604 + X-APPLE-OMIT-YEAR only with
 //     Options.ForApple; all three are read.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -69,11 +70,22 @@ type cardWriter struct {
 	labelUsed map[string]bool
 	used      map[string]bool // groups taken by Extra lines
 	group     int
+	// alt holds the Extra lines of ALTID groups (FN, N, ORG, TITLE) by
+	// name, in card order; single writes them with the customer's value.
+	alt map[string][]altLine
+}
+
+type altLine struct {
+	raw    string // without ownPrefix
+	params string // ";ALTID=1;LANGUAGE=en"
+	altID  string
+	value  string // still escaped
+	own    bool   // the line of the value Rapport mapped
 }
 
 func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 	w.adrLabels, w.labelUsed = addressLabels(c)
-	extras := w.extras(c.Extra, opt)
+	extras := w.takeAlt(w.extras(c.Extra, opt))
 	w.raw("BEGIN:VCARD")
 	if w.v4 {
 		w.raw("VERSION:4.0")
@@ -84,8 +96,8 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 	if c.UID != "" {
 		w.raw("UID:" + escapeText(c.UID))
 	}
-	w.raw("FN:" + escapeText(c.Name()))
-	w.raw("N:" + joinEscaped(c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix))
+	w.single("FN", escapeText(c.Name()))
+	w.single("N", joinEscaped(c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix))
 	if c.Nickname != "" {
 		// Import joins a NICKNAME list with ", ": write it as the list.
 		nicks := strings.Split(c.Nickname, nicknameSep)
@@ -101,10 +113,10 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 				org += ";" + escapeText(unit)
 			}
 		}
-		w.raw("ORG:" + org)
+		w.single("ORG", org)
 	}
 	if c.Title != "" {
-		w.raw("TITLE:" + escapeText(c.Title))
+		w.single("TITLE", escapeText(c.Title))
 	}
 	w.date("BDAY", c.Birthday)
 	w.anniversary(c.Anniversary)
@@ -200,6 +212,89 @@ func (w *cardWriter) extras(ex []data.ExtraProperty, opt Options) []string {
 		out = append(out, r)
 	}
 	return out
+}
+
+// takeAlt moves the ALTID lines of FN, N, ORG and TITLE out of the
+// Extra lines into w.alt, to be written with their own property.
+func (w *cardWriter) takeAlt(extras []string) []string {
+	out := extras[:0:0]
+	for _, x := range extras {
+		p, ok := parseLine([]byte(x), nil)
+		name, own := strings.CutPrefix(p.name, ownPrefix)
+		if ok && p.group == "" && altNames[name] && p.has("ALTID") {
+			if w.alt == nil {
+				w.alt = map[string][]altLine{}
+			}
+			raw := x
+			if own {
+				raw = raw[len(ownPrefix):]
+			}
+			head, _ := splitHead([]byte(raw))
+			w.alt[name] = append(w.alt[name], altLine{raw: raw, params: string(head[len(name):]),
+				altID: p.param("ALTID"), value: string(p.value), own: own})
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// single writes FN, N, ORG or TITLE with value (escaped) and, when the
+// card came with alternative representations (RFC 6350 §6.2.2), the whole
+// group together: the value first, with the parameters it came with (or
+// the group's ALTID), then the other representations as they came in
+// 4.0, as X-RAPPORT-ALT-<name> in 3.0 (one N only there), which import
+// reads back as the same group.
+func (w *cardWriter) single(name, value string) {
+	group := w.alt[name]
+	if len(group) == 0 {
+		w.raw(name + ":" + value)
+		return
+	}
+	own := -1
+	for i, a := range group {
+		if a.own {
+			own = i
+			break
+		}
+	}
+	id := group[0].altID
+	switch {
+	case own >= 0 && sameValue(group[own].value, value):
+		id = group[own].altID
+		w.raw(group[own].raw)
+	case own >= 0: // edited since: the new value, in the same group
+		id = group[own].altID
+		w.raw(name + group[own].params + ":" + value)
+	default:
+		w.raw(name + ";ALTID=" + paramValue(id) + ":" + value)
+	}
+	for i, a := range group {
+		if i == own {
+			continue
+		}
+		if w.v4 && (name != "N" || a.altID == id) {
+			w.raw(a.raw)
+		} else {
+			w.raw(altPrefix + a.raw)
+		}
+	}
+}
+
+// sameValue compares two escaped (maybe structured) values as text:
+// "Yamada;Taro" is "Yamada;Taro;;;".
+func sameValue(a, b string) bool {
+	norm := func(s string) []string {
+		parts := splitEscaped(s, ';')
+		for i := range parts {
+			parts[i] = strings.TrimSpace(unescape(parts[i]))
+		}
+		for len(parts) > 0 && parts[len(parts)-1] == "" {
+			parts = parts[:len(parts)-1]
+		}
+		return parts
+	}
+	return slices.Equal(norm(a), norm(b))
 }
 
 func (w *cardWriter) nextGroup() string {
@@ -321,6 +416,12 @@ func (w *cardWriter) dateValue(d data.Date) (param, value string) {
 }
 
 func (w *cardWriter) date(name string, d data.Date) {
+	if d.IsText() {
+		// RFC 6350's text value; 3.0 readers that want a date skip it,
+		// Android keeps the words, and Rapport reads it back either way.
+		w.raw(name + ";VALUE=text:" + escapeText(d.Text))
+		return
+	}
 	if d.IsZero() || d.Validate() != nil {
 		return
 	}
@@ -333,7 +434,7 @@ func (w *cardWriter) anniversary(d data.Date) {
 		w.date("ANNIVERSARY", d)
 		return
 	}
-	if d.IsZero() || d.Validate() != nil {
+	if d.IsZero() || d.IsText() || d.Validate() != nil {
 		return
 	}
 	// 3.0 has no ANNIVERSARY; Apple's labelled X-ABDATE is what Apple and

@@ -34,6 +34,7 @@ type physReader struct {
 	start, end int
 	err        error
 	consumed   int64
+	lines      int // physical lines read so far
 	// sawCard is set once a BEGIN:VCARD or END:VCARD line has been seen;
 	// until then the reader refuses binary data and long preambles.
 	sawCard bool
@@ -91,6 +92,7 @@ func (p *physReader) readLine(limit int) (line []byte, long, ok bool) {
 		if !p.fill() {
 			if p.err == io.EOF && got {
 				p.checkMarker(line)
+				p.lines++
 				return line, long, true
 			}
 			return nil, false, false
@@ -119,6 +121,7 @@ func (p *physReader) readLine(limit int) (line []byte, long, ok bool) {
 		p.start += i
 		p.skipEOL()
 		p.checkMarker(line)
+		p.lines++
 		return line, long, true
 	}
 }
@@ -163,6 +166,11 @@ type lineReader struct {
 	peek     []byte
 	peekLong bool
 	havePeek bool
+	// no is the number of the physical line physical returned last, peekNo
+	// that of the line held back; start is where next's line began, and
+	// b64At the first unindented base64 line it joined (0: none), for
+	// saying which lines of a card were repaired or dropped.
+	no, peekNo, start, b64At int
 }
 
 func newLineReader(r io.Reader) *lineReader {
@@ -198,13 +206,17 @@ func detectEncoding(r io.Reader) io.Reader {
 func (l *lineReader) physical() (line []byte, long, ok bool) {
 	if l.havePeek {
 		l.havePeek = false
+		l.no = l.peekNo
 		return l.peek, l.peekLong, true
 	}
-	return l.p.readLine(maxLineBytes)
+	line, long, ok = l.p.readLine(maxLineBytes)
+	l.no = l.p.lines
+	return line, long, ok
 }
 
 func (l *lineReader) unread(line []byte, long bool) {
 	l.peek, l.peekLong, l.havePeek = line, long, true
+	l.peekNo = l.no
 }
 
 // err is the read error that ended input, nil at a clean end of file.
@@ -222,6 +234,7 @@ func (l *lineReader) next() (line []byte, long, ok bool) {
 	if !ok {
 		return nil, false, false
 	}
+	l.start, l.b64At = l.no, 0
 	if len(bytes.TrimSpace(line)) == 0 {
 		return line, long, true
 	}
@@ -255,6 +268,9 @@ func (l *lineReader) next() (line []byte, long, ok bool) {
 				continue
 			}
 			if hasValue && len(nxt) > 0 && isBase64Line(nxt) && hasBase64(head) {
+				if l.b64At == 0 {
+					l.b64At = l.no
+				}
 				add(nxt, nl)
 				continue
 			}

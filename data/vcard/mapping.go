@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/encoding"
 
@@ -163,17 +164,27 @@ func (m *mapper) prop(p *prop) error {
 	if skipped[p.name] {
 		return nil
 	}
+	if real, ok := strings.CutPrefix(p.name, altPrefix); ok && altNames[real] {
+		// Our 3.0 form of an alternative representation: kept as the
+		// property it is (see cardWriter.single), never mapped over the
+		// card's own value.
+		p.name, p.orig = real, real
+		m.extra = append(m.extra, *p)
+		return nil
+	}
 	switch p.name {
 	case "FN":
 		if !m.fnSeen {
 			m.fnSeen = true
 			c.FormattedName = m.text(p)
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "N":
 		if c.FamilyName+c.GivenName+c.MiddleName+c.Prefix+c.Suffix == "" {
 			n := m.parts(p, 5)
 			c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix = n[0], n[1], n[2], n[3], strings.Join(nonEmpty(n[4:]), ", ")
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "NICKNAME":
@@ -189,12 +200,14 @@ func (m *mapper) prop(p *prop) error {
 			// Division;Marketing comes back with its three parts.
 			c.Company, c.Department = o[0], strings.Join(nonEmpty(o[1:]), orgUnitSep)
 			m.useGroup(p)
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "TITLE":
 		if c.Title == "" {
 			c.Title = m.text(p)
 			m.useGroup(p)
+			m.keepAltPrimary(p)
 			return nil
 		}
 	case "NOTE":
@@ -221,10 +234,22 @@ func (m *mapper) prop(p *prop) error {
 		m.address(p)
 		return nil
 	case "BDAY":
-		if d, ok := m.date(p); ok && c.Birthday.IsZero() {
-			c.Birthday = d
+		if !c.Birthday.IsZero() {
+			break // a second birthday is kept as it came
 		}
-		return nil // an invalid birthday is dropped, the card kept
+		t := m.text(p)
+		if d, ok := m.date(p); ok {
+			c.Birthday = d
+		} else if inWords(p, t) {
+			// A birthday in words (4.0's VALUE=text: "circa 1800"): kept
+			// as the words, shown and written back.
+			c.Birthday = data.TextDate(t)
+		} else if t != "" {
+			// A broken date (19723101): kept as it came, and said.
+			m.problems = append(m.problems, fmt.Sprintf("BDAY %q: not a date; kept as an unknown property, not as the birthday", t))
+			break
+		}
+		return nil
 	case "X-ABDATE":
 		if customLabel(m.labels[strings.ToLower(p.group)]) == "anniversary" {
 			if d, ok := m.date(p); ok && (c.Anniversary.IsZero() || c.Anniversary == d) {
@@ -267,8 +292,11 @@ func (m *mapper) prop(p *prop) error {
 	case anniversaryProps[p.name]:
 		if d, ok := m.date(p); ok && (c.Anniversary.IsZero() || c.Anniversary == d) {
 			c.Anniversary = d
-		}
-		return nil
+			return nil
+		} else if ok || m.text(p) == "" {
+			return nil
+		} // one in words is kept as it came
+
 	case spouseProps[p.name]:
 		m.family("spouse", m.text(p), "")
 		return nil
@@ -280,6 +308,44 @@ func (m *mapper) prop(p *prop) error {
 	}
 	m.extra = append(m.extra, *p)
 	return nil
+}
+
+// altNames are the properties Rapport holds one of and that RFC 6350
+// §6.2.2 lets a card give in alternative representations (ALTID=1 on a
+// name in two scripts). In Extra, the alternatives keep their own name;
+// the line of the value Rapport mapped is kept as ownPrefix+name, so the
+// export knows which one to replace when the customer's value was edited.
+// altPrefix marks the alternatives in 3.0, which has no ALTID and allows
+// only one N.
+var altNames = map[string]bool{"FN": true, "N": true, "ORG": true, "TITLE": true}
+
+const (
+	altPrefix = "X-RAPPORT-ALT-"
+	ownPrefix = "X-RAPPORT-OWN-"
+)
+
+// keepAltPrimary keeps the line of a mapped property that belongs to an
+// ALTID group in Extra as well: its parameters (LANGUAGE, ALTID) have no
+// place on the customer, and the export writes them back with the rest of
+// the group (cardWriter.single).
+func (m *mapper) keepAltPrimary(p *prop) {
+	if p.group == "" && p.has("ALTID") {
+		q := *p
+		q.orig, q.name = ownPrefix+p.name, ownPrefix+p.name
+		m.extra = append(m.extra, q)
+	}
+}
+
+// inWords says whether a date value that is no date is meant as words:
+// VALUE=text, or letters in it ("circa 1800").
+func inWords(p *prop, t string) bool {
+	if t == "" || strings.ContainsAny(t, "\r\n") {
+		return false
+	}
+	if strings.EqualFold(p.param("VALUE"), "text") {
+		return true
+	}
+	return strings.IndexFunc(t, unicode.IsLetter) >= 0
 }
 
 func (m *mapper) useGroup(p *prop) {

@@ -53,7 +53,11 @@ func readCards(name string, r io.Reader, yield func(data.ImportCard) bool) bool 
 		case errors.Is(err, io.EOF) && cards == 0:
 			return yield(data.ImportCard{Source: name, Err: errNoCards})
 		case err == nil:
-			if !yield(data.ImportCard{Source: name, Index: rec.Index, Customer: rec.Customer, Profile: rec.Profile, Problems: rec.Problems}) {
+			c := data.ImportCard{Source: name, Index: rec.Index, Customer: rec.Customer, Profile: rec.Profile, Problems: rec.Problems}
+			for _, n := range rec.Damage {
+				c.Damage = append(c.Damage, n.String())
+			}
+			if !yield(c) {
 				return false
 			}
 		case errors.Is(err, io.EOF):

@@ -91,3 +91,32 @@ func TestImportOnlyEmptyCards(t *testing.T) {
 		t.Errorf("code %d\nstdout %s\nstderr %q\nwant %q", r.code, r.stdout, r.stderr, want)
 	}
 }
+
+// TestImportPartlyRead: a card that lost lines imports what could be read,
+// the output names each dropped line (file, card, line, its start), the
+// summary counts the card as partly read, and the exit code is 1; repaired
+// files are reported the same way.
+func TestImportPartlyRead(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	r := rapport(t, "import", "--db", db, vcardFixture("partly-read.vcf"), vcardFixture("recovered.vcf"))
+	if r.code != 1 {
+		t.Errorf("exit code %d, want 1: %+v", r.code, r)
+	}
+	for _, want := range []string{
+		`partly read: partly-read.vcf card 1 (Pat Partial): line 6 "TEL;TYPE=CELL +1 555 0000": dropped: not a property (no colon)`,
+		`partly read: partly-read.vcf card 1 (Pat Partial): line 7 "and then some plain text": dropped`,
+		`partly read: recovered.vcf card 1 (Olga Okay): line 6: repaired: base64 of PHOTO continued without indent`,
+		`partly read: recovered.vcf card 2 (Nora Nobegin): line 10: BEGIN:VCARD missing`,
+		"imported: 4 new, 0 updated, 0 unchanged, 0 skipped, 0 failed; 3 partly read",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stderr, "3 cards were only partly read") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+	if strings.Contains(r.stdout, "Fine Fiona") {
+		t.Errorf("a whole card listed as partly read:\n%s", r.stdout)
+	}
+}

@@ -50,6 +50,10 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		for _, p := range r.Problems {
 			fmt.Fprintf(env.Stdout, "problem: %s: %s\n", r.Where(), p)
 		}
+		// The card came from a broken part of the file.
+		for _, d := range r.Damage {
+			fmt.Fprintf(env.Stdout, "partly read: %s: %s\n", r.Where(), d)
+		}
 	}
 	prefix := "imported"
 	if *dry {
@@ -63,6 +67,13 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	// failure too: nothing could be imported.
 	if sum.Failed > 0 || sum.New+sum.Updated+sum.Unchanged == 0 && sum.Skipped > 0 {
 		fmt.Fprintf(env.Stderr, "rapport: import: %s\n", failedOutcome(sum, *dry))
+		return errSilent{errSomeFailed}
+	}
+	// Lines dropped from a card are data the user may want back: exit 1,
+	// though what could be read was imported.
+	if sum.PartlyRead > 0 {
+		fmt.Fprintf(env.Stderr, "rapport: import: %d %s only partly read (lines dropped or repaired, listed above); what could be read %s imported\n",
+			sum.PartlyRead, plural(sum.PartlyRead, "card was", "cards were"), map[bool]string{true: "would be", false: "was"}[*dry])
 		return errSilent{errSomeFailed}
 	}
 	return nil

@@ -28,8 +28,11 @@ func TestCorpusImportExportRoundTrip(t *testing.T) {
 	if !strings.Contains(r.stdout, "imported:") {
 		t.Fatalf("import: %+v", r)
 	}
-	if strings.Contains(r.stdout, "failed:") || r.code != 0 {
-		t.Errorf("corpus cards failed: %s", r.stdout)
+	// The corpus holds broken files (a card without BEGIN, an FN without
+	// a colon): they import, are reported as partly read, and make the
+	// exit code 1; nothing may fail.
+	if strings.Contains(r.stdout, "failed:") || r.code != 0 && !strings.Contains(r.stderr, "only partly read") {
+		t.Errorf("corpus cards failed: %s\n%s", r.stdout, r.stderr)
 	}
 	exp := rapport(t, "export", "--db", db)
 	n := countCards(exp.stdout)

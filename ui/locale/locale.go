@@ -223,6 +223,9 @@ func (l Locale) Date(d data.Date) string {
 	if d.IsZero() {
 		return ""
 	}
+	if d.IsText() {
+		return d.Text
+	}
 	switch {
 	case !d.HasYear() && l.monthFirst:
 		return fmt.Sprintf("%s %d", d.Month, d.Day)
