@@ -853,6 +853,7 @@ func (u *UI) save(what string, change func() error, done func()) {
 			if done != nil {
 				done()
 			}
+			u.sync.refresh() // one more change waiting to be sent
 		})
 	})
 }

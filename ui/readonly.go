@@ -62,6 +62,7 @@ func (g *guard) setReadOnly(why string) {
 	if m := g.u.win.MainMenu(); m != nil {
 		m.Refresh()
 	}
+	g.u.sync.render() // sync pauses: it would write what it receives
 }
 
 // attach starts guarding a store just opened (at start, or after a
@@ -86,6 +87,7 @@ func (g *guard) attach(s *data.Store) {
 	}
 	g.paused.Store(false)
 	g.watch()
+	u.sync.refresh() // this database's account, after a restore another one's
 }
 
 // writable says whether a change may start; where not, it says why.

@@ -42,6 +42,10 @@ type UI struct {
 	today     *todayScreen
 	briefing  *briefingScreen
 	backups   *backups
+	sync      *syncer
+	// The sync dialogs open, if any (tests drive them).
+	conflicts    *conflictsDialog
+	syncSettings *syncSettings
 
 	// right is the right side of split: the Today view, the customer or a
 	// briefing; pane says which.
@@ -96,6 +100,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.today = newTodayScreen(u)
 	u.briefing = newBriefingScreen(u)
 	u.backups = newBackups(u)
+	u.sync = newSyncer(u)
 
 	u.right = container.NewStack(u.today.build())
 	u.pane = paneToday
@@ -110,7 +115,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.busyBar.Hide()
 	u.body = container.NewStack()
 	u.guard = newGuard(u)
-	u.win.SetContent(container.NewBorder(u.guard.banner, u.busyBar, nil, nil, u.body))
+	u.win.SetContent(container.NewBorder(u.guard.banner, container.NewVBox(u.busyBar, u.sync.build()), nil, nil, u.body))
 	u.win.SetMainMenu(u.buildMenu())
 	u.guard.attach(s)
 	u.addShortcuts()
@@ -134,6 +139,7 @@ func (u *UI) Window() fyne.Window { return u.win }
 func (u *UI) ShowAndRun() {
 	u.backups.startDaily()
 	go u.guard.watchFile()
+	u.sync.startAuto(u.guard.stop)
 	u.win.ShowAndRun()
 	close(u.guard.stop)
 	u.store.Close()
@@ -180,7 +186,9 @@ func (u *UI) buildMenu() *fyne.MainMenu {
 	restoreItem := fyne.NewMenuItem("Restore from backup…", u.backups.onRestore)
 	// Fyne adds Quit to the first menu itself.
 	file := fyne.NewMenu("File", newItem, fyne.NewMenuItemSeparator(), importItem, undoImport, exportItem,
-		fyne.NewMenuItemSeparator(), backupItem, restoreItem,
+		fyne.NewMenuItemSeparator(), backupItem, restoreItem, fyne.NewMenuItemSeparator())
+	file.Items = append(file.Items, u.sync.menuItems()...)
+	file.Items = append(file.Items,
 		fyne.NewMenuItemSeparator(), sample, fyne.NewMenuItem("Settings…", u.onSettings))
 
 	edit := fyne.NewMenuItem("Edit…", func() { u.customer.onEdit() })
@@ -232,6 +240,7 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(scExport, func(fyne.Shortcut) { u.exporter.onExport() })
 	c.AddShortcut(scToday, func(fyne.Shortcut) { u.showToday() })
 	c.AddShortcut(scBrief, func(fyne.Shortcut) { u.onBriefing() })
+	c.AddShortcut(scSync, func(fyne.Shortcut) { u.sync.start(true) })
 	// Ctrl+Z reaches the canvas only when no text field has the focus (the
 	// field undoes its typing then), so it is not on a menu: a menu would take
 	// it from the fields.
@@ -246,6 +255,7 @@ Ctrl+L	Log a visit, call or meeting with the customer shown (on Today: choose wh
 Ctrl+Shift+N	Add a note about the customer shown (on Today: choose whom)
 Ctrl+I	Import vCard files (or drop .vcf files on the window)
 Ctrl+E	Export customers as vCards
+Ctrl+Shift+S	Sync now with the server set in File ▸ Sync settings
 Ctrl+Z	Undo the follow-up just marked done or snoozed`
 
 func (u *UI) onShowShortcuts() {
@@ -307,6 +317,7 @@ func (u *UI) onLoadSample() {
 
 // customerChanged refreshes the list and shows customer id (0: none).
 func (u *UI) customerChanged(id int64) {
+	u.sync.refresh() // the changes waiting
 	u.customers.reload(id == 0)
 	if id != 0 {
 		u.showPane(paneCustomer)
