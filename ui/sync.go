@@ -49,6 +49,7 @@ type syncer struct {
 	u *UI
 
 	footer        *fyne.Container
+	bottom        *fyne.Container // the activity bar and the footer
 	status        *widget.Label
 	conflictsLink *widget.Hyperlink
 	bar           *widget.ProgressBar
@@ -87,7 +88,8 @@ type syncer struct {
 
 func newSyncer(u *UI) *syncer { return &syncer{u: u} }
 
-func (s *syncer) build() fyne.CanvasObject {
+// build makes the footer, under the activity bar at the bottom of the window.
+func (s *syncer) build(busyBar fyne.CanvasObject) fyne.CanvasObject {
 	s.status = widget.NewLabel("")
 	s.status.Truncation = fyne.TextTruncateEllipsis
 	s.conflictsLink = widget.NewHyperlink("", nil)
@@ -104,7 +106,8 @@ func (s *syncer) build() fyne.CanvasObject {
 	s.footer = container.NewBorder(widget.NewSeparator(), nil, nil, right,
 		container.NewBorder(nil, nil, nil, s.conflictsLink, s.status))
 	s.footer.Hide()
-	return s.footer
+	s.bottom = container.NewVBox(busyBar, s.footer)
+	return s.bottom
 }
 
 // menuItems are Sync now and the settings, for the File menu.
@@ -173,6 +176,17 @@ func (s *syncer) refresh() {
 // render puts the state in the footer.
 func (s *syncer) render() {
 	st := s.state
+	// Lay out again where a part appears or goes (the bottom bar changes
+	// height, the status its width); the test driver does not by itself.
+	shape := func() [4]bool {
+		return [4]bool{s.footer.Visible(), s.conflictsLink.Visible(), s.barBox.Visible(), s.nowBtn.Visible()}
+	}
+	before := shape()
+	defer func() {
+		if shape() != before {
+			s.bottom.Refresh()
+		}
+	}()
 	if st == nil || !st.Configured {
 		s.footer.Hide()
 		return

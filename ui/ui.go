@@ -115,7 +115,7 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.busyBar.Hide()
 	u.body = container.NewStack()
 	u.guard = newGuard(u)
-	u.win.SetContent(container.NewBorder(u.guard.banner, container.NewVBox(u.busyBar, u.sync.build()), nil, nil, u.body))
+	u.win.SetContent(container.NewBorder(u.guard.banner, u.sync.build(u.busyBar), nil, nil, u.body))
 	u.win.SetMainMenu(u.buildMenu())
 	u.guard.attach(s)
 	u.addShortcuts()
