@@ -153,16 +153,9 @@ func TestDamagedDatabaseNoticed(t *testing.T) {
 	if !strings.Contains(u.guard.text.Text, "damaged") {
 		t.Fatalf("banner says %q, want damaged", u.guard.text.Text)
 	}
-	// The damage dialog, among others the damage caused (a list that could
-	// not load), in whatever order the background loads finished.
-	var offer fyne.CanvasObject
-	for _, o := range u.win.Canvas().Overlays().List() {
-		if findButton(o, "Restore from backup…") != nil {
-			offer = o
-		}
-	}
-	if offer == nil {
-		t.Fatal("no dialog offers to restore the backup")
+	offer := u.win.Canvas().Overlays().Top()
+	if offer == nil || findButton(offer, "Restore from backup…") == nil {
+		t.Fatalf("the damage dialog offers no restore: %v", offer)
 	}
 	onUI(u, func() { offer.Hide() })
 	onUI(u, func() { u.backups.restore(good) })

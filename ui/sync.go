@@ -175,6 +175,9 @@ func (s *syncer) refresh() {
 
 // render puts the state in the footer.
 func (s *syncer) render() {
+	if s.footer == nil {
+		return // not built yet: an early load failed
+	}
 	st := s.state
 	// Lay out again where a part appears or goes (the bottom bar changes
 	// height, the status its width); the test driver does not by itself.
