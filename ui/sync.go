@@ -56,6 +56,7 @@ type syncer struct {
 	barBox        *fyne.Container
 	cancelBtn     *widget.Button
 	nowBtn        *widget.Button
+	detailsBtn    *widget.Button // the whole error or the problems of the last sync
 	nowItem       *fyne.MenuItem
 
 	state    *engine.State // as last read; nil before
@@ -82,8 +83,10 @@ type syncer struct {
 	// onDone, when set, hears the end of every sync (tests).
 	onDone func()
 
+	// progressMu guards these two, used off the UI goroutine.
 	progressMu   sync.Mutex
 	progressLast time.Time
+	closing      context.CancelFunc // the running sync's, for the window's close
 }
 
 func newSyncer(u *UI) *syncer { return &syncer{u: u} }
@@ -102,7 +105,10 @@ func (s *syncer) build(busyBar fyne.CanvasObject) fyne.CanvasObject {
 	s.cancelBtn.Hide()
 	s.nowBtn = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { s.start(true) })
 	s.nowBtn.Importance = widget.LowImportance
-	right := container.NewHBox(s.barBox, s.cancelBtn, s.nowBtn)
+	s.detailsBtn = widget.NewButtonWithIcon("Details", theme.InfoIcon(), s.onDetails)
+	s.detailsBtn.Importance = widget.LowImportance
+	s.detailsBtn.Hide()
+	right := container.NewHBox(s.detailsBtn, s.barBox, s.cancelBtn, s.nowBtn)
 	s.footer = container.NewBorder(widget.NewSeparator(), nil, nil, right,
 		container.NewBorder(nil, nil, nil, s.conflictsLink, s.status))
 	s.footer.Hide()
@@ -129,11 +135,13 @@ func (s *syncer) startAuto(stop <-chan struct{}) {
 		for {
 			select {
 			case <-stop:
-				s.u.do(func() {
-					if s.cancel != nil {
-						s.cancel() // the window closes: what is sent stays sent
-					}
-				})
+				// The window closed, so fyne.Do runs nothing more: cancel
+				// from here. What was sent stays sent; the rest waits.
+				s.progressMu.Lock()
+				if s.closing != nil {
+					s.closing()
+				}
+				s.progressMu.Unlock()
 				return
 			case <-t.C:
 				s.u.do(func() {
@@ -181,8 +189,8 @@ func (s *syncer) render() {
 	st := s.state
 	// Lay out again where a part appears or goes (the bottom bar changes
 	// height, the status its width); the test driver does not by itself.
-	shape := func() [4]bool {
-		return [4]bool{s.footer.Visible(), s.conflictsLink.Visible(), s.barBox.Visible(), s.nowBtn.Visible()}
+	shape := func() [5]bool {
+		return [5]bool{s.footer.Visible(), s.conflictsLink.Visible(), s.barBox.Visible(), s.nowBtn.Visible(), s.detailsBtn.Visible()}
 	}
 	before := shape()
 	defer func() {
@@ -201,6 +209,11 @@ func (s *syncer) render() {
 		s.conflictsLink.Show()
 	} else {
 		s.conflictsLink.Hide()
+	}
+	if s.details() != "" && !s.running {
+		s.detailsBtn.Show()
+	} else {
+		s.detailsBtn.Hide()
 	}
 	if s.running {
 		s.barBox.Show()
@@ -245,7 +258,7 @@ func (s *syncer) statusText(now time.Time) string {
 	}
 	if s.lastErr == nil && s.lastSum == nil && st.LastError != "" {
 		// A failure recorded by an earlier run (this window's or the command line's).
-		if strings.HasPrefix(st.LastError, "offline") {
+		if strings.Contains(st.LastError, "offline: ") { // dav.OfflineError's words
 			return "Offline: " + pluralOf(st.Waiting, "change waits", "changes wait") + " for the next sync"
 		}
 		return "Last sync failed: " + st.LastError
@@ -260,6 +273,39 @@ func (s *syncer) statusText(now time.Time) string {
 		return "Not synced yet" + waiting
 	}
 	return "Synced " + ago(now.Sub(st.LastSync)) + waiting
+}
+
+// details is what the footer's line leaves out: the whole error, or the
+// cards that could not be taken and the customers whose cards were made
+// again; "" when there is nothing more to say.
+func (s *syncer) details() string {
+	var b strings.Builder
+	if s.lastErr != nil {
+		b.WriteString(capitalize(s.lastErr.Error()) + ".")
+	} else if s.lastSum == nil && s.state != nil && s.state.LastError != "" {
+		b.WriteString("The last sync failed: " + s.state.LastError + ".")
+	}
+	if sum := s.lastSum; sum != nil && (len(sum.Problems) > 0 || len(sum.Recreated) > 0) {
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString("The last sync " + sum.String() + ".")
+		for _, n := range sum.Recreated {
+			b.WriteString("\n• " + n + ": deleted on the server but changed here, so kept and sent again.")
+		}
+		for _, p := range sum.Problems {
+			b.WriteString("\n• " + p)
+		}
+	}
+	return b.String()
+}
+
+func (s *syncer) onDetails() {
+	msg := widget.NewLabel(s.details())
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("Sync", "Close", container.NewVScroll(msg), s.u.win)
+	d.Resize(fyne.NewSize(620, 320))
+	d.Show()
 }
 
 // syncErrorText says in words why a sync failed.
@@ -399,6 +445,9 @@ func (s *syncer) run(pw string) {
 	}
 	ctx, cancel := context.WithCancel(s.u.ctx)
 	s.running, s.cancel = true, cancel
+	s.progressMu.Lock()
+	s.closing = cancel
+	s.progressMu.Unlock()
 	s.progress = engine.Progress{}
 	s.render()
 	if s.nowItem != nil {

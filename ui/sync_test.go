@@ -290,6 +290,38 @@ func TestSyncOffline(t *testing.T) {
 	if top := u.win.Canvas().Overlays().Top(); top != nil {
 		t.Errorf("an automatic sync offline opened a dialog: %s", joined(top))
 	}
+	// As the next start of the window reads it from the database.
+	onUI(u, func() {
+		u.sync.lastErr, u.sync.lastSum = nil, nil
+		u.sync.render()
+	})
+	if got := footerText(u); got != "Offline: 1 change waits for the next sync" {
+		t.Errorf("footer from the stored error: %q", got)
+	}
+	// The whole error is a click away.
+	onUI(u, func() {
+		if !u.sync.detailsBtn.Visible() {
+			t.Fatal("no Details in the footer after a failed sync")
+		}
+		test.Tap(u.sync.detailsBtn)
+	})
+	if msg := joined(topDialog(t, u)); !strings.Contains(msg, "offline: cannot reach 127.0.0.1") {
+		t.Errorf("the details say:\n%s", msg)
+	}
+}
+
+// Sync now before sync is set up opens the settings.
+func TestSyncNowNotSetUp(t *testing.T) {
+	useMemoryKeyring(t)
+	u, _ := newTestUI(t, person("Hal", "Hart", ""))
+	onUI(u, func() { u.win.Canvas().(fyne.Shortcutable).TypedShortcut(scSync) })
+	u.wait()
+	if u.syncSettings == nil {
+		t.Fatal("Sync now without an account opened no settings")
+	}
+	if !strings.Contains(u.syncSettings.ringNote.Text, "keyring") {
+		t.Errorf("the settings say %q about the password", u.syncSettings.ringNote.Text)
+	}
 }
 
 // A server that never answers: the window stays usable, the footer shows
