@@ -5,6 +5,9 @@
 #   python3-vobject: an independent vCard parser the tests check exports with
 #   poppler-utils: pdftotext, an independent reader of the briefing PDF
 #   radicale, xandikos: real CardDAV servers the sync tests start on loopback
+# Left out: gnome-keyring, the real Secret Service data/sync/secret's test runs
+# in a D-Bus session of its own (it skips without it): with --no-install-recommends
+# it pulls in GTK 3 and gcr, 16 packages and about 50 MB installed.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 

@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,11 +115,15 @@ func TestNoDisplayOneLine(t *testing.T) {
 	env := &Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""), Sample: assets.SampleJSON,
 		OpenWindow: func(string) error { opened = true; return nil },
 		Getenv:     func(string) string { return "" }, GOOS: "linux"}
-	code := Main(context.Background(), []string{"--db", filepath.Join(t.TempDir(), "x.db")}, env)
+	db := filepath.Join(t.TempDir(), "x.db")
+	code := Main(context.Background(), []string{"--db", db}, env)
 	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
 	if opened || code != ExitError || len(lines) != 1 || !strings.Contains(lines[0], "no display found") ||
 		!strings.Contains(lines[0], "subcommands work without one") {
 		t.Errorf("exit %d, window opened %v, stderr:\n%s", code, opened, errb.String())
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("no display, yet %s was created (%v)", db, err)
 	}
 	env.Getenv = func(k string) string { return map[string]string{"WAYLAND_DISPLAY": "wayland-0"}[k] }
 	errb.Reset()
