@@ -10,11 +10,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/rapportcrm/rapport/assets"
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/ui"
 	"github.com/rapportcrm/rapport/ui/cli"
+	"github.com/rapportcrm/rapport/ui/fynelang"    // before Fyne's lang: its translations load with the window
 	_ "github.com/rapportcrm/rapport/ui/localefix" // before Fyne reads the locale
 )
 
@@ -26,6 +28,9 @@ func main() {
 }
 
 func openWindow(path string) error {
+	if err := lang.AddTranslationsFS(fynelang.Builtin(), "translations"); err != nil {
+		fyne.LogError("Fyne's translations did not load", err)
+	}
 	a := app.NewWithID(appID)
 	ui.UseSystemLocale()
 	store, err := data.Open(context.Background(), path)

@@ -263,3 +263,45 @@ func (s *Store) SearchWithin(ctx context.Context, query string, maxTemp, limit i
 	}
 	return out, nil
 }
+
+// SearchCount is len(Search(query, upTo)), counted in the indexes without
+// reading a customer: the command line shows a page and says how many more
+// matched, and reading a thousand customers to count them took longer than
+// the rest of its search.
+func (s *Store) SearchCount(ctx context.Context, query string, upTo int) (int, error) {
+	if err := checkQuery(query); err != nil {
+		return 0, err
+	}
+	q := ftsQuery(query)
+	if q == "" {
+		var n int
+		err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers LIMIT ?)`, upTo).Scan(&n)
+		if err != nil {
+			return 0, fmt.Errorf("count customers: %w", mapError(err))
+		}
+		return n, nil
+	}
+	// As in SearchWithin: card matches (at most searchCap), then those
+	// matched only in the newest history and notes.
+	var cards int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ? LIMIT ?)`,
+		q, searchCap).Scan(&cards); err != nil {
+		return 0, fmt.Errorf("search %q: %w", query, mapError(err))
+	}
+	hq := historyQuery(query)
+	if cards >= upTo || hq == "" {
+		return min(cards, upTo), nil
+	}
+	var more int
+	if err := s.read.QueryRowContext(ctx, `WITH docs(customer_id) AS (
+			SELECT i.customer_id FROM interactions i
+			WHERE i.id IN (SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH ?2 ORDER BY rowid DESC LIMIT ?4)
+			UNION
+			SELECT n.customer_id FROM notes n
+			WHERE n.id IN (SELECT rowid FROM note_fts WHERE note_fts MATCH ?2 ORDER BY rowid DESC LIMIT ?4))
+		SELECT count(*) FROM docs WHERE customer_id NOT IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1 LIMIT ?3)`,
+		q, hq, searchCap, historyCap).Scan(&more); err != nil {
+		return 0, fmt.Errorf("search %q: %w", query, mapError(err))
+	}
+	return min(cards+more, upTo), nil
+}

@@ -225,8 +225,14 @@ func (s *Store) openWriter(ctx context.Context, migrate bool) error {
 // are read as usual beyond it.
 const mmapSize = 1 << 30
 
+// readerCacheKiB is each reader's page cache. SQLite's default of 2 MiB
+// holds fewer pages than one keystroke's search reads at 100k customers (a
+// thousand matches spread over the table): every search read them all
+// again from the file, which took half its time.
+const readerCacheKiB = 16 << 10
+
 func (s *Store) openReader(memoryMapped bool) error {
-	params := commonPragmas + "&_pragma=query_only(1)"
+	params := commonPragmas + "&_pragma=query_only(1)" + fmt.Sprintf("&_pragma=cache_size(%d)", -readerCacheKiB)
 	if memoryMapped {
 		params += fmt.Sprintf("&_pragma=mmap_size(%d)", mmapSize)
 	}

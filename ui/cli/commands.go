@@ -32,16 +32,23 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	if *limit < 1 {
 		return usageError{msg: fmt.Sprintf("search: --limit must be 1 or more, got %d", *limit), usage: usageOf("search")}
 	}
-	// A few more than asked for, to say how many were left out.
-	found, err := s.Search(ctx, strings.Join(rest, " "), *limit+moreProbe)
+	query := strings.Join(rest, " ")
+	shown, err := s.Search(ctx, query, *limit)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	shown := found[:min(len(found), *limit)]
 	for _, c := range shown {
 		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\n", c.ID, c.Name, c.Company)
 	}
-	printMore(env, len(found)-len(shown), len(found) == *limit+moreProbe)
+	if len(shown) < *limit {
+		return nil
+	}
+	// Up to moreProbe more are counted, to say how many were left out.
+	found, err := s.SearchCount(ctx, query, *limit+moreProbe)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	printMore(env, found-len(shown), found == *limit+moreProbe)
 	return nil
 }
 
