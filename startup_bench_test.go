@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -137,4 +138,61 @@ func BenchmarkHelpProcess(b *testing.B) {
 func median(ds []time.Duration) float64 {
 	slices.Sort(ds)
 	return float64(ds[len(ds)/2].Microseconds()) / 1000
+}
+
+// importRuns is how many imports BenchmarkImportProcess times: each of 10k
+// cards takes a second or more, so fewer than processRuns.
+const importRuns = 5
+
+// BenchmarkImportProcess: `rapport import` of 10k generated cards into a
+// fresh database, as a whole process (ms/run, the median of importRuns),
+// and beside it abook's conversion of the same file to its own format,
+// which reads and writes every card with no database (abook-ms/run; 0
+// where abook is not installed): issue 13 asks for at most 10× abook.
+func BenchmarkImportProcess(b *testing.B) {
+	bin := buildRapport(b)
+	dir := b.TempDir()
+	cards := filepath.Join(dir, "cards.vcf")
+	if err := os.WriteFile(cards, generatedCards(b, 10_000), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	abook, _ := exec.LookPath("abook")
+	var rapport, peer []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range importRuns {
+			db := filepath.Join(dir, fmt.Sprintf("import-%d.db", i))
+			rapport = append(rapport, timeRun(b, bin, "import", "--db", db, cards))
+			os.Remove(db)
+			os.Remove(db + "-wal")
+			os.Remove(db + "-shm")
+			if abook != "" {
+				out := filepath.Join(dir, "abook.out")
+				os.Remove(out) // abook will not write over a file
+				peer = append(peer, timeRun(b, abook, "--convert", "--informat", "vcard", "--infile", cards,
+					"--outformat", "abook", "--outfile", out))
+			}
+		}
+	}
+	b.ReportMetric(median(rapport), "ms/run")
+	if abook != "" {
+		b.ReportMetric(median(peer), "abook-ms/run")
+		b.ReportMetric(median(rapport)/median(peer), "x-abook")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// timeRun execs one command and returns its wall time; a failure fails
+// the benchmark.
+func timeRun(b *testing.B, name string, args ...string) time.Duration {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	d := time.Since(start)
+	if err != nil {
+		b.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return d
 }

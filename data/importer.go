@@ -310,6 +310,14 @@ func noteChange(ctx context.Context, tx *Tx, batch int64, ch *importChange, card
 			}
 		}
 	}
+	if ch.created {
+		// Created by this batch just now: it has no record in it yet.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO import_changes (batch_id, customer_id, created) VALUES (?, ?, 1)`,
+			batch, ch.customerID); err != nil {
+			return fmt.Errorf("record import change: %w", err)
+		}
+		return nil
+	}
 	var prev struct {
 		created       bool
 		before, added string
