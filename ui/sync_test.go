@@ -174,6 +174,25 @@ func TestSyncStatusAndSyncNow(t *testing.T) {
 	if !strings.Contains(joined(u.customer.root), "Annie") {
 		t.Errorf("the page after a sync that pulled a nickname:\n%s", joined(u.customer.root))
 	}
+
+	// Stop syncing: the account and the saved password go, the customers stay.
+	onUI(u, u.onSyncSettings)
+	u.wait()
+	tapLocked(u, findButton(topDialog(t, u), "Stop syncing…"))
+	tapLocked(u, findButton(topDialog(t, u), "Yes"))
+	u.wait()
+	if _, err := s.SyncAccount(context.Background()); err == nil {
+		t.Error("the account is still set up")
+	}
+	if _, err := secret.Get(srv.URL, davtest.User); err == nil {
+		t.Error("the password is still in the keyring")
+	}
+	if u.sync.footer.Visible() || u.syncSettings != nil {
+		t.Errorf("after Stop syncing: footer %q, settings open %v", footerText(u), u.syncSettings != nil)
+	}
+	if n := count(t, s); n != 2 {
+		t.Errorf("%d customers after Stop syncing, want 2", n)
+	}
 }
 
 // The same field changed on both laptops: the footer offers the conflict,
