@@ -562,7 +562,7 @@ func (s *syncer) askPassword(st *engine.State, noRing bool) {
 	d.entry = widget.NewPasswordEntry()
 	why := "No password is saved for this account."
 	if noRing {
-		why = "No keyring is running on this computer, so Rapport cannot keep the password:\nit asks for it at each sync and never writes it down."
+		why = "No keyring is running on this computer, so Rapport cannot save the password:\nit asks for it when it syncs, and never writes it down."
 	}
 	d.remember = widget.NewCheck("Remember it until Rapport closes (for the automatic sync)", nil)
 	d.remember.SetChecked(true)

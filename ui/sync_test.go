@@ -126,6 +126,12 @@ func TestSyncStatusAndSyncNow(t *testing.T) {
 	if got := footerText(u); got != "Synced just now" {
 		t.Errorf("footer after the first sync: %q", got)
 	}
+	onUI(u, func() {
+		f := u.sync.footer
+		if !f.Visible() || f.Size().Height < f.MinSize().Height || f.Size().Width < 600 {
+			t.Errorf("the footer is laid out at %v (min %v)", f.Size(), f.MinSize())
+		}
+	})
 	if names := listNames(u); len(names) != 2 {
 		t.Errorf("the list after the first sync: %v (want Ann and Ben, without a restart)", names)
 	}
