@@ -53,6 +53,7 @@ type syncer struct {
 	status        *widget.Label
 	conflictsLink *widget.Hyperlink
 	bar           *widget.ProgressBar
+	spin          *widget.ProgressBarInfinite // while the server lists what changed
 	barBox        *fyne.Container
 	cancelBtn     *widget.Button
 	nowBtn        *widget.Button
@@ -99,7 +100,9 @@ func (s *syncer) build(busyBar fyne.CanvasObject) fyne.CanvasObject {
 	s.conflictsLink.OnTapped = s.u.onConflicts
 	s.conflictsLink.Hide()
 	s.bar = widget.NewProgressBar()
-	s.barBox = container.NewGridWrap(fyne.NewSize(160, s.bar.MinSize().Height), s.bar)
+	s.spin = widget.NewProgressBarInfinite()
+	s.spin.Stop()
+	s.barBox = container.NewGridWrap(fyne.NewSize(160, s.bar.MinSize().Height), container.NewStack(s.bar, s.spin))
 	s.barBox.Hide()
 	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancel)
 	s.cancelBtn.Hide()
@@ -220,13 +223,19 @@ func (s *syncer) render() {
 		s.cancelBtn.Show()
 		s.nowBtn.Hide()
 		if s.progress.Total > 0 {
+			s.spin.Stop()
+			s.spin.Hide()
+			s.bar.Show()
 			s.bar.Max = float64(s.progress.Total)
 			s.bar.SetValue(float64(s.progress.Done))
-		} else {
-			s.bar.Max = 1
-			s.bar.SetValue(0)
+		} else if !s.spin.Visible() || !s.spin.Running() {
+			// Asking the server what changed: no count to show yet.
+			s.bar.Hide()
+			s.spin.Show()
+			s.spin.Start()
 		}
 	} else {
+		s.spin.Stop()
 		s.barBox.Hide()
 		s.cancelBtn.Hide()
 		s.nowBtn.Show()
