@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/sync/engine"
 	"github.com/rapportcrm/rapport/ui/locale"
 )
 
@@ -300,6 +301,11 @@ func (e *customerEditor) onSave() {
 		if c.ID == 0 {
 			err = u.store.CreateCustomer(u.ctx, c)
 		} else {
+			// A sync may have changed the customer while the form was open:
+			// keep what it brought in the fields the user did not touch.
+			if now, gerr := u.store.Customer(u.ctx, c.ID); gerr == nil && e.orig != nil {
+				c = engine.MergeEdit(e.orig, c, now)
+			}
 			err = u.store.UpdateCustomer(u.ctx, c)
 		}
 		u.do(func() {

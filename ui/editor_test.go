@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/rapportcrm/rapport/data"
 )
 
 // writePNG writes a w × h PNG with some detail into the test's directory.
@@ -116,4 +118,35 @@ func TestEditorPhoto(t *testing.T) {
 			t.Errorf("the photo was not removed: %s, %d bytes", c.Photo.MIME, len(c.Photo.Data))
 		}
 	})
+}
+
+// A sync (or another Rapport) changes the customer while the editor is
+// open: saving keeps that change in the fields the user did not touch.
+func TestEditorKeepsAChangeMadeWhileOpen(t *testing.T) {
+	u, s := newTestUI(t, person("Jane", "Doe", "Acme"))
+	ctx := context.Background()
+	id := u.customers.selectedID
+	openCustomer(t, u, id)
+	u.customer.onEdit()
+	e := u.editor
+	// Meanwhile, a phone's edit arrives.
+	c, err := s.Customer(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Nickname = "Janie"
+	c.Emails = append(c.Emails, data.Labelled{Label: "home", Value: "jane@home.example"})
+	if err := s.UpdateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	onUI(u, func() { e.title.SetText("Head buyer") })
+	tapLocked(u, e.save)
+	u.wait()
+	got, err := s.Customer(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Head buyer" || got.Nickname != "Janie" || len(got.Emails) != len(c.Emails) {
+		t.Errorf("after saving the form: title %q, nickname %q, e-mails %+v", got.Title, got.Nickname, got.Emails)
+	}
 }

@@ -231,3 +231,15 @@ func withField(dst, src record, f field) record {
 	f.set(&dst, &src)
 	return dst
 }
+
+// MergeEdit is what saving an edit form writes when the customer changed
+// in the database while the form was open (a sync pulled a phone's
+// change, another Rapport wrote): base is the customer as the form opened
+// it, mine what the form holds, current what is stored now. A field the
+// user did not touch takes the stored value; one they changed keeps
+// theirs, so neither the pulled change nor the typing is lost.
+func MergeEdit(base, mine, current *data.Customer) *data.Customer {
+	out := merge(&record{c: *base}, &record{c: *mine}, &record{c: *current}, nil)
+	c := out.here.c
+	return &c
+}
