@@ -45,9 +45,13 @@ func TestPendingRecordsEveryChange(t *testing.T) {
 			return s.UpdateCustomer(ctx, &c)
 		},
 		"a tag added": func() error { c.Tags = append(c.Tags, "vip"); return s.UpdateCustomer(ctx, &c) },
-		"a hobby":     func() error { return s.SaveProfileItem(ctx, &ProfileItem{CustomerID: c.ID, Category: CatHobby, Text: "golf"}) },
-		"a child":     func() error { return s.SaveFamilyMember(ctx, &FamilyMember{CustomerID: c.ID, Relation: RelChild, Name: "Emma"}) },
-		"a pet":       func() error { return s.SavePet(ctx, &Pet{CustomerID: c.ID, Name: "Rex"}) },
+		"a hobby": func() error {
+			return s.SaveProfileItem(ctx, &ProfileItem{CustomerID: c.ID, Category: CatHobby, Text: "golf"})
+		},
+		"a child": func() error {
+			return s.SaveFamilyMember(ctx, &FamilyMember{CustomerID: c.ID, Relation: RelChild, Name: "Emma"})
+		},
+		"a pet": func() error { return s.SavePet(ctx, &Pet{CustomerID: c.ID, Name: "Rex"}) },
 	} {
 		if err := change(); err != nil {
 			t.Fatalf("%s: %v", what, err)
