@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -324,8 +325,7 @@ func (r *keyRadio) build() {
 	r.box.Objects = r.box.Objects[:0]
 	for i, o := range r.Options {
 		c := &radioChoice{radio: r, index: i, label: widget.NewLabel(o), icon: widget.NewIcon(nil),
-			focus: canvas.NewRectangle(color.Transparent)}
-		c.focus.CornerRadius = theme.InputRadiusSize()
+			focus: canvas.NewCircle(color.Transparent)}
 		c.ExtendBaseWidget(c)
 		r.box.Objects = append(r.box.Objects, c)
 	}
@@ -368,15 +368,15 @@ type radioChoice struct {
 	index   int
 	label   *widget.Label
 	icon    *widget.Icon
-	focus   *canvas.Rectangle
+	focus   *canvas.Circle // behind the icon, as on Fyne's check boxes
 	focused bool
 }
 
 func (*radioChoice) dialogKeys() {}
 
 func (c *radioChoice) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack(c.focus,
-		container.NewBorder(nil, nil, c.icon, nil, c.label)))
+	icon := container.NewStack(c.focus, container.New(layout.NewCustomPaddedLayout(4, 4, 4, 4), c.icon))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(icon), nil, c.label))
 }
 
 func (c *radioChoice) Refresh() {
