@@ -255,7 +255,9 @@ Ctrl+Shift+N	Add a note about the customer shown (on Today: choose whom)
 Ctrl+I	Import vCard files (or drop .vcf files on the window)
 Ctrl+E	Export customers as vCards
 Ctrl+Shift+S	Sync now with the server set in File ▸ Sync settings
-Ctrl+Z	Undo the follow-up just marked done or snoozed`
+Ctrl+Z	Undo the follow-up just marked done or snoozed
+Esc	In a dialog: cancel or close it, wherever the focus is
+Enter	In a dialog: save it (Ctrl+Enter in a multi-line field); never a deletion`
 
 func (u *UI) onShowShortcuts() {
 	grid := container.New(layout.NewFormLayout())
