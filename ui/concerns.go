@@ -293,7 +293,7 @@ func (u *UI) openSettings(days int) {
 		HintText: "A concern not confirmed with the customer for longer is flagged “re-check”."},
 		&widget.FormItem{Text: "Dates", Widget: dates,
 			HintText: "How dates are written and typed in this window, for when the system's locale says nothing useful."},
-		u.syncItem(), u.databaseItem())
+		keyedItem(u.syncItem()), u.databaseItem())
 	var n int
 	check := func() string {
 		v, err := strconv.Atoi(trim(entry.Text))

@@ -500,7 +500,7 @@ func TestImportPreviewUntickMerge(t *testing.T) {
 		}
 	}
 	// Untick the merge of Bob Jones into Robert Jones: another Jones.
-	var bob *widget.Check
+	var bob *keyCheck
 	onUI(u, func() { bob = findMergeCheck(t, topDialog(t, u), "Bob Jones") })
 	if bob == nil || !bob.Checked {
 		t.Fatalf("no ticked Merge for Bob Jones")

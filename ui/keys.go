@@ -447,21 +447,40 @@ func showDialog(d dialog.Dialog, w fyne.Window) {
 	if !ok || len(parts.Objects) != 5 {
 		return
 	}
-	row, ok := parts.Objects[3].(*fyne.Container)
+	if row, ok := parts.Objects[3].(*fyne.Container); ok {
+		adoptButtons(row)
+	}
+}
+
+// adoptButtons puts a keyButton in place of each plain button in the
+// containers under o. Only for buttons nobody holds a reference to: Fyne's
+// own, or those of a part built elsewhere (see keyedItem).
+func adoptButtons(o fyne.CanvasObject) {
+	c, ok := o.(*fyne.Container)
 	if !ok {
 		return
 	}
-	for i, o := range row.Objects {
-		if b, ok := o.(*widget.Button); ok {
-			kb := newKeyButton(b.Text, b.Icon, b.OnTapped)
-			kb.Importance, kb.Alignment, kb.IconPlacement = b.Importance, b.Alignment, b.IconPlacement
-			if b.Disabled() {
-				kb.Disable()
-			}
-			row.Objects[i] = kb
+	for i, o := range c.Objects {
+		b, ok := o.(*widget.Button)
+		if !ok {
+			adoptButtons(o)
+			continue
 		}
+		kb := newKeyButton(b.Text, b.Icon, b.OnTapped)
+		kb.Importance, kb.Alignment, kb.IconPlacement = b.Importance, b.Alignment, b.IconPlacement
+		if b.Disabled() {
+			kb.Disable()
+		}
+		c.Objects[i] = kb
 	}
-	row.Refresh()
+	c.Refresh()
+}
+
+// keyedItem is a form line built outside the dialog's own code (Settings ▸
+// Sync) with its plain buttons made keyButtons.
+func keyedItem(it *widget.FormItem) *widget.FormItem {
+	adoptButtons(it.Widget)
+	return it
 }
 
 // showInformation is dialog.ShowInformation with keys.
