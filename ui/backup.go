@@ -29,12 +29,12 @@ type backups struct {
 
 	progress   *progressDialog
 	dlg        *dialog.CustomDialog // the list of backups to restore from
-	list       *widget.List
+	list       *keyList
 	items      []data.BackupInfo
 	chosen     int // index in items, -1 for none
 	hint       *widget.Label
-	restoreBtn *widget.Button
-	chooseBtn  *widget.Button
+	restoreBtn *keyButton
+	chooseBtn  *keyButton
 
 	summary     string // what the last backup or restore reported
 	dailyFailed bool   // the failure was shown; not again every hour
@@ -73,7 +73,7 @@ func (b *backups) onBackupNow() {
 				what = "A copy of your " + countOf(n, "customer")
 			}
 			b.summary = what + " is in\n" + path
-			dialog.ShowInformation("Backed up", b.summary, b.u.win)
+			showInformation("Backed up", b.summary, b.u.win)
 		})
 	})
 }
@@ -113,7 +113,7 @@ func (b *backups) onRestore() {
 
 func (b *backups) showList(list []data.BackupInfo, dir string) {
 	b.items, b.chosen = list, -1
-	b.list = widget.NewList(func() int { return len(b.items) }, b.createRow, b.updateRow)
+	b.list = newKeyList(func() int { return len(b.items) }, b.createRow, b.updateRow)
 	b.list.OnSelected = b.onSelected
 	intro := widget.NewLabel("Choose the backup to go back to. Your current data is not deleted: " +
 		"it is kept in the backups folder as a backup of its own.")
@@ -123,11 +123,11 @@ func (b *backups) showList(list []data.BackupInfo, dir string) {
 	if len(list) == 0 {
 		b.hint.SetText("There are no backups in " + dir + " yet. Choose file… restores one kept elsewhere.")
 	}
-	b.restoreBtn = widget.NewButtonWithIcon("Restore", theme.HistoryIcon(), b.onRestoreChosen)
+	b.restoreBtn = newKeyButton("Restore", theme.HistoryIcon(), b.onRestoreChosen)
 	b.restoreBtn.Importance = widget.HighImportance
 	b.restoreBtn.Disable()
-	b.chooseBtn = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), b.onChooseFile)
-	cancel := widget.NewButton("Cancel", func() { b.dlg.Hide() })
+	b.chooseBtn = newKeyButton("Choose file…", theme.FolderOpenIcon(), b.onChooseFile)
+	cancel := newKeyButton("Cancel", nil, func() { b.dlg.Hide() })
 	body := container.NewBorder(intro, b.hint, nil, nil, b.list)
 	b.dlg = dialog.NewCustomWithoutButtons("Restore from backup", body, b.u.win)
 	b.dlg.SetButtons([]fyne.CanvasObject{cancel, b.chooseBtn, b.restoreBtn})
@@ -299,7 +299,7 @@ func (b *backups) restore(from string) {
 			if setAside != "" {
 				b.summary += "\n\nThe data you had before is kept as\n" + setAside
 			}
-			dialog.ShowInformation("Restored", b.summary, b.u.win)
+			showInformation("Restored", b.summary, b.u.win)
 		})
 	})
 }

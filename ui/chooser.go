@@ -26,7 +26,7 @@ type customerChooser struct {
 	chosen map[int64]data.CustomerSummary // a working copy
 
 	search *formEntry
-	list   *widget.List
+	list   *keyList
 	count  *widget.Label // "3 chosen"
 	status *widget.Label // "First 1,000: type more"
 	dlg    *dialog.ConfirmDialog
@@ -45,7 +45,7 @@ func newCustomerChooser(u *UI, chosen map[int64]data.CustomerSummary, done func(
 	c.search = newEntry("")
 	c.search.SetPlaceHolder("Search: name, company, anything you wrote")
 	c.search.OnChanged = c.onSearchChanged
-	c.list = widget.NewList(func() int { return len(c.rows) }, c.createRow, c.updateRow)
+	c.list = newKeyList(func() int { return len(c.rows) }, c.createRow, c.updateRow)
 	c.count = widget.NewLabel("")
 	c.count.TextStyle.Bold = true
 	c.status = widget.NewLabel("")
@@ -59,14 +59,14 @@ func newCustomerChooser(u *UI, chosen map[int64]data.CustomerSummary, done func(
 		}
 	}, u.win)
 	c.dlg.Resize(fyne.NewSize(520, 560))
-	c.dlg.Show()
+	showDialog(c.dlg, u.win)
 	u.win.Canvas().Focus(c.search)
 	c.load("")
 	return c
 }
 
 func (c *customerChooser) createRow() fyne.CanvasObject {
-	return widget.NewCheck("", nil)
+	return newKeyCheck("", nil)
 }
 
 func (c *customerChooser) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -74,7 +74,7 @@ func (c *customerChooser) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	cs := c.rows[i]
-	check := o.(*widget.Check)
+	check := o.(*keyCheck)
 	check.OnChanged = nil // the row is reused: setting its state is no tick
 	check.Text = joinNonEmpty(" · ", cs.Name, cs.Company)
 	_, on := c.chosen[cs.ID]

@@ -259,7 +259,7 @@ func (p *concernsPanel) onHistory(c data.Concern) {
 			title.Wrapping = fyne.TextWrapWord
 			d := dialog.NewCustom("History of a concern", "Close", container.NewVBox(title, grid), p.u.win)
 			d.Resize(fyne.NewSize(560, 0))
-			d.Show()
+			showDialog(d, p.u.win)
 		})
 	})
 }
@@ -286,14 +286,14 @@ func (u *UI) openSettings(days int) {
 	for _, f := range locale.DateFormats {
 		labels = append(labels, u.dateFormatLabel(f))
 	}
-	dates := widget.NewSelect(labels, nil)
+	dates := newKeySelect(labels, nil)
 	dates.SetSelected(u.dateFormatLabel(u.dateFormat()))
 	u.settingsDates = dates
 	form := widget.NewForm(&widget.FormItem{Text: "Re-check concerns after", Widget: container.NewBorder(nil, nil, nil, widget.NewLabel("days"), entry),
 		HintText: "A concern not confirmed with the customer for longer is flagged “re-check”."},
 		&widget.FormItem{Text: "Dates", Widget: dates,
 			HintText: "How dates are written and typed in this window, for when the system's locale says nothing useful."},
-		u.syncItem(), u.databaseItem())
+		keyedItem(u.syncItem()), u.databaseItem())
 	var n int
 	check := func() string {
 		v, err := strconv.Atoi(trim(entry.Text))
@@ -343,7 +343,7 @@ func (u *UI) databaseItem() *widget.FormItem {
 	}
 	where := widget.NewLabel(path)
 	where.Wrapping = fyne.TextWrapBreak
-	show := widget.NewButtonWithIcon("Show in folder", theme.FolderOpenIcon(), func() {
+	show := newKeyButton("Show in folder", theme.FolderOpenIcon(), func() {
 		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.Dir(path)}); err != nil {
 			u.showError("Could not open the folder "+filepath.Dir(path), err)
 		}

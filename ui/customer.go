@@ -706,7 +706,7 @@ func (s *customerScreen) needCustomer(action string) bool {
 	if s.shown() != nil {
 		return true
 	}
-	dialog.ShowInformation("No customer open", "Open a customer first: choose them in the list on the left, then "+action+".", s.u.win)
+	showInformation("No customer open", "Open a customer first: choose them in the list on the left, then "+action+".", s.u.win)
 	return false
 }
 
@@ -830,7 +830,7 @@ func (u *UI) confirm(title, message, action string, onYes func()) {
 	d.SetConfirmText(action)
 	d.SetDismissText("Cancel")
 	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	showDialog(d, u.win)
 }
 
 // save runs a store change in the background, then calls done on the UI

@@ -41,10 +41,25 @@ func newDateEntry() *dateEntry {
 			e.Date = nil
 		}
 	}
-	pick := widget.NewButtonWithIcon("", theme.CalendarIcon(), e.showCalendar)
+	pick := newKeyButton("", theme.CalendarIcon(), e.showCalendar)
 	pick.Importance = widget.LowImportance
 	e.ActionItem = pick
 	return e
+}
+
+func (*dateEntry) dialogKeys() {}
+
+// TypedKey: Esc closes the calendar when it is open, else cancels the
+// dialog; Enter saves it (see keys.go).
+func (e *dateEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.popUp != nil && e.popUp.Visible() {
+		e.popUp.Hide()
+		return
+	}
+	if typedDialogKey(e, k, e.OnSubmitted == nil) {
+		return
+	}
+	e.Entry.TypedKey(k)
 }
 
 // SetDate shows day (nil: none).

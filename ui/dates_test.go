@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/ui/locale"
@@ -173,7 +172,7 @@ func TestDateEntryCalendar(t *testing.T) {
 	onUI(u, func() {
 		u.win.SetContent(e)
 		e.SetDate(&jan12)
-		test.Tap(e.ActionItem.(*widget.Button))
+		test.Tap(e.ActionItem.(*keyButton))
 	})
 	top := u.win.Canvas().Overlays().Top()
 	if top == nil {

@@ -28,7 +28,7 @@ type customerEditor struct {
 	given, family, nickname *formEntry
 	company, title          *formEntry
 	phones, emails          *labelledRows
-	addrLabel               *widget.SelectEntry
+	addrLabel               *keySelectEntry
 	street, city, postcode  *formEntry
 	region, country         *formEntry
 	birthday                *formEntry
@@ -38,11 +38,11 @@ type customerEditor struct {
 	// The photo as it will be saved; photoBox previews it.
 	photo                    data.Photo
 	photoBox                 *fyne.Container
-	choosePhoto, removePhoto *widget.Button
+	choosePhoto, removePhoto *keyButton
 
 	message      *widget.Label // what is wrong, in the form
 	body         *fyne.Container
-	save, cancel *widget.Button
+	save, cancel *keyButton
 	dlg          *dialog.CustomDialog
 }
 
@@ -83,7 +83,7 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	e.title = newEntry("")
 	e.phones = newLabelledRows("phone", "number", []string{"mobile", "work", "home", "other"})
 	e.emails = newLabelledRows("e-mail", "address", []string{"work", "home", "other"})
-	e.addrLabel = widget.NewSelectEntry([]string{"work", "home", "other"})
+	e.addrLabel = newKeySelectEntry([]string{"work", "home", "other"})
 	e.addrLabel.SetPlaceHolder("label")
 	e.street = newEntry("street and number")
 	e.city = newEntry("city")
@@ -102,8 +102,8 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	e.cardNote.SetMinRowsVisible(3)
 
 	e.photoBox = container.NewGridWrap(fyne.NewSize(96, 96))
-	e.choosePhoto = widget.NewButtonWithIcon("Choose photo…", theme.FolderOpenIcon(), e.onChoosePhoto)
-	e.removePhoto = widget.NewButtonWithIcon("Remove photo", theme.DeleteIcon(), e.onRemovePhoto)
+	e.choosePhoto = newKeyButton("Choose photo…", theme.FolderOpenIcon(), e.onChoosePhoto)
+	e.removePhoto = newKeyButton("Remove photo", theme.DeleteIcon(), e.onRemovePhoto)
 	e.removePhoto.Importance = widget.LowImportance
 
 	if c := e.orig; c != nil {
@@ -136,9 +136,9 @@ func (e *customerEditor) build() fyne.CanvasObject {
 	e.message.Importance = widget.DangerImportance
 	e.message.Wrapping = fyne.TextWrapWord
 	e.message.Hide()
-	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
+	e.save = newKeyButton("Save", theme.DocumentSaveIcon(), e.onSave)
 	e.save.Importance = widget.HighImportance
-	e.cancel = widget.NewButton("Cancel", func() { e.dlg.Hide() })
+	e.cancel = newKeyButton("Cancel", nil, func() { e.dlg.Hide() })
 
 	address := container.NewVBox(
 		container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(120, e.street.MinSize().Height), e.addrLabel), nil, e.street),
@@ -261,7 +261,7 @@ func (e *customerEditor) readPhoto(r io.ReadCloser, name string) {
 			e.choosePhoto.Enable()
 			if err != nil {
 				// The user's file, not Rapport's failure: nothing to log.
-				dialog.ShowError(fmt.Errorf("“%s” cannot be used as a photo: %v.\n\nChoose a PNG or JPEG picture.", name, err), e.u.win)
+				showErrorDialog(fmt.Errorf("“%s” cannot be used as a photo: %v.\n\nChoose a PNG or JPEG picture.", name, err), e.u.win)
 				return
 			}
 			e.photo = p
@@ -335,7 +335,7 @@ type labelledRows struct {
 }
 
 type labelledRow struct {
-	label *widget.SelectEntry
+	label *keySelectEntry
 	value *formEntry
 	pref  bool // kept from the card: the preferred number or address
 	obj   fyne.CanvasObject
@@ -344,7 +344,7 @@ type labelledRow struct {
 func newLabelledRows(what, placeholder string, labels []string) *labelledRows {
 	r := &labelledRows{what: what, placeholder: placeholder, labels: labels}
 	r.list = container.NewVBox()
-	add := widget.NewButtonWithIcon("Add "+what, theme.ContentAddIcon(), func() { r.add(data.Labelled{Label: labels[0]}) })
+	add := newKeyButton("Add "+what, theme.ContentAddIcon(), func() { r.add(data.Labelled{Label: labels[0]}) })
 	add.Importance = widget.LowImportance
 	r.box = container.NewVBox(r.list, container.NewHBox(add, layout.NewSpacer()))
 	return r
@@ -363,10 +363,10 @@ func (r *labelledRows) set(values []data.Labelled) {
 }
 
 func (r *labelledRows) add(v data.Labelled) {
-	row := &labelledRow{label: widget.NewSelectEntry(r.labels), value: newEntry(r.placeholder), pref: v.Pref}
+	row := &labelledRow{label: newKeySelectEntry(r.labels), value: newEntry(r.placeholder), pref: v.Pref}
 	row.label.SetText(v.Label)
 	row.value.SetText(v.Value)
-	remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { r.remove(row) })
+	remove := newKeyButton("", theme.ContentRemoveIcon(), func() { r.remove(row) })
 	remove.Importance = widget.LowImportance
 	row.obj = container.NewBorder(nil, nil,
 		container.NewGridWrap(fyne.NewSize(120, row.value.MinSize().Height), row.label), remove, row.value)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log"
 
-	"fyne.io/fyne/v2/dialog"
-
 	"github.com/rapportcrm/rapport/data"
 )
 
@@ -20,7 +18,14 @@ func (u *UI) showError(what string, err error) {
 		return
 	}
 	if errors.Is(err, data.ErrInvalid) {
-		dialog.ShowInformation("Please check", capitalize(err.Error()), u.win)
+		showInformation("Please check", capitalize(err.Error()), u.win)
+		return
+	}
+	if errors.Is(err, data.ErrDamaged) || errors.Is(err, data.ErrMoved) {
+		// The read-only banner and its one dialog say it, with the way out:
+		// not one more error for each list that failed to load.
+		log.Printf("rapport: %s: %v", what, err)
+		u.guard.onProblem(err)
 		return
 	}
 	log.Printf("rapport: %s: %v", what, err)
@@ -37,7 +42,7 @@ func (u *UI) showError(what string, err error) {
 	} else {
 		msg += "\n\n" + err.Error()
 	}
-	dialog.ShowError(fmt.Errorf("%s", msg), u.win)
+	showErrorDialog(fmt.Errorf("%s", msg), u.win)
 }
 
 func capitalize(s string) string {

@@ -31,18 +31,18 @@ type exporter struct {
 	// The dialog most recently opened (UI goroutine only; tests drive it).
 	running      bool
 	dlg          *dialog.CustomDialog
-	what         *widget.RadioGroup
-	version      *widget.Select
-	photos       *widget.Check
-	confidential *widget.Check
-	forApple     *widget.Check
-	exportBtn    *widget.Button
+	what         *keyRadio
+	version      *keySelect
+	photos       *keyCheck
+	confidential *keyCheck
+	forApple     *keyCheck
+	exportBtn    *keyButton
 	jobs         map[string]exportJob // by the what option
 
 	// The selection: whom the user ticked in the chooser, for the
 	// optChosen option.
 	chosen      map[int64]data.CustomerSummary
-	chooseBtn   *widget.Button
+	chooseBtn   *keyButton
 	chosenLabel *widget.Label
 	chooser     *customerChooser // the chooser most recently opened
 
@@ -68,7 +68,7 @@ const optChosen = "Customers I choose"
 // onExportCustomer (Customer ▸ Export as vCard…) exports the shown customer.
 func (e *exporter) onExportCustomer() {
 	if e.u.customer.shown() == nil {
-		dialog.ShowInformation("No customer shown", "Open a customer from the list first, then export them.", e.u.win)
+		showInformation("No customer shown", "Open a customer from the list first, then export them.", e.u.win)
 		return
 	}
 	e.open(true)
@@ -78,7 +78,7 @@ func (e *exporter) onExportCustomer() {
 // customer is chosen rather than everyone.
 func (e *exporter) open(customer bool) {
 	if e.running {
-		dialog.ShowInformation("Export under way", "Wait for the export that is running to finish, or cancel it.", e.u.win)
+		showInformation("Export under way", "Wait for the export that is running to finish, or cancel it.", e.u.win)
 		return
 	}
 	e.jobs = map[string]exportJob{}
@@ -112,20 +112,19 @@ func (e *exporter) open(customer bool) {
 		}
 	}
 	add(optChosen, exportJob{fileName: "rapport-chosen.vcf"})
-	e.what = widget.NewRadioGroup(options, e.onWhatChanged)
-	e.what.Required = true
-	e.chooseBtn = widget.NewButtonWithIcon("Choose customers…", theme.ListIcon(), e.onChoose)
+	e.what = newKeyRadio(options, e.onWhatChanged)
+	e.chooseBtn = newKeyButton("Choose customers…", theme.ListIcon(), e.onChoose)
 	e.chosenLabel = widget.NewLabel("")
 	e.chosenLabel.Truncation = fyne.TextTruncateEllipsis
-	e.version = widget.NewSelect([]string{"3.0", "4.0"}, nil)
+	e.version = newKeySelect([]string{"3.0", "4.0"}, nil)
 	e.version.SetSelected("3.0")
-	e.photos = widget.NewCheck("Include photos", nil)
+	e.photos = newKeyCheck("Include photos", nil)
 	e.photos.SetChecked(true)
-	e.confidential = widget.NewCheck("Include confidential profile items", nil)
-	e.forApple = widget.NewCheck("For iPhone / Mac", nil)
+	e.confidential = newKeyCheck("Include confidential profile items", nil)
+	e.forApple = newKeyCheck("For iPhone / Mac", nil)
 
-	cancel := widget.NewButton("Cancel", func() { e.dlg.Hide() })
-	e.exportBtn = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), e.onChooseFile)
+	cancel := newKeyButton("Cancel", nil, func() { e.dlg.Hide() })
+	e.exportBtn = newKeyButton("Export…", theme.DocumentSaveIcon(), e.onChooseFile)
 	e.exportBtn.Importance = widget.HighImportance
 	e.what.SetSelected(chosen)
 	e.showChosen()
@@ -287,7 +286,7 @@ func (e *exporter) start(where string, j exportJob, open func(ctx context.Contex
 			switch {
 			case errors.Is(err, context.Canceled):
 				e.done = "Export cancelled: no file was written."
-				dialog.ShowInformation("Export cancelled", e.done, e.u.win)
+				showInformation("Export cancelled", e.done, e.u.win)
 			case err != nil:
 				e.u.showError("Could not export to "+where, err)
 			default:
@@ -295,7 +294,7 @@ func (e *exporter) start(where string, j exportJob, open func(ctx context.Contex
 				if n == 0 {
 					e.done = "Nobody to export: " + where + " has no cards."
 				}
-				dialog.ShowInformation("Export finished", e.done, e.u.win)
+				showInformation("Export finished", e.done, e.u.win)
 			}
 		})
 	})

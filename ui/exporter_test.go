@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
 
 // exportFile runs an export job into a new file and returns what it wrote.
@@ -113,7 +112,7 @@ func TestExportChosenCustomers(t *testing.T) {
 	}
 
 	// The rows show whom they tick, also when a row is reused.
-	row := c.createRow().(*widget.Check)
+	row := c.createRow().(*keyCheck)
 	r := test.WidgetRenderer(row)
 	c.updateRow(0, row)
 	var shown []string

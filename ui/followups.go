@@ -303,7 +303,7 @@ func (p *planPanel) onAddFollowUp() {
 	c := p.u.customer.c
 	text := newEntry("Send the quote, call about the delivery…")
 	due := newDayEntry(now().AddDate(0, 0, 7))
-	promise := widget.NewCheck("I promised it to them", nil)
+	promise := newKeyCheck("I promised it to them", nil)
 	form := widget.NewForm(widget.NewFormItem("Follow up on", text), widget.NewFormItem("Due", due),
 		widget.NewFormItem("", promise))
 	f := data.FollowUp{CustomerID: c.ID}
@@ -329,7 +329,7 @@ func (p *planPanel) onAddFollowUp() {
 type followUpForm struct {
 	text    *formEntry
 	due     *dateEntry
-	promise *widget.Check
+	promise *keyCheck
 }
 
 // onSetCadence saves how often to be in touch; empty clears it.

@@ -37,7 +37,7 @@ type importer struct {
 	filesDlg  *dialog.CustomDialog
 	filesBox  *fyne.Container
 	filesHint *widget.Label
-	nextBtn   *widget.Button
+	nextBtn   *keyButton
 
 	progress *progressDialog
 
@@ -45,7 +45,7 @@ type importer struct {
 	previewSum *data.ImportSummary
 	rows       []data.ImportResult // the preview's list, problems first
 	counts     *widget.Label
-	importBtn  *widget.Button
+	importBtn  *keyButton
 	// apart are the merges the user unticked in the preview: those cards
 	// import as new customers (data.ImportOptions.KeepApart).
 	apart map[data.CardRef]bool
@@ -88,12 +88,12 @@ func (im *importer) onOpen() {
 	im.filesHint = widget.NewLabel("Add the vCard files (.vcf) to import: one at a time, or every .vcf in a folder\n" +
 		"(you can also drop them on the window). You see what would change before anything is imported.")
 	im.filesHint.Wrapping = fyne.TextWrapWord
-	addFiles := widget.NewButtonWithIcon("Add file…", theme.FileIcon(), im.onAddFile)
-	addFolder := widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), im.onAddFolder)
-	im.nextBtn = widget.NewButtonWithIcon("Preview", theme.NavigateNextIcon(), im.onFilesChosen)
+	addFiles := newKeyButton("Add file…", theme.FileIcon(), im.onAddFile)
+	addFolder := newKeyButton("Add folder…", theme.FolderOpenIcon(), im.onAddFolder)
+	im.nextBtn = newKeyButton("Preview", theme.NavigateNextIcon(), im.onFilesChosen)
 	im.nextBtn.Importance = widget.HighImportance
 	im.nextBtn.Disable()
-	cancel := widget.NewButton("Cancel", func() { im.filesDlg.Hide() })
+	cancel := newKeyButton("Cancel", nil, func() { im.filesDlg.Hide() })
 
 	top := container.NewVBox(im.filesHint, container.NewHBox(addFiles, addFolder))
 	body := container.NewBorder(top, nil, nil, nil, container.NewVScroll(im.filesBox))
@@ -144,7 +144,7 @@ func (im *importer) onAddFolder() {
 			}
 		}
 		if len(vcfs) == 0 {
-			dialog.ShowInformation("No vCard files", "There are no .vcf files in "+dir.Name()+".", im.u.win)
+			showInformation("No vCard files", "There are no .vcf files in "+dir.Name()+".", im.u.win)
 			return
 		}
 		sort.Slice(vcfs, func(i, j int) bool { return vcfs[i].Name() < vcfs[j].Name() })
@@ -174,7 +174,7 @@ func (im *importer) renderFiles() {
 		i := i
 		name := widget.NewLabel(f.name)
 		name.Truncation = fyne.TextTruncateEllipsis
-		remove := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
+		remove := newKeyButton("", theme.ContentRemoveIcon(), func() {
 			im.files = append(im.files[:i:i], im.files[i+1:]...)
 			im.renderFiles()
 		})
@@ -224,7 +224,7 @@ func (im *importer) onDropped(_ fyne.Position, uris []fyne.URI) {
 		}
 	}
 	if len(srcs) == 0 {
-		dialog.ShowInformation("Import vCards", "Drop vCard files (.vcf) here to import them.", im.u.win)
+		showInformation("Import vCards", "Drop vCard files (.vcf) here to import them.", im.u.win)
 		return
 	}
 	im.start(srcs)
@@ -233,7 +233,7 @@ func (im *importer) onDropped(_ fyne.Position, uris []fyne.URI) {
 // busy says so when an import is already under way.
 func (im *importer) busy() bool {
 	if im.running {
-		dialog.ShowInformation("Import under way", "Wait for the import that is running to finish, or cancel it.", im.u.win)
+		showInformation("Import under way", "Wait for the import that is running to finish, or cancel it.", im.u.win)
 	}
 	return im.running
 }
@@ -303,7 +303,7 @@ func (im *importer) runWith(files []importSource, dry bool, apart map[data.CardR
 			case errors.Is(err, context.Canceled):
 				if !dry {
 					im.summary = "Import cancelled: nothing was imported."
-					dialog.ShowInformation("Import cancelled", im.summary, im.u.win)
+					showInformation("Import cancelled", im.summary, im.u.win)
 				}
 			case err != nil:
 				im.u.showError("Could not import "+sourceName(files)+" (nothing was imported)", err)
@@ -399,7 +399,7 @@ func (im *importer) showPreview(files []importSource, sum *data.ImportSummary) {
 		grid.Add(newTight(n, centred(muted(c.what))))
 	}
 
-	list := widget.NewList(func() int { return len(im.rows) }, im.createResultRow, im.updateResultRow)
+	list := newKeyList(func() int { return len(im.rows) }, im.createResultRow, im.updateResultRow)
 	var note string
 	switch {
 	case sum.New+sum.Updated == 0:
@@ -417,8 +417,8 @@ func (im *importer) showPreview(files []importSource, sum *data.ImportSummary) {
 	im.counts.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(head, grid, im.counts, note2, widget.NewSeparator())
 
-	cancel := widget.NewButton("Cancel", func() { im.preview.Hide() })
-	im.importBtn = widget.NewButtonWithIcon("Import", theme.DownloadIcon(), func() {
+	cancel := newKeyButton("Cancel", nil, func() { im.preview.Hide() })
+	im.importBtn = newKeyButton("Import", theme.DownloadIcon(), func() {
 		im.preview.Hide()
 		if im.busy() {
 			return
@@ -444,7 +444,7 @@ func (im *importer) createResultRow() fyne.CanvasObject {
 	detail.Truncation = fyne.TextTruncateEllipsis
 	// Ticked: the card merges into the customer it matched; unticked, it
 	// imports as a new customer.
-	merge := widget.NewCheck("Merge", nil)
+	merge := newKeyCheck("Merge", nil)
 	merge.Hide()
 	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(110, action.MinSize().Height), action), merge,
 		newTight(name, detail))
@@ -489,7 +489,7 @@ func (im *importer) updateResultRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	name.SetText(n)
 	setMuted(detail, resultDetail(r))
-	merge := objs[2].(*widget.Check)
+	merge := objs[2].(*keyCheck)
 	merge.OnChanged = nil // the row is reused: no old row's handler
 	if r.Action != data.ActionUpdated {
 		merge.Hide()
@@ -590,7 +590,7 @@ func (im *importer) showSummary(sum *data.ImportSummary) {
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Import finished", "OK", msg, im.u.win)
 	d.Resize(fyne.NewSize(560, msg.MinSize().Height+140))
-	d.Show()
+	showDialog(d, im.u.win)
 	if sum.BatchID != 0 {
 		im.u.customers.reload(true)
 		im.u.customer.reload()
@@ -625,7 +625,7 @@ func (im *importer) onUndo() {
 		b, err := im.u.store.LastImport(im.u.ctx)
 		im.u.do(func() {
 			if errors.Is(err, data.ErrNotFound) {
-				dialog.ShowInformation("Undo last import", "There is no import to undo.", im.u.win)
+				showInformation("Undo last import", "There is no import to undo.", im.u.win)
 				return
 			}
 			if err != nil {
@@ -682,7 +682,7 @@ func (im *importer) undo(b *data.ImportBatch) {
 					countOf(len(res.Kept), "customer"))
 			}
 			im.summary = msg
-			dialog.ShowInformation("Import undone", msg, im.u.win)
+			showInformation("Import undone", msg, im.u.win)
 			im.u.customers.reload(true)
 			im.u.customer.reload()
 		})
@@ -708,7 +708,7 @@ type progressDialog struct {
 	dlg    *dialog.CustomDialog
 	bar    *widget.ProgressBarInfinite
 	text   *widget.Label
-	cancel *widget.Button
+	cancel *keyButton
 }
 
 // newProgress builds (but does not show) a progress dialog; onCancel (may be
@@ -719,7 +719,7 @@ func (u *UI) newProgress(title, text string, onCancel func()) *progressDialog {
 	body := container.NewVBox(p.bar, p.text)
 	p.dlg = dialog.NewCustomWithoutButtons(title, body, u.win)
 	if onCancel != nil {
-		p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+		p.cancel = newKeyButton("Cancel", theme.CancelIcon(), func() {
 			p.cancel.Disable()
 			p.setText("Cancelling…")
 			onCancel()

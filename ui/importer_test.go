@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
 )
@@ -52,7 +51,7 @@ func fileSources(paths ...string) []importSource {
 
 // tap taps a button under the lock UI.do takes (background work may be
 // reporting back on its own goroutine under the test driver).
-func tap(u *UI, b *widget.Button) { onUI(u, func() { test.Tap(b) }) }
+func tap(u *UI, b fyne.Tappable) { onUI(u, func() { test.Tap(b) }) }
 
 // onUI does what a user does (type, tap) under the lock UI.do takes.
 func onUI(u *UI, fn func()) {
@@ -501,7 +500,7 @@ func TestImportPreviewUntickMerge(t *testing.T) {
 		}
 	}
 	// Untick the merge of Bob Jones into Robert Jones: another Jones.
-	var bob *widget.Check
+	var bob *keyCheck
 	onUI(u, func() { bob = findMergeCheck(t, topDialog(t, u), "Bob Jones") })
 	if bob == nil || !bob.Checked {
 		t.Fatalf("no ticked Merge for Bob Jones")
@@ -522,16 +521,16 @@ func TestImportPreviewUntickMerge(t *testing.T) {
 }
 
 // findMergeCheck finds the Merge check in the preview row naming name.
-func findMergeCheck(t *testing.T, o fyne.CanvasObject, name string) *widget.Check {
+func findMergeCheck(t *testing.T, o fyne.CanvasObject, name string) *keyCheck {
 	t.Helper()
-	var found *widget.Check
+	var found *keyCheck
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if found != nil || o == nil || !o.Visible() {
 			return
 		}
 		if c, ok := o.(*fyne.Container); ok && len(c.Objects) == 3 {
-			if chk, ok := c.Objects[2].(*widget.Check); ok && strings.Contains(joined(c.Objects[0]), name) {
+			if chk, ok := c.Objects[2].(*keyCheck); ok && strings.Contains(joined(c.Objects[0]), name) {
 				found = chk
 				return
 			}

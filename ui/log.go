@@ -17,19 +17,19 @@ import (
 // logDialog records a visit, call, e-mail or meeting, or edits one.
 type logDialog struct {
 	*formDialog
-	kind    *widget.Select
+	kind    *keySelect
 	date    *dateEntry
 	clock   *formEntry
 	minutes *formEntry
 	summary *formEntry
 	notes   *formEntry
 
-	temp       *widget.Select // "Not asked", then 1 to 5
-	concern    *widget.Select // which open concern the temperature is about
-	said       *formEntry     // what they said about it
-	heard      *formEntry     // what I heard, read back to them
-	heardOK    *widget.Check  // they confirmed it
-	followText *formEntry     // follow up on… (new interactions only)
+	temp       *keySelect // "Not asked", then 1 to 5
+	concern    *keySelect // which open concern the temperature is about
+	said       *formEntry // what they said about it
+	heard      *formEntry // what I heard, read back to them
+	heardOK    *keyCheck  // they confirmed it
+	followText *formEntry // follow up on… (new interactions only)
 	followDue  *dateEntry
 
 	concerns []data.Concern
@@ -78,7 +78,7 @@ func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Con
 	for _, k := range data.InteractionKinds {
 		kinds = append(kinds, kindLabel(k))
 	}
-	d.kind = widget.NewSelect(kinds, nil)
+	d.kind = newKeySelect(kinds, nil)
 	d.kind.SetSelected(kindLabel(it.Kind))
 	d.date = newDateEntry()
 	at := it.At.Local()
@@ -98,7 +98,7 @@ func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Con
 	d.notes.SetPlaceHolder("What was said, what you promised, what to bring next time")
 	d.notes.SetText(it.Notes)
 
-	d.temp = widget.NewSelect(tempChoices, nil)
+	d.temp = newKeySelect(tempChoices, nil)
 	d.temp.SetSelectedIndex(it.Temperature)
 	d.concerns = concerns
 	opts, sel := []string{noConcern}, 0
@@ -108,13 +108,13 @@ func (u *UI) openLog(c *data.Customer, in *data.Interaction, concerns []data.Con
 			sel = i + 1
 		}
 	}
-	d.concern = widget.NewSelect(opts, nil)
+	d.concern = newKeySelect(opts, nil)
 	d.concern.SetSelectedIndex(sel)
 	d.said = newEntry("What they said about it, in their words")
 	d.said.SetText(it.TempComment)
 	d.heard = newEntry("Read back to them")
 	d.heard.SetText(it.Heard)
-	d.heardOK = widget.NewCheck("They confirmed it", nil)
+	d.heardOK = newKeyCheck("They confirmed it", nil)
 	d.heardOK.SetChecked(it.HeardConfirmed)
 	d.followText = newEntry("Follow up on… (optional)")
 	d.followDue = newDayEntry(now().AddDate(0, 0, 7))

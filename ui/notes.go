@@ -11,7 +11,7 @@ import (
 type noteDialog struct {
 	*formDialog
 	text         *formEntry
-	confidential *widget.Check
+	confidential *keyCheck
 }
 
 // openNoteDialog asks for a new note about c, or with old edits that note.

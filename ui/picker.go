@@ -24,7 +24,7 @@ type customerPicker struct {
 
 	dlg     dialog.Dialog
 	search  *searchEntry
-	list    *widget.List
+	list    *keyList
 	status  *widget.Label
 	results []data.CustomerSummary
 	query   string // the search results shows
@@ -37,7 +37,7 @@ type customerPicker struct {
 // pickCustomer asks which customer title is about, then calls then with them.
 func (u *UI) pickCustomer(title string, then func(id int64)) {
 	if u.showing != u.split {
-		dialog.ShowInformation("No customers yet", "Add a customer first (Ctrl+N), or load the sample customers.", u.win)
+		showInformation("No customers yet", "Add a customer first (Ctrl+N), or load the sample customers.", u.win)
 		return
 	}
 	p := &customerPicker{u: u, then: then, query: "\x00"} // no search shown yet
@@ -46,7 +46,7 @@ func (u *UI) pickCustomer(title string, then func(id int64)) {
 	p.search.onEscape = func() { p.dlg.Hide() } // the field has the focus, so the dialog would not see Esc
 	p.search.OnChanged = func(string) { p.find() }
 	p.search.OnSubmitted = func(string) { p.onSubmitted() }
-	p.list = widget.NewList(func() int { return len(p.results) }, p.createRow, p.updateRow)
+	p.list = newKeyList(func() int { return len(p.results) }, p.createRow, p.updateRow)
 	p.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(p.results) {
 			p.pick(p.results[i].ID)
@@ -62,7 +62,7 @@ func (u *UI) pickCustomer(title string, then func(id int64)) {
 		p.pickFirst = false
 	})
 	u.picker = p
-	p.dlg.Show()
+	showDialog(p.dlg, u.win)
 	u.win.Canvas().Focus(p.search)
 	p.find()
 }

@@ -21,8 +21,8 @@ type formDialog struct {
 	dlg     *dialog.CustomDialog
 	message *widget.Label
 	body    *fyne.Container
-	save    *widget.Button
-	cancel  *widget.Button
+	save    *keyButton
+	cancel  *keyButton
 }
 
 // newFormDialog builds the dialog. check runs on the UI goroutine: it reads
@@ -35,8 +35,8 @@ func (u *UI) newFormDialog(title string, form *widget.Form, width float32,
 	fd.message.Importance = widget.DangerImportance
 	fd.message.Wrapping = fyne.TextWrapWord
 	fd.message.Hide()
-	fd.cancel = widget.NewButton("Cancel", func() { fd.dlg.Hide() })
-	fd.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() {
+	fd.cancel = newKeyButton("Cancel", nil, func() { fd.dlg.Hide() })
+	fd.save = newKeyButton("Save", theme.DocumentSaveIcon(), func() {
 		if msg := check(); msg != "" {
 			fd.showMessage(msg)
 			return
@@ -81,18 +81,18 @@ type profileDialog struct {
 	*formDialog
 	part string // data.PartItem, PartFamily or PartPet
 
-	category     *widget.Select
+	category     *keySelect
 	text         *formEntry // item text
-	relation     *widget.Select
+	relation     *keySelect
 	name         *formEntry // family member's or pet's name
 	birthday     *formEntry
 	species      *formEntry
 	notes        *formEntry
-	confidential *widget.Check
+	confidential *keyCheck
 }
 
-func newConfidentialCheck(on bool) *widget.Check {
-	c := widget.NewCheck("Confidential: they told me in confidence", nil)
+func newConfidentialCheck(on bool) *keyCheck {
+	c := newKeyCheck("Confidential: they told me in confidence", nil)
 	c.SetChecked(on)
 	return c
 }
@@ -119,7 +119,7 @@ func (u *UI) openItemDialog(c *data.Customer, it *data.ProfileItem) {
 	for _, cat := range data.ProfileCategories {
 		labels = append(labels, cat.Label)
 	}
-	d.category = widget.NewSelect(labels, nil)
+	d.category = newKeySelect(labels, nil)
 	d.category.SetSelected(data.CategoryLabel(item.Category))
 	d.text = newMultiLineEntry()
 	d.text.Wrapping = fyne.TextWrapWord
@@ -168,7 +168,7 @@ func (u *UI) openFamilyDialog(c *data.Customer, f *data.FamilyMember) {
 	for _, r := range data.Relations {
 		labels = append(labels, relationLabel(r))
 	}
-	d.relation = widget.NewSelect(labels, nil)
+	d.relation = newKeySelect(labels, nil)
 	d.relation.SetSelected(relationLabel(m.Relation))
 	d.name = newEntry("")
 	d.name.SetText(m.Name)

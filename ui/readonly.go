@@ -95,7 +95,7 @@ func (g *guard) writable() bool {
 	if g.why == "" {
 		return true
 	}
-	dialog.ShowInformation("Read-only", g.why, g.u.win)
+	showInformation("Read-only", g.why, g.u.win)
 	return false
 }
 
@@ -174,13 +174,13 @@ func (g *guard) onProblem(err error) {
 	g.setReadOnly(why)
 	if errors.Is(err, data.ErrDamaged) {
 		// The way out of a damaged file is the newest good backup.
-		dialog.ShowCustomConfirm("The database is damaged", "Restore from backup…", "Not now",
+		showDialog(dialog.NewCustomConfirm("The database is damaged", "Restore from backup…", "Not now",
 			widget.NewLabel(why), func(restore bool) {
 				if restore {
 					g.u.backups.onRestore()
 				}
-			}, g.u.win)
+			}, g.u.win), g.u.win)
 		return
 	}
-	dialog.ShowError(errors.New(why), g.u.win)
+	showErrorDialog(errors.New(why), g.u.win)
 }

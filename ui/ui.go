@@ -14,7 +14,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
@@ -74,7 +73,7 @@ type UI struct {
 	followUpForm                                               *followUpForm
 	visitForm                                                  *visitForm
 	settingsEntry                                              *widget.Entry
-	settingsDates                                              *widget.Select
+	settingsDates                                              *keySelect
 
 	// systemLocale is how the user's locale writes dates, before the format
 	// chosen in Settings is laid over it.
@@ -256,7 +255,9 @@ Ctrl+Shift+N	Add a note about the customer shown (on Today: choose whom)
 Ctrl+I	Import vCard files (or drop .vcf files on the window)
 Ctrl+E	Export customers as vCards
 Ctrl+Shift+S	Sync now with the server set in File ▸ Sync settings
-Ctrl+Z	Undo the follow-up just marked done or snoozed`
+Ctrl+Z	Undo the follow-up just marked done or snoozed
+Esc	In a dialog: cancel or close it, wherever the focus is
+Enter	In a dialog: save it (Ctrl+Enter in a multi-line field); never a deletion`
 
 func (u *UI) onShowShortcuts() {
 	grid := container.New(layout.NewFormLayout())
@@ -265,7 +266,7 @@ func (u *UI) onShowShortcuts() {
 		grid.Add(widget.NewLabelWithStyle(k, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		grid.Add(widget.NewLabel(v))
 	}
-	dialog.ShowCustom("Keyboard shortcuts", "Close", grid, u.win)
+	showCustom("Keyboard shortcuts", "Close", grid, u.win)
 }
 
 func (u *UI) onAbout() {
@@ -277,7 +278,7 @@ func (u *UI) onAbout() {
 	msg := widget.NewLabel("Rapport keeps your customers as people: their family, pets and hobbies,\n" +
 		"every visit and call, and what you promised them.\n\n" +
 		"Everything stays on this computer, in one file.\nVersion " + version)
-	dialog.ShowCustom("About Rapport", "Close", container.NewHBox(
+	showCustom("About Rapport", "Close", container.NewHBox(
 		container.NewGridWrap(fyne.NewSize(64, 64), widget.NewIcon(appIcon)), msg), u.win)
 }
 
@@ -305,7 +306,7 @@ func (u *UI) onLoadSample() {
 				return
 			}
 			if n == 0 {
-				dialog.ShowInformation("Sample customers", "The sample customers are already here.", u.win)
+				showInformation("Sample customers", "The sample customers are already here.", u.win)
 			} else {
 				u.customers.selectedID = 0 // show the first of them
 			}

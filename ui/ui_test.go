@@ -93,7 +93,10 @@ func texts(o fyne.CanvasObject) []string {
 		case *widget.Button:
 			out = append(out, w.Text)
 			return
-		case *widget.Entry, *formEntry, *widget.Select, *widget.Check:
+		case *keyButton:
+			out = append(out, w.Text)
+			return
+		case *widget.Entry, *formEntry, *widget.Select, *widget.Check, *keySelect, *keyCheck:
 			return
 		case *fyne.Container:
 			for _, c := range w.Objects {
@@ -135,6 +138,10 @@ func findButtonWhere(o fyne.CanvasObject, match func(*widget.Button) bool) *widg
 		case *widget.Button:
 			if match(w) {
 				found = w
+			}
+		case *keyButton:
+			if match(&w.Button) {
+				found = &w.Button
 			}
 		case *fyne.Container:
 			for _, c := range w.Objects {

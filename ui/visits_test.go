@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/assets"
 	"github.com/rapportcrm/rapport/data"
@@ -54,7 +53,7 @@ func sampleStore(t *testing.T) *data.Store {
 
 // tapLocked taps b holding the lock UI.do takes: the test driver runs the
 // updates of the jobs the tap starts on their own goroutines.
-func tapLocked(u *UI, b *widget.Button) {
+func tapLocked(u *UI, b fyne.Tappable) {
 	u.doMu.Lock()
 	defer u.doMu.Unlock()
 	test.Tap(b)
