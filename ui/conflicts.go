@@ -26,7 +26,7 @@ type conflictsDialog struct {
 	settled int // in this opening: the next sync sends them
 
 	// The buttons of each conflict shown, by its ID (tests tap them).
-	keepMine, keepTheirs map[int64]*widget.Button
+	keepMine, keepTheirs map[int64]*keyButton
 }
 
 // onConflicts opens the conflicts dialog.
@@ -45,7 +45,7 @@ func (d *conflictsDialog) show() {
 	}
 	d.box = container.NewVBox(widget.NewLabel("Reading the conflicts…"))
 	scroll := container.NewVScroll(d.box)
-	closeBtn := widget.NewButton("Close", func() { d.dlg.Hide() })
+	closeBtn := newKeyButton("Close", nil, func() { d.dlg.Hide() })
 	d.dlg = dialog.NewCustomWithoutButtons("Sync conflicts", scroll, d.u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{closeBtn})
 	d.dlg.SetOnClosed(d.onClosed)
@@ -83,7 +83,7 @@ func (d *conflictsDialog) load() {
 }
 
 func (d *conflictsDialog) render() {
-	d.keepMine, d.keepTheirs = map[int64]*widget.Button{}, map[int64]*widget.Button{}
+	d.keepMine, d.keepTheirs = map[int64]*keyButton{}, map[int64]*keyButton{}
 	var rows []fyne.CanvasObject
 	if len(d.list) == 0 {
 		msg := "No conflicts: everything changed on both sides was merged."
@@ -121,8 +121,8 @@ func (d *conflictsDialog) row(c engine.Conflict) fyne.CanvasObject {
 		return container.NewVBox(h, v)
 	}
 	values := container.NewGridWithColumns(2, side("Here (mine)", c.Mine), side("On the server (theirs)", c.Theirs))
-	mine := widget.NewButton("Keep mine", func() { d.resolve(c, engine.KeepMine) })
-	theirs := widget.NewButton("Keep theirs", func() { d.resolve(c, engine.KeepTheirs) })
+	mine := newKeyButton("Keep mine", nil, func() { d.resolve(c, engine.KeepMine) })
+	theirs := newKeyButton("Keep theirs", nil, func() { d.resolve(c, engine.KeepTheirs) })
 	d.keepMine[c.ID], d.keepTheirs[c.ID] = mine, theirs
 	buttons := container.NewHBox(layout.NewSpacer(), mine, theirs)
 	return container.NewVBox(title, values, buttons)

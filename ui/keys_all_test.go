@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/sync/engine"
 )
 
 type opener struct {
@@ -58,6 +59,11 @@ func dialogOpeners(t *testing.T, u *UI, s *data.Store) []opener {
 		}},
 		{"restore", u.backups.onRestore},
 		{"import preview", func() { u.importer.start(fileSources(cards)) }},
+		{"sync settings", u.onSyncSettings},
+		{"sync password", func() {
+			u.sync.askPassword(&engine.State{Configured: true, URL: "https://dav.example.com/", User: "ann"}, true)
+		}},
+		{"sync details", func() { u.sync.lastErr = fmt.Errorf("offline"); u.sync.onDetails() }},
 	}
 }
 

@@ -314,7 +314,7 @@ func (s *syncer) onDetails() {
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Sync", "Close", container.NewVScroll(msg), s.u.win)
 	d.Resize(fyne.NewSize(620, 320))
-	d.Show()
+	showDialog(d, s.u.win)
 }
 
 // syncErrorText says in words why a sync failed.
@@ -363,7 +363,7 @@ func (s *syncer) start(manual bool) {
 	if s.u.guard.why != "" {
 		s.render()
 		if manual {
-			dialog.ShowInformation("Sync", "The database is read-only, so sync cannot store what it would receive: nothing is synced.\n\n"+s.u.guard.why, s.u.win)
+			showInformation("Sync", "The database is read-only, so sync cannot store what it would receive: nothing is synced.\n\n"+s.u.guard.why, s.u.win)
 		}
 		return
 	}
@@ -558,9 +558,9 @@ func (u *UI) afterSync() {
 // passwordDialog asks for the sync password where the keyring keeps none.
 type passwordDialog struct {
 	dlg      *dialog.CustomDialog
-	entry    *widget.Entry
-	remember *widget.Check
-	ok       *widget.Button
+	entry    *formEntry
+	remember *keyCheck
+	ok       *keyButton
 }
 
 // askPassword asks for the password for this sync; noRing says why.
@@ -568,12 +568,13 @@ func (s *syncer) askPassword(st *engine.State, noRing bool) {
 	s.asking = true
 	d := &passwordDialog{}
 	s.pwDialog = d
-	d.entry = widget.NewPasswordEntry()
+	d.entry = newFormEntry(false)
+	d.entry.Password = true
 	why := "No password is saved for this account."
 	if noRing {
 		why = "No keyring is running on this computer, so Rapport cannot save the password:\nit asks for it when it syncs, and never writes it down."
 	}
-	d.remember = widget.NewCheck("Remember it until Rapport closes (for the automatic sync)", nil)
+	d.remember = newKeyCheck("Remember it until Rapport closes (for the automatic sync)", nil)
 	d.remember.SetChecked(true)
 	form := container.NewVBox(widget.NewLabel(why),
 		widget.NewForm(&widget.FormItem{Text: "Password for " + st.User, Widget: d.entry}),
@@ -595,8 +596,8 @@ func (s *syncer) askPassword(st *engine.State, noRing bool) {
 		s.autoOff = ""
 		s.run(pw)
 	}
-	cancel := widget.NewButton("Cancel", func() { done(false) })
-	d.ok = widget.NewButtonWithIcon("Sync", theme.ViewRefreshIcon(), func() { done(true) })
+	cancel := newKeyButton("Cancel", nil, func() { done(false) })
+	d.ok = newKeyButton("Sync", theme.ViewRefreshIcon(), func() { done(true) })
 	d.ok.Importance = widget.HighImportance
 	d.entry.OnSubmitted = func(string) { done(true) }
 	d.dlg = dialog.NewCustomWithoutButtons("Sync password", form, s.u.win)

@@ -35,8 +35,8 @@ type syncSettings struct {
 	password        *formEntry
 	ringNote        *widget.Label
 	result          *widget.Label // what Test connection or Save found
-	test, save      *widget.Button
-	stop            *widget.Button
+	test, save      *keyButton
+	stop            *keyButton
 
 	// What was set up when the dialog opened ("" when nothing).
 	oldURL, oldUser string
@@ -103,7 +103,7 @@ func (u *UI) openSyncSettings(acct *data.SyncAccount, saved, noRing bool) {
 	d.result = widget.NewLabel("")
 	d.result.Wrapping = fyne.TextWrapWord
 	d.result.Hide()
-	d.test = widget.NewButton("Test connection", d.onTest)
+	d.test = newKeyButton("Test connection", nil, d.onTest)
 	form := widget.NewForm(
 		&widget.FormItem{Text: "Server", Widget: d.url,
 			HintText: "The address of your CardDAV server (Nextcloud, SOGo, Baïkal, Radicale, Fastmail, iCloud)."},
@@ -113,12 +113,12 @@ func (u *UI) openSyncSettings(acct *data.SyncAccount, saved, noRing bool) {
 			HintText: "Made on the server if it is not there. Phones and colleagues sync with the same one."},
 	)
 	body := container.NewVBox(form, d.ringNote, container.NewHBox(d.test), d.result)
-	cancel := widget.NewButton("Cancel", func() { d.dlg.Hide() })
-	d.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), d.onSave)
+	cancel := newKeyButton("Cancel", nil, func() { d.dlg.Hide() })
+	d.save = newKeyButton("Save", theme.DocumentSaveIcon(), d.onSave)
 	d.save.Importance = widget.HighImportance
 	buttons := []fyne.CanvasObject{cancel}
 	if acct != nil {
-		d.stop = widget.NewButton("Stop syncing…", d.onStop)
+		d.stop = newKeyButton("Stop syncing…", nil, d.onStop)
 		buttons = append(buttons, d.stop)
 	}
 	buttons = append(buttons, d.save)
@@ -311,7 +311,7 @@ func (d *syncSettings) onSave() {
 			d.dlg.Hide()
 			s.autoOff, s.lastErr, s.lastSum, s.backoff = "", nil, nil, 0
 			if setup.Created {
-				dialog.ShowInformation("Sync is set up", "The address book “"+setup.BookName+"” was made on "+url+
+				showInformation("Sync is set up", "The address book “"+setup.BookName+"” was made on "+url+
 					".\nThe first sync runs now; after that Rapport syncs every few minutes while it is open.", d.u.win)
 			}
 			s.refresh()
@@ -327,7 +327,7 @@ func (d *syncSettings) onStop() {
 		return
 	}
 	url, user := d.oldURL, d.oldUser
-	dialog.ShowConfirm("Stop syncing?", "Rapport stops syncing with "+url+".\nThe customers stay here and on the server as they are;\n"+
+	showDialog(dialog.NewConfirm("Stop syncing?", "Rapport stops syncing with "+url+".\nThe customers stay here and on the server as they are;\n"+
 		"changes not yet sent are not sent.", func(ok bool) {
 		if !ok {
 			return
@@ -348,5 +348,5 @@ func (d *syncSettings) onStop() {
 				d.u.sync.refresh()
 			})
 		})
-	}, d.u.win)
+	}, d.u.win), d.u.win)
 }
