@@ -215,8 +215,29 @@ func BenchmarkSync10000(b *testing.B) {
 			s := benchStore(b, srv, "")
 			fillStorage(b, srv, s, 10000)
 			cnt := newCounter()
+			start := time.Now()
 			runSync(b, s, cnt, 0)
+			b.Logf("%s: the first pull of 10,000 took %v", k.Name, time.Since(start).Round(time.Millisecond))
 			ctx := context.Background()
+			// The server's part of an unchanged sync: the sync-collection
+			// REPORT with the current token, alone.
+			b.Run("report-only", func(b *testing.B) {
+				acct, err := s.SyncAccount(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				col := acct.Collection(data.KindContacts)
+				c, err := Connect(acct.URL, acct.User, Options{Password: davtest.Password, Timeout: 10 * time.Minute})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := 0; i < b.N; i++ {
+					res, err := c.Sync(ctx, col.Href, col.Token)
+					if err != nil || len(res.Changed)+len(res.Deleted) != 0 {
+						b.Fatalf("report: %v %+v", err, res)
+					}
+				}
+			})
 			b.Run("unchanged", func(b *testing.B) {
 				cnt.reset()
 				for i := 0; i < b.N; i++ {
