@@ -155,6 +155,9 @@ type run struct {
 	// claimed are local customers already matched to a server card in
 	// this sync, so two cards never take the same one.
 	claimed map[string]bool
+	// gone are the hrefs this pull found deleted; set before any card is
+	// fetched, read only after.
+	gone map[string]bool
 }
 
 func (r *run) progress(phase string, done, total int) {
@@ -213,6 +216,10 @@ func (r *run) pull(ctx context.Context) error {
 		}
 	}
 	sort.Strings(gone)
+	r.gone = map[string]bool{}
+	for _, h := range gone {
+		r.gone[h] = true
+	}
 	if err := r.fetchAndApply(ctx, fetch); err != nil {
 		return err
 	}
@@ -355,10 +362,17 @@ func (r *run) remoteChange(ctx context.Context, o dav.Object) (*data.SyncChange,
 	if err != nil {
 		return nil, "", err
 	}
-	if item != nil && item.Href != o.Href {
+	if item != nil && item.Href != o.Href && !r.gone[item.Href] {
 		r.problem("%s: the server holds a second card with UID %s (the first is %s); only the first is synced", r.client.URL(o.Href), uid, r.client.URL(item.Href))
 		return nil, "", nil
 	}
+	// A card deleted at its href and made again at another in the same
+	// listing (a laptop that re-creates a card deleted on the server
+	// while edited there, under its own file name) is the same card,
+	// moved: merged as such, its item takes the new href, and applyGone
+	// no longer finds it at the old one. (Taken as a second card, it was
+	// skipped, then the old href's deletion deleted the customer here, and
+	// the new card was never fetched again.)
 	if item != nil && item.UID != uid {
 		uid = item.UID // a client changed the UID of a card we know: ours stays
 	}
