@@ -356,7 +356,8 @@ func (m *mapper) ownAlt() {
 	for name, q := range m.mapped {
 		alt := -1
 		for i := range m.extra {
-			if e := &m.extra[i]; e.group == "" && e.name == name && e.has("ALTID") {
+			// An empty alternative is not kept (extraLine): no group.
+			if e := &m.extra[i]; e.group == "" && e.name == name && e.has("ALTID") && (e.keep || strings.TrimSpace(decodeText(e, m.fb)) != "") {
 				alt = i
 				break
 			}
