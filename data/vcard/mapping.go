@@ -370,6 +370,23 @@ func (m *mapper) ownAlt() {
 		case !q.has("ALTID"):
 			q.params = append(append([]param(nil), q.params...), param{name: "ALTID", values: nonEmpty([]string{m.extra[alt].param("ALTID")})})
 		}
+		// The value as the export writes it from the customer, so that
+		// the export recognises it (N;;;;;x has more parts than Rapport's).
+		c := &m.rec.Customer
+		switch name {
+		case "N":
+			q.value = []byte(joinEscaped(c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix))
+		case "TITLE":
+			q.value = []byte(escapeText(c.Title))
+		case "ORG":
+			org := escapeText(c.Company)
+			if c.Department != "" {
+				for _, unit := range strings.Split(c.Department, orgUnitSep) {
+					org += ";" + escapeText(unit)
+				}
+			}
+			q.value = []byte(org)
+		}
 		q.orig, q.name = ownPrefix+name, ownPrefix+name
 		q.keep = true
 		m.extra = append(m.extra, q)
