@@ -23,6 +23,11 @@
 //     parameters), the others as they came; export writes the group
 //     together for FN, N, ORG and TITLE, in 3.0 with the others as
 //     X-RAPPORT-ALT-N (3.0 allows one N), which import reads back.
+//   - A birthday in words (BDAY;VALUE=text:circa 1800, or letters in a
+//     BDAY) is data.Date.Text, written back as BDAY;VALUE=text in 3.0 and
+//     4.0; a broken date (19723101) is kept in Extra and reported.
+//   - Lines a card loses (no colon) and repairs (a missing BEGIN or END,
+//     unindented base64) are listed in Record.Damage with their line.
 //   - A date without a year is written --MM-DD in 3.0 (Android, Google),
 //     --MMDD in 4.0, Apple's 1604 + X-APPLE-OMIT-YEAR only with
 //     Options.ForApple; all three are read.

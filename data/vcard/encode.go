@@ -106,7 +106,7 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 		}
 		w.raw("NICKNAME:" + strings.Join(nicks, ","))
 	}
-	if c.Company != "" || c.Department != "" {
+	if c.Company != "" || c.Department != "" || len(w.alt["ORG"]) > 0 {
 		org := escapeText(c.Company)
 		if c.Department != "" {
 			for _, unit := range strings.Split(c.Department, orgUnitSep) {
@@ -115,7 +115,7 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 		}
 		w.single("ORG", org)
 	}
-	if c.Title != "" {
+	if c.Title != "" || len(w.alt["TITLE"]) > 0 {
 		w.single("TITLE", escapeText(c.Title))
 	}
 	w.date("BDAY", c.Birthday)
@@ -266,6 +266,8 @@ func (w *cardWriter) single(name, value string) {
 	case own >= 0: // edited since: the new value, in the same group
 		id = group[own].altID
 		w.raw(name + group[own].params + ":" + value)
+	case name == "FN":
+		w.raw(name + ":" + value) // see mapper.ownAlt
 	default:
 		w.raw(name + ";ALTID=" + paramValue(id) + ":" + value)
 	}

@@ -92,7 +92,8 @@ func escapeURI(s string) string {
 // paramValue quotes a parameter value when it holds : ; , or a quote, and
 // applies RFC 6868 (^^ ^n ^') so that every string survives.
 func paramValue(v string) string {
-	needQuote := strings.ContainsAny(v, ":;,\"")
+	// Blanks at either end are kept only inside quotes (unquoted values are trimmed).
+	needQuote := strings.ContainsAny(v, ":;,\"") || v != strings.TrimSpace(v)
 	if strings.ContainsAny(v, "^\n\r\"") {
 		r := strings.NewReplacer("^", "^^", "\r\n", "^n", "\n", "^n", "\r", "^n", `"`, "^'")
 		v = r.Replace(v)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -44,6 +45,7 @@ type mapper struct {
 	notes    []string
 	ownFam   bool // the card has a good X-RAPPORT-FAMILY: other family properties are copies
 	fnSeen   bool
+	mapped   map[string]prop // the line each of FN, N, ORG, TITLE was mapped from
 	photoSet bool
 }
 
@@ -69,6 +71,8 @@ func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
 	if len(m.notes) > 0 {
 		c.CardNote = strings.Join(m.notes, "\n")
 	}
+	m.ownAlt()
+	m.extra = altFirst(m.extra)
 	for i := range m.extra {
 		p := &m.extra[i]
 		g := strings.ToLower(p.group)
@@ -164,10 +168,11 @@ func (m *mapper) prop(p *prop) error {
 	if skipped[p.name] {
 		return nil
 	}
-	if real, ok := strings.CutPrefix(p.name, altPrefix); ok && altNames[real] {
+	if real, ok := cutAltPrefix(p.name); ok && altNames[real] {
 		// Our 3.0 form of an alternative representation: kept as the
 		// property it is (see cardWriter.single), never mapped over the
-		// card's own value.
+		// card's own value. (X-RAPPORT-OWN- is never written to a file;
+		// one read from a file is taken as an alternative too.)
 		p.name, p.orig = real, real
 		m.extra = append(m.extra, *p)
 		return nil
@@ -324,16 +329,94 @@ const (
 	ownPrefix = "X-RAPPORT-OWN-"
 )
 
-// keepAltPrimary keeps the line of a mapped property that belongs to an
-// ALTID group in Extra as well: its parameters (LANGUAGE, ALTID) have no
-// place on the customer, and the export writes them back with the rest of
-// the group (cardWriter.single).
+// keepAltPrimary notes the line of a mapped FN, N, ORG or TITLE (the
+// last one mapped: an empty N leaves room for the next). When the card
+// gives that property in alternative representations, the line is kept in
+// Extra too (ownAlt): its parameters (LANGUAGE, ALTID) have no place on the
+// customer, and the export writes them back with the rest of the group
+// (cardWriter.single).
 func (m *mapper) keepAltPrimary(p *prop) {
-	if p.group == "" && p.has("ALTID") {
-		q := *p
-		q.orig, q.name = ownPrefix+p.name, ownPrefix+p.name
+	if m.mapped == nil {
+		m.mapped = map[string]prop{}
+	}
+	q := *p
+	q.group = "" // the export writes the property without a group
+	m.mapped[p.name] = q
+}
+
+// ownAlt adds the kept lines of the mapped properties that have an ALTID
+// group: the mapped line with its ALTID, or with the group's ALTID when it
+// had none, so that the export writes a valid group and reading that back
+// gives the same Extra.
+//
+// FN is kept only with its own ALTID and a value: the export writes a
+// plain FN otherwise (4.0 allows more than one), as a blank FN gives way
+// to a derived name.
+func (m *mapper) ownAlt() {
+	for name, q := range m.mapped {
+		alt := -1
+		for i := range m.extra {
+			// An empty alternative is not kept (extraLine): no group.
+			if e := &m.extra[i]; e.group == "" && e.name == name && e.has("ALTID") && (e.keep || strings.TrimSpace(decodeText(e, m.fb)) != "") {
+				alt = i
+				break
+			}
+		}
+		switch {
+		case alt < 0:
+			continue // no group: nothing to keep together
+		case name == "FN" && (!q.has("ALTID") || m.text(&q) == ""):
+			continue
+		case !q.has("ALTID"):
+			q.params = append(append([]param(nil), q.params...), param{name: "ALTID", values: nonEmpty([]string{m.extra[alt].param("ALTID")})})
+		}
+		// The value as the export writes it from the customer, so that
+		// the export recognises it (N;;;;;x has more parts than Rapport's).
+		c := &m.rec.Customer
+		switch name {
+		case "N":
+			q.value = []byte(joinEscaped(c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix))
+		case "TITLE":
+			q.value = []byte(escapeText(c.Title))
+		case "ORG":
+			org := escapeText(c.Company)
+			if c.Department != "" {
+				for _, unit := range strings.Split(c.Department, orgUnitSep) {
+					org += ";" + escapeText(unit)
+				}
+			}
+			q.value = []byte(org)
+		}
+		q.orig, q.name = ownPrefix+name, ownPrefix+name
+		q.keep = true
 		m.extra = append(m.extra, q)
 	}
+}
+
+// altFirst puts the ALTID lines first, in the order the export writes
+// them (FN, N, ORG, TITLE; the customer's own line before the others), so
+// that an export and import give the same Extra.
+func altFirst(ps []prop) []prop {
+	rank := func(p *prop) int {
+		name, own := strings.CutPrefix(p.name, ownPrefix)
+		if p.group != "" || !altNames[name] || !p.has("ALTID") {
+			return 100
+		}
+		r := map[string]int{"FN": 0, "N": 2, "ORG": 4, "TITLE": 6}[name]
+		if !own {
+			r++
+		}
+		return r
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return rank(&ps[i]) < rank(&ps[j]) })
+	return ps
+}
+
+func cutAltPrefix(name string) (string, bool) {
+	if s, ok := strings.CutPrefix(name, altPrefix); ok {
+		return s, true
+	}
+	return strings.CutPrefix(name, ownPrefix)
 }
 
 // inWords says whether a date value that is no date is meant as words:

@@ -158,7 +158,9 @@ func parseParams(s string) []param {
 					if k < 0 {
 						k = len(s)
 					}
-					v += s[:k]
+					// Blanks at its end go, as after an unquoted value, or the
+					// value would change when read back.
+					v += strings.TrimRight(s[:k], " \t")
 					s = s[k:]
 					vals = append(vals, cleanText(decode6868(v)))
 					goto sep

@@ -73,7 +73,7 @@ func commands() []command {
 		{"sample", "[--db PATH]", "load the sample customers", runSample},
 		{"brief", "[--db PATH] [--html FILE] [--pdf FILE] NAME_OR_ID", "the briefing before a visit, as Markdown (confidential items left out)", runBrief},
 		{"today", "[--db PATH] [--limit N]", "the Today view: visits, follow-ups, whom to contact, birthdays, low temperatures", runToday},
-		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed", runImport},
+		{"import", "[--db PATH] [--dry-run] FILE...", "import or merge vCard files; summary on stdout, exit 1 if any card failed or was only partly read", runImport},
 		{"undo-import", "[--db PATH]", "take back the last import", runUndoImport},
 		{"export", "[--db PATH] [-o FILE] [--vcard 3.0|4.0] [--no-photos] [--confidential] [--for-apple] [QUERY]", "customers as vCards, to FILE or stdout", runExport},
 		{"check", "[--db PATH]", "check the database file for damage (every page and index); exit 1 if damaged", runCheck},
