@@ -956,6 +956,17 @@ func mergeCard(old, card *Customer) (*Customer, bool) {
 	m.Addresses = append([]Address(nil), old.Addresses...)
 	m.Tags = append([]string(nil), old.Tags...)
 	m.Extra = append([]ExtraProperty(nil), old.Extra...)
+	if g, og := foldName(card.GivenName), foldName(old.GivenName); g != "" && g != og && len(g) < len(og) &&
+		givenAgree(g, og, "", "") {
+		// "Chi Okafor" from another phone is Chiamaka's short name, not a
+		// new name: the full one stays, the short one becomes the nickname.
+		c := *card
+		if m.Nickname == "" && c.Nickname == "" {
+			c.Nickname = card.GivenName
+		}
+		c.GivenName, c.FormattedName = "", ""
+		card = &c
+	}
 	for _, f := range []struct{ dst, src *string }{
 		{&m.Prefix, &card.Prefix}, {&m.GivenName, &card.GivenName}, {&m.MiddleName, &card.MiddleName},
 		{&m.FamilyName, &card.FamilyName}, {&m.Suffix, &card.Suffix}, {&m.FormattedName, &card.FormattedName},
