@@ -166,6 +166,13 @@ func (w *cardWriter) raw(line string) {
 		for cut > 0 && !utf8.RuneStart(line[cut]) {
 			cut--
 		}
+		// A continuation that reads "END:VCARD" (or BEGIN) would be taken
+		// for the marker by readers that forgive indented markers, ours
+		// among them: fold one character earlier.
+		if rest := []byte(line[cut:]); isMarker(rest, "END") || isMarker(rest, "BEGIN") {
+			for cut--; cut > 0 && !utf8.RuneStart(line[cut]); cut-- {
+			}
+		}
 		w.buf.WriteString(line[:cut])
 		w.buf.WriteString("\r\n ")
 		line = line[cut:]
