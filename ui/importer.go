@@ -495,8 +495,19 @@ func (im *importer) updateResultRow(i widget.ListItemID, o fyne.CanvasObject) {
 		merge.Hide()
 		return
 	}
+	// An unticked merge imports as a new customer, and the row says so.
+	showAction := func(merge bool) {
+		a := data.ActionUpdated
+		if !merge {
+			a = data.ActionNew
+		}
+		action.SetText(actionLabel(a))
+		action.Importance = actionImportance[a]
+		action.Refresh()
+	}
 	merge.SetChecked(!im.apart[r.Ref()])
-	merge.OnChanged = func(on bool) { im.setMerge(r, on) }
+	showAction(!im.apart[r.Ref()])
+	merge.OnChanged = func(on bool) { im.setMerge(r, on); showAction(on) }
 	merge.Show()
 }
 

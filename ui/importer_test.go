@@ -509,6 +509,11 @@ func TestImportPreviewUntickMerge(t *testing.T) {
 	if !strings.Contains(im.counts.Text, "1 merge kept apart (imported as new)") {
 		t.Errorf("counts: %q", im.counts.Text)
 	}
+	onUI(u, func() {
+		if a := joined(findMergeRow(t, topDialog(t, u), "Bob Jones").Objects[1]); a != "New" {
+			t.Errorf("Bob's row, unticked, says %q, want New", a)
+		}
+	})
 	tap(u, im.importBtn)
 	u.wait()
 	if n := count(t, s); n != 9 {
@@ -523,15 +528,26 @@ func TestImportPreviewUntickMerge(t *testing.T) {
 // findMergeCheck finds the Merge check in the preview row naming name.
 func findMergeCheck(t *testing.T, o fyne.CanvasObject, name string) *keyCheck {
 	t.Helper()
-	var found *keyCheck
+	row := findMergeRow(t, o, name)
+	if row == nil {
+		return nil
+	}
+	return row.Objects[2].(*keyCheck)
+}
+
+// findMergeRow is the preview row of the card called name that has a
+// Merge tick: name and detail, action, tick.
+func findMergeRow(t *testing.T, o fyne.CanvasObject, name string) *fyne.Container {
+	t.Helper()
+	var found *fyne.Container
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if found != nil || o == nil || !o.Visible() {
 			return
 		}
 		if c, ok := o.(*fyne.Container); ok && len(c.Objects) == 3 {
-			if chk, ok := c.Objects[2].(*keyCheck); ok && strings.Contains(joined(c.Objects[0]), name) {
-				found = chk
+			if _, ok := c.Objects[2].(*keyCheck); ok && strings.Contains(joined(c.Objects[0]), name) {
+				found = c
 				return
 			}
 		}
