@@ -727,8 +727,8 @@ func normMIME(t string) string {
 		return ""
 	case t == "" || strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789.+-/") != "":
 		return ""
-	case t == "jpg":
-		return "image/jpeg"
+	case t == "jpg" || t == "image/jpg":
+		return "image/jpeg" // image/jpg is no registered type, but common
 	case strings.Contains(t, "/"):
 		if a, b, _ := strings.Cut(t, "/"); a == "" || b == "" || strings.Contains(b, "/") {
 			return ""
