@@ -228,7 +228,7 @@ func (w *cardWriter) takeAlt(extras []string) []string {
 	for _, x := range extras {
 		p, ok := parseLine([]byte(x), nil)
 		name, own := strings.CutPrefix(p.name, ownPrefix)
-		if ok && p.group == "" && altNames[name] && p.has("ALTID") {
+		if ok && p.group == "" && altNames[name] && hasAltID(&p) {
 			if w.alt == nil {
 				w.alt = map[string][]altLine{}
 			}

@@ -168,7 +168,7 @@ func (m *mapper) prop(p *prop) error {
 	if skipped[p.name] {
 		return nil
 	}
-	if real, ok := cutAltPrefix(p.name); ok && altNames[real] && p.has("ALTID") {
+	if real, ok := cutAltPrefix(p.name); ok && altNames[real] && hasAltID(p) {
 		// Our 3.0 form of an alternative representation: kept as the
 		// property it is (see cardWriter.single), never mapped over the
 		// card's own value. (X-RAPPORT-OWN- is never written to a file;
@@ -358,7 +358,7 @@ func (m *mapper) ownAlt() {
 		alt := -1
 		for i := range m.extra {
 			// An empty alternative is not kept (extraLine): no group.
-			if e := &m.extra[i]; e.group == "" && e.name == name && e.has("ALTID") && (e.keep || strings.TrimSpace(decodeText(e, m.fb)) != "") {
+			if e := &m.extra[i]; e.group == "" && e.name == name && hasAltID(e) && (e.keep || strings.TrimSpace(decodeText(e, m.fb)) != "") {
 				alt = i
 				break
 			}
@@ -366,9 +366,9 @@ func (m *mapper) ownAlt() {
 		switch {
 		case alt < 0:
 			continue // no group: nothing to keep together
-		case name == "FN" && (!q.has("ALTID") || m.text(&q) == ""):
+		case name == "FN" && (!hasAltID(&q) || m.text(&q) == ""):
 			continue
-		case !q.has("ALTID"):
+		case !hasAltID(&q):
 			q.params = append(append([]param(nil), q.params...), param{name: "ALTID", values: nonEmpty([]string{m.extra[alt].param("ALTID")})})
 		}
 		// The value as the export writes it from the customer, so that
@@ -400,7 +400,7 @@ func (m *mapper) ownAlt() {
 func altFirst(ps []prop) []prop {
 	rank := func(p *prop) int {
 		name, own := strings.CutPrefix(p.name, ownPrefix)
-		if p.group != "" || !altNames[name] || !p.has("ALTID") {
+		if p.group != "" || !altNames[name] || !hasAltID(p) {
 			return 100
 		}
 		r := map[string]int{"FN": 0, "N": 2, "ORG": 4, "TITLE": 6}[name]
@@ -896,3 +896,7 @@ func hasDetails(c *data.Customer, p *data.Profile) bool {
 		len(c.Tags) > 0 || !c.Birthday.IsZero() || !c.Anniversary.IsZero() || c.Title != "" ||
 		len(p.Items)+len(p.Family)+len(p.Pets) > 0
 }
+
+// hasAltID: the property is in an ALTID group. An empty ALTID groups
+// nothing (and cannot be written back as one).
+func hasAltID(p *prop) bool { return strings.TrimSpace(p.param("ALTID")) != "" }
