@@ -5,15 +5,15 @@
 #   python3-vobject: an independent vCard parser the tests check exports with
 #   poppler-utils: pdftotext, an independent reader of the briefing PDF
 #   radicale, xandikos: real CardDAV servers the sync tests start on loopback
-# Left out: gnome-keyring, the real Secret Service data/sync/secret's test runs
-# in a D-Bus session of its own (it skips without it): with --no-install-recommends
-# it pulls in GTK 3 and gcr, 16 packages and about 50 MB installed.
+#   gnome-keyring, dbus-daemon: a real Secret Service that data/sync/secret's
+#     test runs in a D-Bus session of its own (dbus-run-session); with
+#     --no-install-recommends it pulls in GTK 3 and gcr, about 50 MB installed
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(gcc pkg-config libgl1-mesa-dev
 	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-	python3-vobject poppler-utils radicale xandikos)
+	python3-vobject poppler-utils radicale xandikos gnome-keyring dbus-daemon)
 
 missing=()
 for p in "${pkgs[@]}"; do
