@@ -187,7 +187,7 @@ func (m *mapper) prop(p *prop) error {
 			return nil
 		}
 	case "N":
-		if c.FamilyName+c.GivenName+c.MiddleName+c.Prefix+c.Suffix == "" {
+		if c.FamilyName+c.GivenName+c.MiddleName+c.Prefix+c.Suffix == "" && !m.sameGroup(p) {
 			n := m.parts(p, 5)
 			c.FamilyName, c.GivenName, c.MiddleName, c.Prefix, c.Suffix = n[0], n[1], n[2], n[3], strings.Join(nonEmpty(n[4:]), ", ")
 			m.keepAltPrimary(p)
@@ -387,6 +387,11 @@ func (m *mapper) ownAlt() {
 				}
 			}
 			q.value = []byte(org)
+		}
+		if strings.Trim(string(q.value), ";") == "" {
+			// An empty own value gives way, as an empty FN does: nothing
+			// of it to keep with the group.
+			continue
 		}
 		q.orig, q.name = ownPrefix+name, ownPrefix+name
 		q.keep = true
@@ -895,6 +900,14 @@ func hasDetails(c *data.Customer, p *data.Profile) bool {
 	return !c.Photo.Empty() || len(c.Extra) > 0 || c.CardNote != "" || len(c.URLs) > 0 || len(c.Addresses) > 0 ||
 		len(c.Tags) > 0 || !c.Birthday.IsZero() || !c.Anniversary.IsZero() || c.Title != "" ||
 		len(p.Items)+len(p.Family)+len(p.Pets) > 0
+}
+
+// sameGroup: p is in the ALTID group of the line already mapped for its
+// property, so it is another representation of that value (an empty one
+// included), not a value of its own.
+func (m *mapper) sameGroup(p *prop) bool {
+	q, ok := m.mapped[p.name]
+	return ok && hasAltID(p) && strings.EqualFold(strings.TrimSpace(q.param("ALTID")), strings.TrimSpace(p.param("ALTID")))
 }
 
 // hasAltID: the property is in an ALTID group. An empty ALTID groups
