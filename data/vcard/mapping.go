@@ -168,12 +168,13 @@ func (m *mapper) prop(p *prop) error {
 	if skipped[p.name] {
 		return nil
 	}
-	if real, ok := cutAltPrefix(p.name); ok && altNames[real] && hasAltID(p) {
+	if real, ok := cutAltPrefix(p.name); ok && altNames[real] && hasAltID(p) && p.group == "" {
 		// Our 3.0 form of an alternative representation: kept as the
 		// property it is (see cardWriter.single), never mapped over the
 		// card's own value. (X-RAPPORT-OWN- is never written to a file;
 		// one read from a file is taken as an alternative too.) Without an
-		// ALTID it is no alternative of anything: an X- property like others.
+		// ALTID (or in a group, which the export never writes) it is no
+		// alternative of anything: an X- property like others.
 		p.name, p.orig = real, real
 		m.extra = append(m.extra, *p)
 		return nil
