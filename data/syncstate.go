@@ -223,24 +223,6 @@ func (s *Store) SetSyncToken(ctx context.Context, collection int64, token string
 	return commit(tx)
 }
 
-// SyncItems gives every item of a collection by UID.
-func (s *Store) SyncItems(ctx context.Context, collection int64) (map[string]*SyncItem, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT uid, href, etag, base FROM sync_items WHERE collection_id = ?`, collection)
-	if err != nil {
-		return nil, fmt.Errorf("read the synced items: %w", mapError(err))
-	}
-	defer rows.Close()
-	out := map[string]*SyncItem{}
-	for rows.Next() {
-		it := &SyncItem{}
-		if err := rows.Scan(&it.UID, &it.Href, &it.ETag, &it.Base); err != nil {
-			return nil, err
-		}
-		out[it.UID] = it
-	}
-	return out, rows.Err()
-}
-
 // SyncItemETags gives href → ETag of a collection's items, without their
 // bases: what a sync with nothing to do needs.
 func (s *Store) SyncItemETags(ctx context.Context, collection int64) (map[string]string, error) {
@@ -707,6 +689,19 @@ func familyKey(f FamilyMember) string {
 }
 
 func petKey(p Pet) string { return "p\x00" + p.Name + "\x00" + p.Species + "\x00" + p.Notes }
+
+// ConflictFields gives the fields of uid now in conflict (none: empty).
+func (s *Store) ConflictFields(ctx context.Context, uid string) (map[string]bool, error) {
+	fields, err := queryStrings(ctx, s.read, `SELECT field FROM sync_conflicts WHERE uid = ?`, uid)
+	if err != nil {
+		return nil, fmt.Errorf("read the conflicts of %s: %w", uid, mapError(err))
+	}
+	out := map[string]bool{}
+	for _, f := range fields {
+		out[f] = true
+	}
+	return out, nil
+}
 
 // SyncConflicts lists the open conflicts, oldest first.
 func (s *Store) SyncConflicts(ctx context.Context) ([]SyncConflict, error) {

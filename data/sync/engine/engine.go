@@ -228,7 +228,7 @@ func (r *run) pull(ctx context.Context) error {
 	}
 	// Everything the token covers is stored: a sync cut short after this
 	// resumes from here.
-	if r.token != "" {
+	if r.token != "" && r.token != r.col.Token {
 		return r.store.SetSyncToken(ctx, r.col.ID, r.token)
 	}
 	return nil
@@ -480,11 +480,7 @@ func (r *run) remoteChange(ctx context.Context, o dav.Object) (*data.SyncChange,
 
 // openFields are the fields of uid in conflict now.
 func (r *run) openFields(ctx context.Context, uid string) (map[string]bool, error) {
-	cs, err := r.conflicts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return cs[uid], nil
+	return r.store.ConflictFields(ctx, uid)
 }
 
 // conflicts gives the open conflicts by UID and field, read once per
