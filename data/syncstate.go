@@ -61,9 +61,11 @@ type SyncItem struct {
 	Base string
 }
 
-// PendingChange is a customer changed here since it was last sent.
+// PendingChange is a customer (or calendar item) changed here since it
+// was last sent.
 type PendingChange struct {
 	UID     string
+	Kind    string // KindContacts or KindCalendar
 	Deleted bool
 	Seq     int64
 }
@@ -72,8 +74,10 @@ type PendingChange struct {
 type SyncConflict struct {
 	ID    int64
 	UID   string
+	Kind  string // of the collection: KindContacts ("" too) or KindCalendar
 	Field string // a field name of the merge, or "deleted"
-	// Mine and Theirs are the whole cards, here and on the server.
+	// Mine and Theirs are the whole cards (or calendar items), here and
+	// on the server.
 	Mine, Theirs string
 	At           time.Time
 	// Name is the customer's name here ("" when deleted here).
@@ -140,11 +144,13 @@ func (s *Store) SetSyncAccount(ctx context.Context, a SyncAccount) error {
 		ON CONFLICT(id) DO UPDATE SET url = excluded.url, user_name = excluded.user_name`, a.URL, a.User, time.Now().Unix()); err != nil {
 		return fmt.Errorf("set up sync: %w", mapError(err))
 	}
+	newCalendar := false
 	for _, c := range a.Collections {
 		var href string
 		err := tx.QueryRowContext(ctx, `SELECT href FROM sync_collections WHERE kind = ?`, c.Kind).Scan(&href)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
+			newCalendar = newCalendar || c.Kind == KindCalendar
 		case err != nil:
 			return fmt.Errorf("set up sync: %w", mapError(err))
 		case href == c.Href:
@@ -154,6 +160,7 @@ func (s *Store) SetSyncAccount(ctx context.Context, a SyncAccount) error {
 			continue
 		default:
 			fresh = true
+			newCalendar = newCalendar || c.Kind == KindCalendar
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sync_collections WHERE kind = ?`, c.Kind); err != nil {
 				return fmt.Errorf("set up sync: %w", mapError(err))
 			}
@@ -170,6 +177,19 @@ func (s *Store) SetSyncAccount(ctx context.Context, a SyncAccount) error {
 			SELECT uid, 0, (SELECT n FROM sync_clock) FROM customers WHERE true
 			ON CONFLICT(uid) DO UPDATE SET deleted = 0, seq = excluded.seq`); err != nil {
 			return fmt.Errorf("set up sync: %w", mapError(err))
+		}
+	}
+	if newCalendar {
+		// Every calendar item waits to be sent to the new calendar.
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_clock SET n = n + 1`); err != nil {
+			return mapError(err)
+		}
+		for _, kind := range ItemKinds {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_pending(uid, kind, deleted, seq)
+				SELECT uid, 'calendar', 0, (SELECT n FROM sync_clock) FROM `+itemTables[kind]+` WHERE uid <> ''
+				ON CONFLICT(uid) DO UPDATE SET deleted = 0, seq = excluded.seq`); err != nil {
+				return fmt.Errorf("set up calendar sync: %w", mapError(err))
+			}
 		}
 	}
 	return commit(tx)
@@ -257,9 +277,9 @@ func (s *Store) SyncItem(ctx context.Context, collection int64, uid, href string
 	return it, nil
 }
 
-// PendingChanges lists the customers waiting to be sent, oldest first.
-func (s *Store) PendingChanges(ctx context.Context) ([]PendingChange, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT uid, deleted, seq FROM sync_pending ORDER BY seq`)
+// PendingChanges lists what of a collection kind waits to be sent, oldest first.
+func (s *Store) PendingChanges(ctx context.Context, kind string) ([]PendingChange, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT uid, kind, deleted, seq FROM sync_pending WHERE kind = ? ORDER BY seq`, kind)
 	if err != nil {
 		return nil, fmt.Errorf("read the changes waiting: %w", mapError(err))
 	}
@@ -267,7 +287,7 @@ func (s *Store) PendingChanges(ctx context.Context) ([]PendingChange, error) {
 	var out []PendingChange
 	for rows.Next() {
 		var p PendingChange
-		if err := rows.Scan(&p.UID, &p.Deleted, &p.Seq); err != nil {
+		if err := rows.Scan(&p.UID, &p.Kind, &p.Deleted, &p.Seq); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -278,7 +298,7 @@ func (s *Store) PendingChanges(ctx context.Context) ([]PendingChange, error) {
 // Pending gives the pending change of a UID (Seq 0 when none).
 func (s *Store) Pending(ctx context.Context, uid string) (PendingChange, error) {
 	p := PendingChange{UID: uid}
-	err := s.read.QueryRowContext(ctx, `SELECT deleted, seq FROM sync_pending WHERE uid = ?`, uid).Scan(&p.Deleted, &p.Seq)
+	err := s.read.QueryRowContext(ctx, `SELECT kind, deleted, seq FROM sync_pending WHERE uid = ?`, uid).Scan(&p.Kind, &p.Deleted, &p.Seq)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("read the change waiting for %s: %w", uid, mapError(err))
 	}
@@ -385,7 +405,9 @@ const (
 // one transaction.
 type SyncChange struct {
 	Collection int64
-	UID        string
+	// Kind of the collection: KindContacts ("" too) or KindCalendar.
+	Kind string
+	UID  string
 	// LocalSeq is the pending seq the engine saw when it read the customer
 	// (0: none); if it moved, the customer was edited meanwhile and the
 	// change is refused with ErrChangedMeanwhile.
@@ -399,7 +421,10 @@ type SyncChange struct {
 	// FromUID renames the customer with this UID to UID first (a customer
 	// entered here that turned out to be a card already on the server).
 	FromUID string
-	// Delete forgets the customer with UID (deleted on the server).
+	// Cal is stored as the calendar item with UID (Kind KindCalendar).
+	Cal *CalItem
+	// Delete forgets the customer (or calendar item) with UID (deleted on
+	// the server).
 	Delete bool
 	// Item is the item's new state; nil with ForgetItem removes it.
 	Item       *SyncItem
@@ -482,6 +507,26 @@ func applySync(ctx context.Context, tx *Tx, ch SyncChange) (scrub bool, err erro
 		return false, ErrChangedMeanwhile
 	}
 	now := time.Now()
+	kind := ch.Kind
+	if kind == "" {
+		kind = KindContacts
+	}
+	if kind == KindCalendar {
+		switch {
+		case ch.Delete:
+			if err := deleteCalItem(ctx, tx, ch.UID); err != nil {
+				return false, err
+			}
+			scrub = true
+		case ch.Cal != nil:
+			it := *ch.Cal
+			it.UID = ch.UID
+			if err := writeCalItem(ctx, tx, &it); err != nil {
+				return false, err
+			}
+		}
+		return scrub, syncBookkeeping(ctx, tx, ch, kind, now)
+	}
 	if ch.FromUID != "" && ch.FromUID != ch.UID {
 		if _, err := tx.ExecContext(ctx, `UPDATE customers SET uid = ? WHERE uid = ?`, ch.UID, ch.FromUID); err != nil {
 			return false, mapError(err)
@@ -532,62 +577,68 @@ func applySync(ctx context.Context, tx *Tx, ch SyncChange) (scrub bool, err erro
 			return false, err
 		}
 	}
+	return scrub, syncBookkeeping(ctx, tx, ch, kind, now)
+}
+
+// syncBookkeeping stores what a change does to the item, conflicts and
+// pending record, for any kind.
+func syncBookkeeping(ctx context.Context, tx *Tx, ch SyncChange, kind string, now time.Time) error {
 	switch {
 	case ch.Item != nil:
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_items WHERE collection_id = ? AND href = ? AND uid <> ?`, ch.Collection, ch.Item.Href, ch.UID); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_items(collection_id, uid, href, etag, base) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT(collection_id, uid) DO UPDATE SET href = excluded.href, etag = excluded.etag, base = excluded.base`,
 			ch.Collection, ch.UID, ch.Item.Href, ch.Item.ETag, ch.Item.Base); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
 	case ch.ForgetItem:
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_items WHERE collection_id = ? AND uid = ?`, ch.Collection, ch.UID); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
 	}
 	if ch.ClearConflicts {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_conflicts WHERE uid = ?`, ch.UID); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
 	}
 	if ch.ResolvedConflict != 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_conflicts WHERE id = ?`, ch.ResolvedConflict); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
 	}
 	for _, cf := range ch.Conflicts {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_conflicts(uid, field, mine, theirs, created_at) VALUES (?, ?, ?, ?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_conflicts(uid, kind, field, mine, theirs, created_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT(uid, field) DO UPDATE SET mine = excluded.mine, theirs = excluded.theirs`,
-			ch.UID, cf.Field, cf.Mine, cf.Theirs, now.Unix()); err != nil {
-			return false, mapError(err)
+			ch.UID, kind, cf.Field, cf.Mine, cf.Theirs, now.Unix()); err != nil {
+			return mapError(err)
 		}
 	}
 	switch ch.Pending {
 	case PendingClear:
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_pending WHERE uid = ?`, ch.UID); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
 	case PendingMark:
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_clock SET n = n + 1`); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_pending(uid, deleted, seq) VALUES (?, 0, (SELECT n FROM sync_clock))
-			ON CONFLICT(uid) DO UPDATE SET deleted = 0, seq = excluded.seq`, ch.UID); err != nil {
-			return false, mapError(err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_pending(uid, kind, deleted, seq) VALUES (?, ?, 0, (SELECT n FROM sync_clock))
+			ON CONFLICT(uid) DO UPDATE SET deleted = 0, seq = excluded.seq`, ch.UID, kind); err != nil {
+			return mapError(err)
 		}
 	case PendingDelete:
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_clock SET n = n + 1`); err != nil {
-			return false, mapError(err)
+			return mapError(err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_pending(uid, deleted, seq) VALUES (?, 1, (SELECT n FROM sync_clock))
-			ON CONFLICT(uid) DO UPDATE SET deleted = 1, seq = excluded.seq`, ch.UID); err != nil {
-			return false, mapError(err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_pending(uid, kind, deleted, seq) VALUES (?, ?, 1, (SELECT n FROM sync_clock))
+			ON CONFLICT(uid) DO UPDATE SET deleted = 1, seq = excluded.seq`, ch.UID, kind); err != nil {
+			return mapError(err)
 		}
 	case PendingLeave:
 	}
-	return scrub, nil
+	return nil
 }
 
 // Shareable is the part of a profile that travels: no confidential entries.
@@ -705,7 +756,7 @@ func (s *Store) ConflictFields(ctx context.Context, uid string) (map[string]bool
 
 // SyncConflicts lists the open conflicts, oldest first.
 func (s *Store) SyncConflicts(ctx context.Context) ([]SyncConflict, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT sc.id, sc.uid, sc.field, sc.mine, sc.theirs, sc.created_at, coalesce(cu.display_name, '')
+	rows, err := s.read.QueryContext(ctx, `SELECT sc.id, sc.uid, sc.kind, sc.field, sc.mine, sc.theirs, sc.created_at, coalesce(cu.display_name, '')
 		FROM sync_conflicts sc LEFT JOIN customers cu ON cu.uid = sc.uid ORDER BY sc.id`)
 	if err != nil {
 		return nil, fmt.Errorf("read the sync conflicts: %w", mapError(err))
@@ -715,7 +766,7 @@ func (s *Store) SyncConflicts(ctx context.Context) ([]SyncConflict, error) {
 	for rows.Next() {
 		var c SyncConflict
 		var at int64
-		if err := rows.Scan(&c.ID, &c.UID, &c.Field, &c.Mine, &c.Theirs, &at, &c.Name); err != nil {
+		if err := rows.Scan(&c.ID, &c.UID, &c.Kind, &c.Field, &c.Mine, &c.Theirs, &at, &c.Name); err != nil {
 			return nil, err
 		}
 		c.At = time.Unix(at, 0)

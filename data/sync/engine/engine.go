@@ -569,7 +569,7 @@ func (r *run) applyGone(ctx context.Context, hrefs []string) error {
 
 // push sends what changed here, a few requests at a time.
 func (r *run) push(ctx context.Context) error {
-	pending, err := r.store.PendingChanges(ctx)
+	pending, err := r.store.PendingChanges(ctx, data.KindContacts)
 	if err != nil {
 		return err
 	}
