@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -130,6 +131,31 @@ func flag(b bool) string {
 	return ""
 }
 
+// LocalZone is the IANA name of this machine's time zone ("" when it
+// cannot be told, e.g. on Windows): a visit planned here is planned in it.
+func LocalZone() string {
+	if tz := os.Getenv("TZ"); tz != "" {
+		if _, err := time.LoadLocation(strings.TrimPrefix(tz, ":")); err == nil {
+			return strings.TrimPrefix(tz, ":")
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
+			name := target[i+len("zoneinfo/"):]
+			if _, err := time.LoadLocation(name); err == nil {
+				return name
+			}
+		}
+	}
+	if b, err := os.ReadFile("/etc/timezone"); err == nil {
+		name := strings.TrimSpace(string(b))
+		if _, err := time.LoadLocation(name); err == nil && name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
 // CalItemByUID loads a calendar item; ErrNotFound when there is none.
 func (s *Store) CalItemByUID(ctx context.Context, uid string) (*CalItem, error) {
 	it, err := readCalItem(ctx, s.read, uid)
@@ -167,6 +193,9 @@ func readKind(ctx context.Context, q queryer, kind, uid string) (*CalItem, error
 			Scan(&cust, &it.CustomerName, &it.Origin, &at, &minutes, &purpose, &tz, &alarm, &rrule)
 		if err != nil {
 			return nil, err
+		}
+		if tz == "" {
+			tz = LocalZone()
 		}
 		f[FieldStart], f[FieldMinutes], f[FieldPurpose], f[FieldZone], f[FieldRRule] = FormatTime(time.Unix(at, 0)), intField(minutes), purpose, tz, rrule
 		if alarm.Valid {

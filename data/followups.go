@@ -229,11 +229,13 @@ func (s *Store) ContactStatus(ctx context.Context, customerID int64) (ContactSta
 
 // PlannedVisit is a visit in the diary.
 type PlannedVisit struct {
-	ID           int64
-	CustomerID   int64
-	At           time.Time
-	Duration     time.Duration
-	Purpose      string
+	ID         int64
+	CustomerID int64
+	At         time.Time
+	Duration   time.Duration
+	Purpose    string
+	// Zone is the IANA zone the visit was planned in ("" for this machine's).
+	Zone         string
 	CustomerName string
 	// Logged is set on today's visits (Today.VisitsToday) when a visit or
 	// meeting with the customer has been logged today: the visit is done.
@@ -251,8 +253,13 @@ func (s *Store) PlanVisit(ctx context.Context, v *PlannedVisit) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := insertRow(ctx, tx, &v.ID, `INSERT INTO planned_visits (customer_id, at, minutes, purpose) VALUES (?, ?, ?, ?)`,
-		v.CustomerID, v.At.Unix(), int(v.Duration/time.Minute), v.Purpose); err != nil {
+	// The zone it is planned in stays with it (sync: 09:30 in Berlin is
+	// 09:30 in Berlin on a laptop elsewhere).
+	if v.Zone == "" {
+		v.Zone = LocalZone()
+	}
+	if err := insertRow(ctx, tx, &v.ID, `INSERT INTO planned_visits (customer_id, at, minutes, purpose, tz) VALUES (?, ?, ?, ?, ?)`,
+		v.CustomerID, v.At.Unix(), int(v.Duration/time.Minute), v.Purpose, v.Zone); err != nil {
 		return fmt.Errorf("plan visit: %w", err)
 	}
 	return commit(tx)
@@ -264,7 +271,7 @@ func (s *Store) DeletePlannedVisit(ctx context.Context, id int64) error {
 }
 
 func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([]PlannedVisit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, c.display_name
+	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, v.tz, c.display_name
 		FROM planned_visits v JOIN customers c ON c.id = v.customer_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load planned visits: %w", mapError(err))
@@ -274,7 +281,7 @@ func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([
 	for rows.Next() {
 		var v PlannedVisit
 		var at, minutes int64
-		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.CustomerName); err != nil {
+		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.Zone, &v.CustomerName); err != nil {
 			return nil, err
 		}
 		v.At, v.Duration = time.Unix(at, 0), time.Duration(minutes)*time.Minute

@@ -44,13 +44,15 @@ func (a *SyncAccount) Collection(kind string) *SyncCollection {
 
 // SyncCollection is one address book (or, later, calendar) on the server.
 type SyncCollection struct {
-	ID        int64
-	Kind      string
-	Href      string
-	Name      string
-	Token     string
-	LastSync  time.Time // zero before the first complete sync
-	LastError string
+	ID    int64
+	Kind  string
+	Href  string
+	Name  string
+	Token string
+	// Components a calendar takes ("VEVENT,VTODO,VJOURNAL"; "" for all).
+	Components string
+	LastSync   time.Time // zero before the first complete sync
+	LastError  string
 }
 
 // SyncItem is an item both sides know.
@@ -97,7 +99,7 @@ func (s *Store) SyncAccount(ctx context.Context) (*SyncAccount, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the sync account: %w", mapError(err))
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, href, name, token, last_sync, last_error FROM sync_collections ORDER BY id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, href, name, token, components, last_sync, last_error FROM sync_collections ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("read the sync collections: %w", mapError(err))
 	}
@@ -105,7 +107,7 @@ func (s *Store) SyncAccount(ctx context.Context) (*SyncAccount, error) {
 	for rows.Next() {
 		var c SyncCollection
 		var last int64
-		if err := rows.Scan(&c.ID, &c.Kind, &c.Href, &c.Name, &c.Token, &last, &c.LastError); err != nil {
+		if err := rows.Scan(&c.ID, &c.Kind, &c.Href, &c.Name, &c.Token, &c.Components, &last, &c.LastError); err != nil {
 			return nil, err
 		}
 		if last > 0 {
@@ -154,7 +156,7 @@ func (s *Store) SetSyncAccount(ctx context.Context, a SyncAccount) error {
 		case err != nil:
 			return fmt.Errorf("set up sync: %w", mapError(err))
 		case href == c.Href:
-			if _, err := tx.ExecContext(ctx, `UPDATE sync_collections SET name = ? WHERE kind = ?`, c.Name, c.Kind); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE sync_collections SET name = ?, components = ? WHERE kind = ?`, c.Name, c.Components, c.Kind); err != nil {
 				return fmt.Errorf("set up sync: %w", mapError(err))
 			}
 			continue
@@ -165,7 +167,7 @@ func (s *Store) SetSyncAccount(ctx context.Context, a SyncAccount) error {
 				return fmt.Errorf("set up sync: %w", mapError(err))
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_collections(kind, href, name) VALUES (?, ?, ?)`, c.Kind, c.Href, c.Name); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_collections(kind, href, name, components) VALUES (?, ?, ?, ?)`, c.Kind, c.Href, c.Name, c.Components); err != nil {
 			return fmt.Errorf("set up sync with %s: %w", c.Href, mapError(err))
 		}
 	}
@@ -423,6 +425,9 @@ type SyncChange struct {
 	FromUID string
 	// Cal is stored as the calendar item with UID (Kind KindCalendar).
 	Cal *CalItem
+	// ClearOrigin: the item was just sent from here; it no longer shows
+	// as changed elsewhere.
+	ClearOrigin bool
 	// Delete forgets the customer (or calendar item) with UID (deleted on
 	// the server).
 	Delete bool
@@ -523,6 +528,12 @@ func applySync(ctx context.Context, tx *Tx, ch SyncChange) (scrub bool, err erro
 			it.UID = ch.UID
 			if err := writeCalItem(ctx, tx, &it); err != nil {
 				return false, err
+			}
+		case ch.ClearOrigin:
+			for _, t := range itemTables {
+				if _, err := tx.ExecContext(ctx, `UPDATE `+t+` SET origin = '' WHERE uid = ? AND origin <> ''`, ch.UID); err != nil {
+					return false, mapError(err)
+				}
 			}
 		}
 		return scrub, syncBookkeeping(ctx, tx, ch, kind, now)

@@ -41,6 +41,10 @@ CREATE TRIGGER concerns_uid AFTER INSERT ON concerns WHEN NEW.uid = '' BEGIN
     UPDATE concerns SET uid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + abs(random() % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) WHERE id = NEW.id;
 END;
 
+-- What a calendar takes (e.g. 'VEVENT,VTODO,VJOURNAL'; '' for all): where
+-- it takes no VJOURNAL, interactions travel as past events.
+ALTER TABLE sync_collections ADD COLUMN components TEXT NOT NULL DEFAULT '';
+
 -- Pending changes and conflicts say which collection kind they are of.
 ALTER TABLE sync_pending ADD COLUMN kind TEXT NOT NULL DEFAULT 'contacts';
 ALTER TABLE sync_conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'contacts';

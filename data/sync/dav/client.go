@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emersion/go-webdav/caldav"
 	"github.com/emersion/go-webdav/carddav"
 )
 
@@ -44,6 +45,7 @@ type Client struct {
 	base *url.URL
 	hc   *httpClient
 	card *carddav.Client
+	cal  *caldav.Client
 }
 
 // New checks the server URL and makes a client. Nothing is sent yet.
@@ -86,7 +88,11 @@ func (c *Client) setBase(u *url.URL) error {
 	if err != nil {
 		return fmt.Errorf("server address %s: %w", u, err)
 	}
-	c.base, c.card = u, card
+	cal, err := caldav.NewClient(c.hc, u.String())
+	if err != nil {
+		return fmt.Errorf("server address %s: %w", u, err)
+	}
+	c.base, c.card, c.cal = u, card, cal
 	return nil
 }
 

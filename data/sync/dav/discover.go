@@ -21,6 +21,9 @@ type Account struct {
 	Principal string // the user's principal collection
 	Home      string // addressbook-home-set
 	Books     []carddav.AddressBook
+	// CalendarHome is the calendar-home-set, found when a calendar is
+	// asked for ("" before, or when the server has no CalDAV).
+	CalendarHome string
 	// Notes say what discovery did, for the log and "Test connection".
 	Notes []string
 }

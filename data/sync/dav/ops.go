@@ -129,10 +129,14 @@ func (c *Client) MultiGet(ctx context.Context, book string, hrefs []string) ([]O
 // List gives href and ETag of every member of a collection (PROPFIND
 // depth 1); it knows nothing of the members' type.
 func (c *Client) List(ctx context.Context, collection string) ([]Entry, error) {
+	return c.list(ctx, collection, bookNoun)
+}
+
+func (c *Client) list(ctx context.Context, collection, noun string) ([]Entry, error) {
 	fis, err := c.card.ReadDir(ctx, collection, false)
 	if err != nil {
 		err = fromMultiStatus("PROPFIND", c.URL(collection), err)
-		return nil, noCollection(bookNoun, c.URL(collection), fmt.Errorf("list %s: %w", c.URL(collection), err))
+		return nil, noCollection(noun, c.URL(collection), fmt.Errorf("list %s: %w", c.URL(collection), err))
 	}
 	out := make([]Entry, 0, len(fis))
 	for _, fi := range fis {
@@ -163,6 +167,10 @@ type SyncResult struct {
 // offer sync-collection (then Token is empty and the caller compares
 // ETags).
 func (c *Client) Sync(ctx context.Context, book, token string) (*SyncResult, error) {
+	return c.sync(ctx, book, token, bookNoun)
+}
+
+func (c *Client) sync(ctx context.Context, book, token, noun string) (*SyncResult, error) {
 	res, err := c.syncCollection(ctx, book, token)
 	if err == nil {
 		res.Full = token == ""
@@ -187,9 +195,9 @@ func (c *Client) Sync(ctx context.Context, book, token string) (*SyncResult, err
 		why = "the server does not offer sync-collection"
 	}
 	if why == "" {
-		return nil, noCollection(bookNoun, c.URL(book), fmt.Errorf("sync %s: %w", c.URL(book), err))
+		return nil, noCollection(noun, c.URL(book), fmt.Errorf("sync %s: %w", c.URL(book), err))
 	}
-	entries, lerr := c.List(ctx, book)
+	entries, lerr := c.list(ctx, book, noun)
 	if lerr != nil {
 		return nil, lerr
 	}

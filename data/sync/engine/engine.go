@@ -52,12 +52,28 @@ type Progress struct {
 	Done, Total int
 }
 
+// Counts are what a sync moved in one collection.
+type Counts struct {
+	// Pulled: items created, changed and deleted here from the server.
+	New, Updated, Deleted int
+	// Pushed: items created, changed and deleted on the server.
+	Created, Sent, Removed int
+}
+
+func (c Counts) total() int { return c.New + c.Updated + c.Deleted + c.Created + c.Sent + c.Removed }
+
+func (c Counts) String() string {
+	return fmt.Sprintf("pulled %d new, %d updated, %d deleted; pushed %d new, %d updated, %d deleted", c.New, c.Updated, c.Deleted, c.Created, c.Sent, c.Removed)
+}
+
 // Summary is what one sync did.
 type Summary struct {
-	// Pulled: customers created, changed and deleted here from the server.
-	New, Updated, Deleted int
-	// Pushed: cards created, changed and deleted on the server.
-	Created, Sent, Removed int
+	// Counts of the address book: customers.
+	Counts
+	// Calendar counts the calendar's items (visits, follow-ups,
+	// interactions, concerns); CalendarSynced says there is a calendar.
+	Calendar       Counts
+	CalendarSynced bool
 	// Recreated names customers deleted on the server but edited here:
 	// kept, and their cards made again.
 	Recreated []string
@@ -65,6 +81,9 @@ type Summary struct {
 	Conflicts, NewConflicts int
 	// Problems are cards that could not be taken, with where.
 	Problems []string
+	// Notes are things worth knowing that are no problem (items in the
+	// calendar that are not Rapport's).
+	Notes []string
 	// Full says why the whole collection was listed ("" when incremental).
 	Full string
 	// Waiting is how many local changes are still to be sent.
@@ -73,12 +92,15 @@ type Summary struct {
 
 // Changed reports whether the sync moved anything either way.
 func (s *Summary) Changed() bool {
-	return s.New+s.Updated+s.Deleted+s.Created+s.Sent+s.Removed+len(s.Recreated)+s.NewConflicts > 0
+	return s.Counts.total()+s.Calendar.total()+len(s.Recreated)+s.NewConflicts > 0
 }
 
 func (s *Summary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "pulled %d new, %d updated, %d deleted; pushed %d new, %d updated, %d deleted", s.New, s.Updated, s.Deleted, s.Created, s.Sent, s.Removed)
+	b.WriteString(s.Counts.String())
+	if s.CalendarSynced {
+		b.WriteString("; calendar: " + s.Calendar.String())
+	}
 	if s.Conflicts > 0 {
 		fmt.Fprintf(&b, "; %d conflict(s) to settle", s.Conflicts)
 	} else {
@@ -101,8 +123,7 @@ func Run(ctx context.Context, store *data.Store, opt Options) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
-	col := acct.Collection(data.KindContacts)
-	if col == nil {
+	if acct.Collection(data.KindContacts) == nil {
 		return nil, fmt.Errorf("no address book chosen for %s: %w", acct.URL, data.ErrNoSync)
 	}
 	client, err := Connect(acct.URL, acct.User, opt)
@@ -112,23 +133,48 @@ func Run(ctx context.Context, store *data.Store, opt Options) (*Summary, error) 
 	if opt.Parallel <= 0 {
 		opt.Parallel = 4
 	}
-	r := &run{store: store, client: client, opt: opt, col: col, sum: &Summary{}, claimed: map[string]bool{}}
-	err = r.contacts(ctx)
+	sum := &Summary{}
+	var mu stdsync.Mutex
+	// Customers first: the calendar's items name them.
+	for _, k := range []string{data.KindContacts, data.KindCalendar} {
+		col := acct.Collection(k)
+		if col == nil {
+			continue
+		}
+		r := &run{store: store, client: client, opt: opt, col: col, sum: sum, mu: &mu, claimed: map[string]bool{}}
+		r.counts = &sum.Counts
+		r.k = cardKind{}
+		if k == data.KindCalendar {
+			sum.CalendarSynced = true
+			r.counts, r.k = &sum.Calendar, &calKind{journal: col.Components == "" || strings.Contains(col.Components, "VJOURNAL")}
+		}
+		err = r.sync(ctx)
+		if err != nil {
+			break
+		}
+	}
 	if n, cerr := store.PendingCount(ctx); cerr == nil {
-		r.sum.Waiting = n
+		sum.Waiting = n
 	}
 	if cs, cerr := store.SyncConflicts(ctx); cerr == nil {
-		r.sum.Conflicts = len(cs)
+		sum.Conflicts = len(cs)
+	}
+	return sum, err
+}
+
+// sync pulls and pushes one collection and stores how it went.
+func (r *run) sync(ctx context.Context) error {
+	err := r.pull(ctx)
+	if err == nil {
+		err = r.push(ctx)
 	}
 	if err != nil {
-		err = explain(err, r.sum.Waiting)
-		_ = store.SetSyncResult(context.WithoutCancel(ctx), col.ID, "", time.Time{}, err)
-		return r.sum, err
+		waiting, _ := r.store.PendingCount(ctx)
+		err = explain(err, waiting)
+		_ = r.store.SetSyncResult(context.WithoutCancel(ctx), r.col.ID, "", time.Time{}, err)
+		return err
 	}
-	if err := store.SetSyncResult(ctx, col.ID, r.token, time.Now(), nil); err != nil {
-		return r.sum, err
-	}
-	return r.sum, nil
+	return r.store.SetSyncResult(ctx, r.col.ID, r.token, time.Now(), nil)
 }
 
 // explain adds what the user needs to know to an error that ended a sync.
@@ -149,9 +195,11 @@ type run struct {
 	opt    Options
 	col    *data.SyncCollection
 	token  string
+	k      kind
 
-	mu  stdsync.Mutex // guards sum from the push workers
-	sum *Summary
+	mu     *stdsync.Mutex // guards sum from the push workers
+	sum    *Summary
+	counts *Counts // this collection's part of sum
 	// claimed are local customers already matched to a server card in
 	// this sync, so two cards never take the same one.
 	claimed map[string]bool
@@ -172,17 +220,10 @@ func (r *run) problem(format string, args ...any) {
 	r.mu.Unlock()
 }
 
-func (r *run) contacts(ctx context.Context) error {
-	if err := r.pull(ctx); err != nil {
-		return err
-	}
-	return r.push(ctx)
-}
-
 // pull takes what changed on the server.
 func (r *run) pull(ctx context.Context) error {
 	r.progress("listing", 0, 0)
-	res, err := r.client.Sync(ctx, r.col.Href, r.col.Token)
+	res, err := r.k.list(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -243,7 +284,7 @@ func (r *run) fetchAndApply(ctx context.Context, hrefs []string) error {
 		return nil
 	}
 	type batch struct {
-		objs []dav.Object
+		objs []remote
 		err  error
 	}
 	var batches [][]string
@@ -264,7 +305,7 @@ func (r *run) fetchAndApply(ctx context.Context, hrefs []string) error {
 				return
 			}
 			defer func() { <-sem }()
-			objs, err := r.client.MultiGet(ctx, r.col.Href, hs)
+			objs, err := r.k.fetch(ctx, r, hs)
 			results[i] <- batch{objs, err}
 		}()
 	}
@@ -285,13 +326,13 @@ func (r *run) fetchAndApply(ctx context.Context, hrefs []string) error {
 
 // applyRemote merges fetched cards and stores the results; a card that
 // was edited here meanwhile is merged again.
-func (r *run) applyRemote(ctx context.Context, objs []dav.Object) error {
+func (r *run) applyRemote(ctx context.Context, objs []remote) error {
 	for attempt := 0; len(objs) > 0; attempt++ {
 		var chs []data.SyncChange
 		var whats []string
-		var from []dav.Object
+		var from []remote
 		for _, o := range objs {
-			ch, what, err := r.remoteChange(ctx, o)
+			ch, what, err := r.k.remoteChange(ctx, r, o)
 			if err != nil {
 				return err
 			}
@@ -323,11 +364,11 @@ func (r *run) count(what string, ch data.SyncChange) {
 	defer r.mu.Unlock()
 	switch what {
 	case "new":
-		r.sum.New++
+		r.counts.New++
 	case "updated":
-		r.sum.Updated++
+		r.counts.Updated++
 	case "deleted":
-		r.sum.Deleted++
+		r.counts.Deleted++
 	}
 	r.sum.NewConflicts += len(ch.Conflicts)
 }
@@ -341,7 +382,7 @@ func (r *run) hrefFor(uid string) string {
 	if !safeName.MatchString(uid) || strings.Contains(uid, "..") {
 		name = hashName(uid)
 	}
-	return path.Join(r.col.Href, name+".vcf")
+	return path.Join(r.col.Href, name+r.k.ext())
 }
 
 func hashName(uid string) string {
@@ -350,7 +391,7 @@ func hashName(uid string) string {
 }
 
 // remoteChange works out what a fetched card changes here; nil when nothing.
-func (r *run) remoteChange(ctx context.Context, o dav.Object) (*data.SyncChange, string, error) {
+func (cardKind) remoteChange(ctx context.Context, r *run, o remote) (*data.SyncChange, string, error) {
 	uid := strings.TrimSpace(o.Card.Value(govcard.FieldUID))
 	noUID := uid == ""
 	if noUID {
@@ -524,20 +565,20 @@ func (r *run) applyGone(ctx context.Context, hrefs []string) error {
 		if err != nil {
 			return err
 		}
-		ch := data.SyncChange{Collection: r.col.ID, UID: item.UID, Check: true, LocalSeq: pend.Seq, ForgetItem: true}
-		local, _, err := r.store.CustomerByUID(ctx, item.UID)
-		if err != nil && !errors.Is(err, data.ErrNotFound) {
+		ch := data.SyncChange{Collection: r.col.ID, Kind: r.col.Kind, UID: item.UID, Check: true, LocalSeq: pend.Seq, ForgetItem: true}
+		name, here, err := r.k.local(ctx, r, item.UID)
+		if err != nil {
 			return err
 		}
 		what := ""
 		switch {
-		case local == nil:
+		case !here:
 			ch.Pending, ch.ClearConflicts = data.PendingClear, true
 		case pend.Seq != 0 || len(open[item.UID]) > 0:
 			// Deleted there, edited here: the edit wins, the card is made again.
 			ch.Pending, ch.ClearConflicts = data.PendingMark, true
 			r.mu.Lock()
-			r.sum.Recreated = append(r.sum.Recreated, local.Name())
+			r.sum.Recreated = append(r.sum.Recreated, name)
 			r.mu.Unlock()
 		default:
 			if !backedUp {
@@ -569,7 +610,7 @@ func (r *run) applyGone(ctx context.Context, hrefs []string) error {
 
 // push sends what changed here, a few requests at a time.
 func (r *run) push(ctx context.Context) error {
-	pending, err := r.store.PendingChanges(ctx, data.KindContacts)
+	pending, err := r.store.PendingChanges(ctx, r.col.Kind)
 	if err != nil {
 		return err
 	}
@@ -656,50 +697,29 @@ func (r *run) pushAttempt(ctx context.Context, uid string) (retry bool, err erro
 	if p.Deleted {
 		return r.pushDelete(ctx, p, item, open)
 	}
-	local, lp, err := r.store.CustomerByUID(ctx, uid)
-	if errors.Is(err, data.ErrNotFound) {
-		return false, nil // renamed or deleted meanwhile: its own pending row says what
+	text, found, err := r.k.localText(ctx, r, uid, item, open)
+	if err != nil || !found {
+		return false, err // not found: renamed or deleted meanwhile, its own pending row says what
 	}
-	if err != nil {
-		return false, err
-	}
-	out := record{c: *local, p: *data.Shareable(lp)}
-	if item != nil && len(open) > 0 {
-		// A field in conflict keeps the server's value there until the user picks.
-		b, err := decode(item.Base)
-		if err != nil {
-			return false, err
-		}
-		base := &record{c: b.Customer, p: b.Profile}
-		for _, f := range fields {
-			if open[f.name] {
-				f.set(&out, base)
-			}
-		}
-	}
-	text, err := encode(&out.c, &out.p)
-	if err != nil {
-		return false, err
-	}
-	ch := data.SyncChange{Collection: r.col.ID, UID: uid, Check: true, LocalSeq: p.Seq, Pending: data.PendingClear}
+	ch := data.SyncChange{Collection: r.col.ID, Kind: r.col.Kind, UID: uid, Check: true, LocalSeq: p.Seq, Pending: data.PendingClear}
 	if item != nil && text == item.Base {
 		return false, r.applyPushed(ctx, ch, "")
 	}
 	var etag, href, what string
 	if item == nil {
 		href, what = r.hrefFor(uid), "created"
-		etag, err = r.client.CreateText(ctx, href, []byte(text))
+		etag, err = r.client.CreateData(ctx, href, r.k.contentType(), []byte(text))
 	} else {
 		href, what = item.Href, "sent"
-		etag, err = r.client.UpdateText(ctx, href, item.ETag, []byte(text))
+		etag, err = r.client.UpdateData(ctx, href, item.ETag, r.k.contentType(), []byte(text))
 	}
 	if errors.Is(err, dav.ErrPrecondition) {
 		// Someone wrote the card meanwhile: take theirs in, then try again.
-		o, gerr := r.client.Get(ctx, href)
+		o, gerr := r.k.get(ctx, r, href)
 		if gerr != nil {
 			return false, gerr
 		}
-		if err := r.applyRemote(ctx, []dav.Object{*o}); err != nil {
+		if err := r.applyRemote(ctx, []remote{*o}); err != nil {
 			return false, err
 		}
 		return true, err
@@ -708,6 +728,7 @@ func (r *run) pushAttempt(ctx context.Context, uid string) (retry bool, err erro
 		return false, err
 	}
 	ch.Item = &data.SyncItem{UID: uid, Href: href, ETag: etag, Base: text}
+	ch.ClearOrigin = true
 	return false, r.applyPushed(ctx, ch, what)
 }
 
@@ -726,17 +747,17 @@ func (r *run) applyPushed(ctx context.Context, ch data.SyncChange, what string) 
 	defer r.mu.Unlock()
 	switch what {
 	case "created":
-		r.sum.Created++
+		r.counts.Created++
 	case "sent":
-		r.sum.Sent++
+		r.counts.Sent++
 	case "removed":
-		r.sum.Removed++
+		r.counts.Removed++
 	}
 	return nil
 }
 
 func (r *run) pushDelete(ctx context.Context, p data.PendingChange, item *data.SyncItem, open map[string]bool) (bool, error) {
-	ch := data.SyncChange{Collection: r.col.ID, UID: p.UID, Check: true, LocalSeq: p.Seq, Pending: data.PendingClear}
+	ch := data.SyncChange{Collection: r.col.ID, Kind: r.col.Kind, UID: p.UID, Check: true, LocalSeq: p.Seq, Pending: data.PendingClear}
 	if open[data.FieldDeleted] {
 		return false, nil // the user has not decided yet
 	}
@@ -752,7 +773,7 @@ func (r *run) pushDelete(ctx context.Context, p data.PendingChange, item *data.S
 		return false, err
 	}
 	// Changed on the server since we last saw it: the user decides.
-	o, err := r.client.Get(ctx, item.Href)
+	o, err := r.k.get(ctx, r, item.Href)
 	if errors.Is(err, dav.ErrNotFound) {
 		ch.ForgetItem = true
 		return false, r.applyPushed(ctx, ch, "removed")
@@ -760,5 +781,5 @@ func (r *run) pushDelete(ctx context.Context, p data.PendingChange, item *data.S
 	if err != nil {
 		return false, err
 	}
-	return false, r.applyRemote(ctx, []dav.Object{*o})
+	return false, r.applyRemote(ctx, []remote{*o})
 }

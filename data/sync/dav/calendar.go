@@ -1,0 +1,216 @@
+package dav
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/emersion/go-ical"
+	"github.com/emersion/go-webdav/caldav"
+)
+
+// CalDAV (RFC 4791): the calendar home, creating a calendar, fetching
+// calendar objects. The rest (listing, sync-collection, conditional PUT and
+// DELETE) is the same as for address books: go-webdav v0.6.0's caldav
+// package has no sync-collection, and the REPORT its carddav package sends
+// asks only for ETags, which every calendar server answers alike.
+
+const calendarNoun = "calendar"
+
+// Components Rapport writes: visits, follow-ups, logged interactions.
+var rapportComponents = []string{ical.CompEvent, ical.CompToDo, ical.CompJournal}
+
+// CalendarHome finds the user's calendar-home-set; "" with a note when
+// the server offers no CalDAV.
+func (c *Client) CalendarHome(ctx context.Context, acct *Account) (string, error) {
+	if acct.CalendarHome != "" {
+		return acct.CalendarHome, nil
+	}
+	home, err := c.cal.FindCalendarHomeSet(ctx, acct.Principal)
+	if err != nil {
+		err = fromMultiStatus("PROPFIND", c.URL(acct.Principal), err)
+		if stopsDiscovery(err) {
+			return "", err
+		}
+		acct.Notes = append(acct.Notes, fmt.Sprintf("no calendar-home-set on %s (%v): calendars are not synced", c.URL(acct.Principal), err))
+		return "", nil
+	}
+	acct.CalendarHome = home
+	return home, nil
+}
+
+// Calendars lists the calendars in a home set.
+func (c *Client) Calendars(ctx context.Context, home string) ([]caldav.Calendar, error) {
+	cals, err := c.cal.FindCalendars(ctx, home)
+	if err != nil {
+		return nil, fmt.Errorf("list the calendars in %s: %w", c.URL(home), fromMultiStatus("PROPFIND", c.URL(home), err))
+	}
+	return cals, nil
+}
+
+// CalendarInfo is the calendar Rapport syncs and what it takes.
+type CalendarInfo struct {
+	Path string
+	How  How
+	// Components the calendar takes (VEVENT, VTODO, VJOURNAL); a server
+	// that names none takes all.
+	Components []string
+}
+
+// Takes reports whether the calendar takes a component.
+func (ci *CalendarInfo) Takes(comp string) bool {
+	return len(ci.Components) == 0 || slices.Contains(ci.Components, comp)
+}
+
+// EnsureCalendar returns the calendar called name in the user's calendar
+// home, creating it when missing with MKCALENDAR for events, tasks and
+// journal entries; a server that refuses journal entries in a calendar
+// gets one for events and tasks (interactions then travel as past events).
+func (c *Client) EnsureCalendar(ctx context.Context, acct *Account, name string) (*CalendarInfo, error) {
+	home, err := c.CalendarHome(ctx, acct)
+	if err != nil || home == "" {
+		return nil, err
+	}
+	find := func() (*CalendarInfo, error) {
+		cals, err := c.Calendars(ctx, home)
+		if err != nil {
+			return nil, err
+		}
+		for _, cal := range cals {
+			if strings.EqualFold(cal.Name, name) || strings.EqualFold(path.Base(cal.Path), slug(name)) {
+				return &CalendarInfo{Path: cal.Path, How: Found, Components: upper(cal.SupportedComponentSet)}, nil
+			}
+		}
+		return nil, nil
+	}
+	if ci, err := find(); ci != nil || err != nil {
+		return ci, err
+	}
+	p := path.Join(home, slug(name)) + "/"
+	how := How("created with MKCALENDAR (RFC 4791)")
+	err = c.send(ctx, "MKCALENDAR", p, mkcalendarBody(name, rapportComponents))
+	var se *StatusError
+	if errors.As(err, &se) && se.Code/100 == 4 && se.Code != http.StatusMethodNotAllowed && se.Code != http.StatusUnauthorized {
+		// Perhaps no VJOURNAL here (iCloud, some Nextclouds): events and tasks.
+		how = "created with MKCALENDAR (RFC 4791), for events and tasks"
+		err = c.send(ctx, "MKCALENDAR", p, mkcalendarBody(name, rapportComponents[:2]))
+	}
+	if err != nil && !(errors.As(err, &se) && se.Code == http.StatusMethodNotAllowed) {
+		return nil, fmt.Errorf("create calendar %q at %s: %w", name, c.URL(p), err)
+	}
+	ci, ferr := find()
+	if ferr != nil {
+		return nil, ferr
+	}
+	if ci == nil {
+		if err != nil {
+			return nil, fmt.Errorf("create calendar %s: something that is not a calendar is already at that address: %w", c.URL(p), err)
+		}
+		return nil, fmt.Errorf("create calendar %q at %s: the server answered success but does not list it as a calendar", name, c.URL(p))
+	}
+	if err == nil {
+		ci.How = how
+	}
+	return ci, nil
+}
+
+func upper(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToUpper(s)
+	}
+	return out
+}
+
+func mkcalendarBody(name string, comps []string) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>
+<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>`)
+	b.WriteString(`<D:displayname>` + xmlText(name) + `</D:displayname><C:supported-calendar-component-set>`)
+	for _, c := range comps {
+		b.WriteString(`<C:comp name="` + c + `"/>`)
+	}
+	b.WriteString(`</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>`)
+	return []byte(b.String())
+}
+
+// CalObject is one calendar object on the server.
+type CalObject struct {
+	Href, ETag string
+	Cal        *ical.Calendar
+}
+
+// MultiGetCalendar fetches the objects at hrefs in one REPORT
+// (calendar-multiget). Hrefs the server no longer has are missing.
+func (c *Client) MultiGetCalendar(ctx context.Context, cal string, hrefs []string) ([]CalObject, error) {
+	if len(hrefs) == 0 {
+		return nil, nil
+	}
+	cos, err := c.cal.MultiGetCalendar(ctx, cal, &caldav.CalendarMultiGet{
+		Paths:       hrefs,
+		CompRequest: caldav.CalendarCompRequest{Name: ical.CompCalendar, AllProps: true, AllComps: true},
+	})
+	if err != nil {
+		err = fromMultiStatus("REPORT", c.URL(cal), err)
+		return nil, noCollection(calendarNoun, c.URL(cal), fmt.Errorf("fetch %d calendar items from %s: %w", len(hrefs), c.URL(cal), err))
+	}
+	out := make([]CalObject, len(cos))
+	for i, co := range cos {
+		out[i] = CalObject{Href: co.Path, ETag: co.ETag, Cal: co.Data}
+	}
+	return out, nil
+}
+
+// GetCalendarObject fetches one calendar object.
+func (c *Client) GetCalendarObject(ctx context.Context, href string) (*CalObject, error) {
+	co, err := c.cal.GetCalendarObject(ctx, href)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", c.URL(href), err)
+	}
+	return &CalObject{Href: co.Path, ETag: co.ETag, Cal: co.Data}, nil
+}
+
+// SyncCalendar is Sync for a calendar.
+func (c *Client) SyncCalendar(ctx context.Context, cal, token string) (*SyncResult, error) {
+	return c.sync(ctx, cal, token, calendarNoun)
+}
+
+// CreateData PUTs a new resource of any type with If-None-Match: *.
+func (c *Client) CreateData(ctx context.Context, href, contentType string, body []byte) (string, error) {
+	etag, err := c.putBytes(withCondition(ctx, Condition{IfNoneMatch: true}), href, contentType, body)
+	if err != nil {
+		return "", fmt.Errorf("put %s: %w", c.URL(href), err)
+	}
+	return etag, nil
+}
+
+// UpdateData PUTs a resource of any type over the version with etag.
+func (c *Client) UpdateData(ctx context.Context, href, etag, contentType string, body []byte) (string, error) {
+	if etag == "" {
+		return "", fmt.Errorf("update %s: no ETag: an unconditional overwrite could lose another client's change", c.URL(href))
+	}
+	etag, err := c.putBytes(withCondition(ctx, Condition{IfMatch: etag}), href, contentType, body)
+	if err != nil {
+		return "", fmt.Errorf("put %s: %w", c.URL(href), err)
+	}
+	return etag, nil
+}
+
+// EncodeCalendar writes a calendar as iCalendar text.
+func EncodeCalendar(cal *ical.Calendar) ([]byte, error) {
+	var b bytes.Buffer
+	if err := ical.NewEncoder(&b).Encode(cal); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// DecodeCalendar reads one calendar from iCalendar text.
+func DecodeCalendar(text []byte) (*ical.Calendar, error) {
+	return ical.NewDecoder(bytes.NewReader(text)).Decode()
+}
