@@ -3,11 +3,15 @@ package dav
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/emersion/go-ical"
@@ -91,7 +95,8 @@ func (c *Client) EnsureCalendar(ctx context.Context, acct *Account, name string)
 	if ci, err := find(); ci != nil || err != nil {
 		return ci, err
 	}
-	p := path.Join(home, slug(name)) + "/"
+	// Not the address book's name: on Radicale both homes are one folder.
+	p := path.Join(home, slug(name+" calendar")) + "/"
 	how := How("created with MKCALENDAR (RFC 4791)")
 	err = c.send(ctx, "MKCALENDAR", p, mkcalendarBody(name, rapportComponents))
 	var se *StatusError
@@ -146,22 +151,74 @@ type CalObject struct {
 }
 
 // MultiGetCalendar fetches the objects at hrefs in one REPORT
-// (calendar-multiget). Hrefs the server no longer has are missing.
+// (calendar-multiget). Hrefs the server no longer has are missing. It asks
+// for calendar-data without a component list, which every server answers
+// with the whole object: go-webdav's request names components, and
+// Xandikos then leaves the properties of nested ones out.
 func (c *Client) MultiGetCalendar(ctx context.Context, cal string, hrefs []string) ([]CalObject, error) {
 	if len(hrefs) == 0 {
 		return nil, nil
 	}
-	cos, err := c.cal.MultiGetCalendar(ctx, cal, &caldav.CalendarMultiGet{
-		Paths:       hrefs,
-		CompRequest: caldav.CalendarCompRequest{Name: ical.CompCalendar, AllProps: true, AllComps: true},
-	})
-	if err != nil {
-		err = fromMultiStatus("REPORT", c.URL(cal), err)
-		return nil, noCollection(calendarNoun, c.URL(cal), fmt.Errorf("fetch %d calendar items from %s: %w", len(hrefs), c.URL(cal), err))
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop>`)
+	for _, h := range hrefs {
+		b.WriteString("<D:href>" + xmlText((&url.URL{Path: h}).EscapedPath()) + "</D:href>")
 	}
-	out := make([]CalObject, len(cos))
-	for i, co := range cos {
-		out[i] = CalObject{Href: co.Path, ETag: co.ETag, Cal: co.Data}
+	b.WriteString("</C:calendar-multiget>")
+	fail := func(err error) error {
+		return noCollection(calendarNoun, c.URL(cal), fmt.Errorf("fetch %d calendar items from %s: %w", len(hrefs), c.URL(cal), err))
+	}
+	req, err := http.NewRequestWithContext(ctx, "REPORT", c.URL(cal), strings.NewReader(b.String()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Depth", "1")
+	req.Header.Set("Content-Type", `application/xml; charset="utf-8"`)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, fail(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusMultiStatus {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return nil, fail(&StatusError{Method: "REPORT", URL: c.URL(cal), Code: resp.StatusCode, Body: string(body)})
+	}
+	var ms struct {
+		Responses []struct {
+			Href     string `xml:"DAV: href"`
+			Propstat []struct {
+				Status string `xml:"DAV: status"`
+				Prop   struct {
+					ETag string `xml:"DAV: getetag"`
+					Data string `xml:"urn:ietf:params:xml:ns:caldav calendar-data"`
+				} `xml:"DAV: prop"`
+			} `xml:"DAV: propstat"`
+		} `xml:"DAV: response"`
+	}
+	if err := xml.NewDecoder(resp.Body).Decode(&ms); err != nil {
+		return nil, fail(fmt.Errorf("read the answer: %w", err))
+	}
+	var out []CalObject
+	for _, r := range ms.Responses {
+		u, err := url.Parse(strings.TrimSpace(r.Href))
+		if err != nil {
+			continue
+		}
+		for _, ps := range r.Propstat {
+			if ps.Prop.Data == "" || !strings.Contains(ps.Status, " 200 ") {
+				continue
+			}
+			obj, err := DecodeCalendar([]byte(ps.Prop.Data))
+			if err != nil {
+				return nil, fail(fmt.Errorf("%s: %w", c.URL(u.Path), err))
+			}
+			etag := strings.TrimSpace(ps.Prop.ETag)
+			if uq, err := strconv.Unquote(strings.TrimPrefix(etag, "W/")); err == nil {
+				etag = uq
+			}
+			out = append(out, CalObject{Href: u.Path, ETag: etag, Cal: obj})
+		}
 	}
 	return out, nil
 }

@@ -62,7 +62,11 @@ func (k *calKind) remoteChange(ctx context.Context, r *run, o remote) (*data.Syn
 	}
 	rem.UID = uid
 	if host, err := os.Hostname(); err == nil && rem.Origin == "Rapport on "+host {
-		rem.Origin = ""
+		// Our own tag, kept by a client that changed the item in place.
+		rem.Origin = "another client"
+		if p := o.Cal.Props.Get(ical.PropProductID); p != nil && p.Value != prodID && p.Value != "" {
+			rem.Origin = p.Value
+		}
 	}
 	pend, err := r.store.Pending(ctx, uid)
 	if err != nil {
@@ -133,6 +137,20 @@ func (k *calKind) remoteChange(ctx context.Context, r *run, o remote) (*data.Syn
 	}
 	ch.Cal = &data.CalItem{Kind: rem.Kind, UID: uid, Fields: here, Origin: rem.Origin}
 	return ch, "updated", nil
+}
+
+// kindRank orders fetched items so that what others name is stored first.
+func kindRank(o remote) int {
+	if o.Cal != nil {
+		if m := master(o.Cal); m != nil {
+			for i, k := range data.ItemKinds {
+				if strings.EqualFold(text(m, xKind), k) {
+					return i
+				}
+			}
+		}
+	}
+	return len(data.ItemKinds)
 }
 
 // mergeFields merges three versions of an item field by field: a field

@@ -134,6 +134,12 @@ func Run(ctx context.Context, store *data.Store, opt Options) (*Summary, error) 
 		opt.Parallel = 4
 	}
 	sum := &Summary{}
+	if acct.Collection(data.KindCalendar) == nil {
+		// Set up before calendars travelled: find or make the calendar now.
+		if err := addCalendar(ctx, store, client, acct, sum); err != nil {
+			return sum, explain(err, 0)
+		}
+	}
 	var mu stdsync.Mutex
 	// Customers first: the calendar's items name them.
 	for _, k := range []string{data.KindContacts, data.KindCalendar} {
@@ -160,6 +166,33 @@ func Run(ctx context.Context, store *data.Store, opt Options) (*Summary, error) 
 		sum.Conflicts = len(cs)
 	}
 	return sum, err
+}
+
+// addCalendar adds the Rapport calendar to an account that has none.
+func addCalendar(ctx context.Context, store *data.Store, client *dav.Client, acct *data.SyncAccount, sum *Summary) error {
+	d, err := client.Discover(ctx)
+	if err != nil {
+		return err
+	}
+	col, how, err := calendarCollection(ctx, client, d)
+	if err != nil {
+		return err
+	}
+	if col == nil {
+		sum.Notes = append(sum.Notes, d.Notes...)
+		return nil
+	}
+	acct.Collections = append(acct.Collections, *col)
+	if err := store.SetSyncAccount(ctx, *acct); err != nil {
+		return err
+	}
+	sum.Notes = append(sum.Notes, fmt.Sprintf("calendar %s: %s; visits, follow-ups, interactions and concerns now travel too", client.URL(col.Href), how))
+	fresh, err := store.SyncAccount(ctx)
+	if err != nil {
+		return err
+	}
+	*acct = *fresh
+	return nil
 }
 
 // sync pulls and pushes one collection and stores how it went.
@@ -310,16 +343,29 @@ func (r *run) fetchAndApply(ctx context.Context, hrefs []string) error {
 		}()
 	}
 	done := 0
+	var held []remote
 	for i := range batches {
 		b := <-results[i]
 		if b.err != nil {
 			return b.err
 		}
+		done += len(batches[i])
+		r.progress("fetching", done, len(hrefs))
+		if r.col.Kind == data.KindCalendar {
+			// Items name others (a follow-up its interaction, an interaction
+			// its concern): all are taken in, then stored in kind order.
+			held = append(held, b.objs...)
+			continue
+		}
 		if err := r.applyRemote(ctx, b.objs); err != nil {
 			return err
 		}
-		done += len(batches[i])
-		r.progress("fetching", done, len(hrefs))
+	}
+	sort.SliceStable(held, func(i, j int) bool { return kindRank(held[i]) < kindRank(held[j]) })
+	for i := 0; i < len(held); i += multigetBatch {
+		if err := r.applyRemote(ctx, held[i:min(i+multigetBatch, len(held))]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -16,7 +16,25 @@ type Setup struct {
 	Book, BookName string
 	// Created says the address book was made by this set-up.
 	Created bool
-	Notes   []string
+	// Calendar is the calendar's path ("" when the server has no CalDAV)
+	// and CalendarHow how it was found or made.
+	Calendar, CalendarHow string
+	Notes                 []string
+}
+
+// DefaultCalendar is the calendar Rapport uses for visits, follow-ups,
+// interactions and concerns.
+const DefaultCalendar = "Rapport"
+
+// calendarCollection finds or makes the Rapport calendar; nil (with a
+// note) when the server has no CalDAV.
+func calendarCollection(ctx context.Context, client *dav.Client, acct *dav.Account) (*data.SyncCollection, string, error) {
+	ci, err := client.EnsureCalendar(ctx, acct, DefaultCalendar)
+	if err != nil || ci == nil {
+		return nil, "", err
+	}
+	return &data.SyncCollection{Kind: data.KindCalendar, Href: ci.Path, Name: DefaultCalendar,
+		Components: strings.Join(ci.Components, ",")}, string(ci.How), nil
 }
 
 // Test finds the user's address books from a plain server URL, without
@@ -51,12 +69,21 @@ func Configure(ctx context.Context, store *data.Store, url, user, book string, o
 	if err != nil {
 		return nil, err
 	}
-	err = store.SetSyncAccount(ctx, data.SyncAccount{URL: strings.TrimSpace(url), User: user,
-		Collections: []data.SyncCollection{{Kind: data.KindContacts, Href: href, Name: book}}})
+	cols := []data.SyncCollection{{Kind: data.KindContacts, Href: href, Name: book}}
+	cal, calHow, err := calendarCollection(ctx, client, acct)
 	if err != nil {
 		return nil, err
 	}
-	return &Setup{Book: href, BookName: book, Created: how != dav.Found, Notes: acct.Notes}, nil
+	st := &Setup{Book: href, BookName: book, Created: how != dav.Found}
+	if cal != nil {
+		cols = append(cols, *cal)
+		st.Calendar, st.CalendarHow = cal.Href, calHow
+	}
+	if err = store.SetSyncAccount(ctx, data.SyncAccount{URL: strings.TrimSpace(url), User: user, Collections: cols}); err != nil {
+		return nil, err
+	}
+	st.Notes = acct.Notes
+	return st, nil
 }
 
 // State is the sync status for the footer and `rapport sync --status`.

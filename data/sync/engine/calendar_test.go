@@ -1,0 +1,236 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/sync/davtest"
+)
+
+// calendarOf gives the calendar collection a laptop syncs.
+func calendarOf(t testing.TB, s *data.Store) *data.SyncCollection {
+	t.Helper()
+	acct, err := s.SyncAccount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := acct.Collection(data.KindCalendar)
+	if col == nil {
+		t.Fatal("no calendar set up")
+	}
+	return col
+}
+
+// rawCal reads or writes one calendar object as a phone would.
+func rawCal(t testing.TB, srv *davtest.Server, method, href, etag, body string) (string, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+href, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(davtest.User, davtest.Password)
+	if body != "" {
+		req.Header.Set("Content-Type", "text/calendar; charset=utf-8")
+	}
+	switch {
+	case etag == "*":
+		req.Header.Set("If-None-Match", "*")
+	case etag != "":
+		req.Header.Set("If-Match", `"`+etag+`"`)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %s: %s", method, href, resp.Status, b)
+	}
+	return strings.ReplaceAll(string(b), "\r\n", "\n"), strings.Trim(resp.Header.Get("ETag"), `"`)
+}
+
+func itemHref(t testing.TB, s *data.Store, uid string) (href, etag string) {
+	t.Helper()
+	it, err := s.SyncItem(context.Background(), calendarOf(t, s).ID, uid, "")
+	if err != nil || it == nil {
+		t.Fatalf("synced item %s: %v %v", uid, it, err)
+	}
+	return it.Href, it.ETag
+}
+
+func calItem(t testing.TB, s *data.Store, uid string) *data.CalItem {
+	t.Helper()
+	it, err := s.CalItemByUID(context.Background(), uid)
+	if err != nil {
+		t.Fatalf("item %s: %v", uid, err)
+	}
+	return it
+}
+
+// Visits, follow-ups, interactions and concerns travel between two laptops
+// and a phone writing raw iCalendar; the phone's own properties survive.
+func TestCalendarTravels(t *testing.T) {
+	for _, k := range davtest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := k.Start(t)
+			ctx := context.Background()
+			a, b := laptop(t, srv, "a"), laptop(t, srv, "b")
+			ann := add(t, a, data.Customer{GivenName: "Ann", FamilyName: "Archer",
+				Phones:    []data.Labelled{{Label: "work", Value: "+49 30 1234567"}},
+				Addresses: []data.Address{{Street: "Unter den Linden 1", Locality: "Berlin", Postcode: "10117", Country: "Germany"}}})
+			berlin, _ := time.LoadLocation("Europe/Berlin")
+			con := data.Concern{CustomerID: ann.ID, Text: "delivery times"}
+			if err := a.AddConcern(ctx, &con); err != nil {
+				t.Fatal(err)
+			}
+			in := data.Interaction{CustomerID: ann.ID, Kind: "visit", At: time.Now().Add(-24 * time.Hour).Truncate(time.Second), Duration: 40 * time.Minute,
+				Summary: "price list; new line", Notes: "wants it by March, \\ really", Temperature: 4, TempConcernID: con.ID, Heard: "delivery first", HeardConfirmed: true}
+			if err := a.LogInteraction(ctx, &in); err != nil {
+				t.Fatal(err)
+			}
+			fu := data.FollowUp{CustomerID: ann.ID, InteractionID: in.ID, Promise: true, Text: "send the drawings", Due: data.DateOf(time.Now().Add(72 * time.Hour))}
+			if err := a.AddFollowUp(ctx, &fu); err != nil {
+				t.Fatal(err)
+			}
+			winter := data.PlannedVisit{CustomerID: ann.ID, At: time.Date(2026, 12, 14, 9, 30, 0, 0, berlin), Duration: 45 * time.Minute, Purpose: "new line", Zone: "Europe/Berlin"}
+			summer := data.PlannedVisit{CustomerID: ann.ID, At: time.Date(2027, 7, 1, 9, 30, 0, 0, berlin), Duration: time.Hour, Zone: "Europe/Berlin"}
+			for _, v := range []*data.PlannedVisit{&winter, &summer} {
+				if err := a.PlanVisit(ctx, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			uids, err := a.CalItemUIDs(ctx)
+			if err != nil || len(uids) != 5 {
+				t.Fatalf("items on a: %v %v", uids, err)
+			}
+			if sum := mustSync(t, a); sum.Calendar.Created != 5 || !sum.CalendarSynced {
+				t.Fatalf("first push of the calendar: %+v", sum)
+			}
+			if sum := mustSync(t, b); sum.Calendar.New != 5 || sum.New != 1 {
+				t.Fatalf("pull on b: %+v", sum)
+			}
+			for _, u := range uids {
+				ia, ib := calItem(t, a, u), calItem(t, b, u)
+				if !sameFields(ia.Fields, ib.Fields) || ia.Kind != ib.Kind {
+					t.Errorf("%s %s: a %v, b %v", ia.Kind, u, ia.Fields, ib.Fields)
+				}
+			}
+			// The visit is 09:30 in Berlin on the server, the right instant, in winter and summer.
+			var winterUID, summerUID, fuUID, inUID string
+			for _, u := range uids {
+				it := calItem(t, a, u)
+				switch {
+				case it.Kind == data.ItemVisit && it.Fields[data.FieldPurpose] == "new line":
+					winterUID = u
+				case it.Kind == data.ItemVisit:
+					summerUID = u
+				case it.Kind == data.ItemFollowUp:
+					fuUID = u
+				case it.Kind == data.ItemInteraction:
+					inUID = u
+				}
+			}
+			href, _ := itemHref(t, a, winterUID)
+			text, _ := rawCal(t, srv, http.MethodGet, href, "", "")
+			for _, want := range []string{"DTSTART;TZID=Europe/Berlin:20261214T093000", "DTEND;TZID=Europe/Berlin:20261214T101500", "BEGIN:VTIMEZONE", "LOCATION:Unter den Linden 1\\, 10117 Berlin\\, Germany", "tel:+49301234567"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("winter visit on the server lacks %q:\n%s", want, text)
+				}
+			}
+			if got := calItem(t, b, winterUID).Fields[data.FieldStart]; got != "2026-12-14T08:30:00Z" {
+				t.Errorf("winter visit on b starts %s, want 08:30Z", got)
+			}
+			if got := calItem(t, b, summerUID).Fields[data.FieldStart]; got != "2027-07-01T07:30:00Z" {
+				t.Errorf("summer visit on b starts %s, want 07:30Z", got)
+			}
+
+			// The phone moves the visit to 10:00 (adding its own alarm and
+			// property), ticks the follow-up off, and writes a journal entry.
+			href, etag := itemHref(t, a, winterUID)
+			text, _ = rawCal(t, srv, http.MethodGet, href, "", "")
+			moved := strings.Replace(text, "DTSTART;TZID=Europe/Berlin:20261214T093000", "DTSTART;TZID=Europe/Berlin:20261214T100000", 1)
+			moved = strings.Replace(moved, "DTEND;TZID=Europe/Berlin:20261214T101500", "DTEND;TZID=Europe/Berlin:20261214T104500", 1)
+			moved = strings.Replace(moved, "END:VEVENT", "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\nBEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:Reminder\nTRIGGER:-PT30M\nX-WR-ALARMUID:phone-alarm-1\nEND:VALARM\nEND:VEVENT", 1)
+			rawCal(t, srv, http.MethodPut, href, etag, strings.ReplaceAll(moved, "\n", "\r\n"))
+			fhref, fetag := itemHref(t, a, fuUID)
+			ftext, _ := rawCal(t, srv, http.MethodGet, fhref, "", "")
+			ticked := strings.Replace(ftext, "STATUS:NEEDS-ACTION", "STATUS:COMPLETED\nCOMPLETED:20261202T101010Z", 1)
+			rawCal(t, srv, http.MethodPut, fhref, fetag, strings.ReplaceAll(ticked, "\n", "\r\n"))
+			journal := fmt.Sprintf("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//jtx Board//EN\nBEGIN:VJOURNAL\nUID:phone-journal-1\nDTSTAMP:20261202T120000Z\nDTSTART:20261202T113000Z\nSUMMARY:Called about the drawings\nDESCRIPTION:She is happy\nX-RAPPORT-KIND:interaction\nX-RAPPORT-CUSTOMER:%s\nX-RAPPORT-INTERACTION-KIND:call\nX-RAPPORT-TEMPERATURE:5\nX-JTX-COLOR:blue\nEND:VJOURNAL\nEND:VCALENDAR\n", ann.UID)
+			col := calendarOf(t, a)
+			rawCal(t, srv, http.MethodPut, strings.TrimSuffix(col.Href, "/")+"/phone-journal-1.ics", "*", strings.ReplaceAll(journal, "\n", "\r\n"))
+
+			sum := mustSync(t, a)
+			if sum.Calendar.Updated != 2 || sum.Calendar.New != 1 || sum.Conflicts != 0 {
+				t.Fatalf("a after the phone: %+v", sum)
+			}
+			v := calItem(t, a, winterUID)
+			if v.Fields[data.FieldStart] != "2026-12-14T09:00:00Z" || v.Fields[data.FieldMinutes] != "45" || v.Fields[data.FieldAlarm] != "30" || v.Origin == "" {
+				t.Errorf("moved visit on a: %v (from %q)", v.Fields, v.Origin)
+			}
+			if f := calItem(t, a, fuUID); f.Fields[data.FieldDone] != "2026-12-02T10:10:10Z" {
+				t.Errorf("ticked follow-up on a: %v", f.Fields)
+			}
+			j := calItem(t, a, "phone-journal-1")
+			if j.Kind != data.ItemInteraction || j.Fields[data.FieldSummary] != "Called about the drawings" || j.Fields[data.FieldTemperature] != "5" || j.Fields[data.FieldKind] != "call" {
+				t.Errorf("journal entry from the phone: %+v", j)
+			}
+
+			// a snoozes the follow-up a day: DUE moves on the server, the
+			// phone's alarm and property on the visit are untouched.
+			fs, err := a.FollowUps(ctx, ann.ID, true)
+			if err != nil || len(fs) != 1 {
+				t.Fatalf("done follow-ups on a: %v %v", fs, err)
+			}
+			if err := a.CompleteFollowUp(ctx, fs[0].ID, false); err != nil {
+				t.Fatal(err)
+			}
+			if sum := mustSync(t, a); sum.Calendar.Sent != 1 {
+				t.Fatalf("a reopens the follow-up: %+v", sum)
+			}
+			ftext, _ = rawCal(t, srv, http.MethodGet, fhref, "", "")
+			if !strings.Contains(ftext, "STATUS:NEEDS-ACTION") || strings.Contains(ftext, "COMPLETED:") {
+				t.Errorf("reopened follow-up on the server:\n%s", ftext)
+			}
+			text, _ = rawCal(t, srv, http.MethodGet, href, "", "")
+			for _, want := range []string{"X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC", "X-WR-ALARMUID:phone-alarm-1", "DTSTART;TZID=Europe/Berlin:20261214T100000"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the phone's visit lost %q:\n%s", want, text)
+				}
+			}
+
+			// a deletes the interaction it logged: gone on the server, then on b.
+			if err := a.DeleteInteraction(ctx, ann.ID, in.ID); err != nil {
+				t.Fatal(err)
+			}
+			if sum := mustSync(t, a); sum.Calendar.Removed != 1 {
+				t.Fatalf("delete from a: %+v", sum)
+			}
+			sum = mustSync(t, b)
+			if sum.Calendar.Deleted != 1 || sum.Calendar.New != 1 || sum.Calendar.Updated != 2 {
+				t.Fatalf("b after all that: %+v", sum)
+			}
+			if _, err := b.CalItemByUID(ctx, inUID); err == nil {
+				t.Errorf("the deleted interaction is still on b")
+			}
+			for _, u := range []string{winterUID, fuUID, "phone-journal-1"} {
+				if ia, ib := calItem(t, a, u), calItem(t, b, u); !sameFields(ia.Fields, ib.Fields) {
+					t.Errorf("%s: a %v, b %v", u, ia.Fields, ib.Fields)
+				}
+			}
+			// Nothing changed: nothing moves.
+			for _, s := range []*data.Store{a, b} {
+				if sum := mustSync(t, s); sum.Changed() {
+					t.Errorf("a sync with nothing changed moved: %+v", sum)
+				}
+			}
+		})
+	}
+}
