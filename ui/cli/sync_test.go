@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -125,11 +126,19 @@ func TestSyncOffline(t *testing.T) {
 		t.Fatalf("set-up: %+v", r)
 	}
 	srv.Stop(t)
+	// The sample's 14 customers and their visits, follow-ups,
+	// interactions and concerns.
+	s := openTest(t, db)
+	waiting, err := s.PendingCount(context.Background())
+	s.Close()
+	if err != nil || waiting <= 14 {
+		t.Fatalf("waiting before the offline sync: %d, %v", waiting, err)
+	}
 	r := syncer(t, davtest.Password, "sync", "--db", db)
-	if r.code != 1 || !strings.Contains(r.stderr, "offline") || !strings.Contains(r.stderr, "14 change(s) wait for the next sync") {
+	if r.code != 1 || !strings.Contains(r.stderr, "offline") || !strings.Contains(r.stderr, fmt.Sprintf("%d change(s) wait for the next sync", waiting)) {
 		t.Fatalf("offline: %+v", r)
 	}
-	if r := syncer(t, "", "sync", "--db", db, "--status"); !strings.Contains(r.stdout, "waiting:      14 changes") || !strings.Contains(r.stdout, "offline") {
+	if r := syncer(t, "", "sync", "--db", db, "--status"); !strings.Contains(r.stdout, fmt.Sprintf("waiting:      %d changes", waiting)) || !strings.Contains(r.stdout, "offline") {
 		t.Fatalf("status after offline: %+v", r)
 	}
 }
