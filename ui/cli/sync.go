@@ -95,6 +95,9 @@ func runSync(ctx context.Context, env *Env, args []string) error {
 	if sum.Full != "" {
 		fmt.Fprintf(env.Stdout, "(the whole address book was compared: %s)\n", sum.Full)
 	}
+	for _, n := range sum.Notes {
+		fmt.Fprintf(env.Stdout, "note: %s\n", n)
+	}
 	for _, name := range sum.Recreated {
 		fmt.Fprintf(env.Stdout, "kept %s: deleted on the server but changed here, so the card was made again\n", name)
 	}
@@ -125,6 +128,11 @@ func syncSetup(ctx context.Context, env *Env, s *data.Store, url, user, book str
 		how = "created"
 	}
 	fmt.Fprintf(env.Stdout, "sync set up: %s at %s, address book %q (%s, %s)\n", user, url, st.BookName, st.Book, how)
+	if st.Calendar != "" {
+		fmt.Fprintf(env.Stdout, "calendar %q for visits, follow-ups, interactions and concerns (%s, %s)\n", engine.DefaultCalendar, st.Calendar, st.CalendarHow)
+	} else {
+		fmt.Fprintln(env.Stdout, "the server offers no calendar (CalDAV): visits, follow-ups and history stay on this computer")
+	}
 	switch err := secret.Set(url, user, pw); {
 	case err == nil:
 		fmt.Fprintln(env.Stdout, "the password is saved in the keyring")
@@ -196,6 +204,9 @@ func syncStatus(ctx context.Context, env *Env, s *data.Store) error {
 	}
 	fmt.Fprintf(env.Stdout, "server:       %s (user %s)\n", st.URL, st.User)
 	fmt.Fprintf(env.Stdout, "address book: %s\n", st.Book)
+	if st.Calendar != "" {
+		fmt.Fprintf(env.Stdout, "calendar:     %s\n", st.Calendar)
+	}
 	last := "never"
 	if !st.LastSync.IsZero() {
 		last = locale.Current().DateTime(st.LastSync) + " (" + ago(time.Since(st.LastSync)) + ")"

@@ -234,3 +234,75 @@ func TestCalendarTravels(t *testing.T) {
 		})
 	}
 }
+
+// Two laptops change one concern: different fields both survive; the same
+// field changed to two values is a conflict, settled by a resolve.
+func TestCalendarConflict(t *testing.T) {
+	for _, k := range davtest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := k.Start(t)
+			ctx := context.Background()
+			a, b := laptop(t, srv, "a"), laptop(t, srv, "b")
+			ann := add(t, a, data.Customer{GivenName: "Ann", FamilyName: "Archer"})
+			con := data.Concern{CustomerID: ann.ID, Text: "delivery times"}
+			if err := a.AddConcern(ctx, &con); err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, a)
+			mustSync(t, b)
+			uids, _ := a.CalItemUIDs(ctx)
+			uid := uids[0]
+			bc, err := b.Concerns(ctx, byUID(t, b, ann.UID).ID, false)
+			if err != nil || len(bc) != 1 {
+				t.Fatalf("concerns on b: %v %v", bc, err)
+			}
+			// Different fields: a confirms, b rewords.
+			time.Sleep(1100 * time.Millisecond) // confirmed_at has seconds
+			if err := a.ConfirmConcern(ctx, con.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.EditConcern(ctx, bc[0].ID, "delivery times in winter"); err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, a)
+			mustSync(t, b)
+			mustSync(t, a)
+			ia, ib := calItem(t, a, uid), calItem(t, b, uid)
+			if !sameFields(ia.Fields, ib.Fields) || ia.Fields[data.FieldText] != "delivery times in winter" || ia.Fields[data.FieldConfirmed] == ia.Fields[data.FieldCreated] {
+				t.Fatalf("after edits of two fields: a %v, b %v", ia.Fields, ib.Fields)
+			}
+			// The same field: a conflict, both values kept until settled.
+			if err := a.EditConcern(ctx, con.ID, "price"); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.EditConcern(ctx, bc[0].ID, "quality"); err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, a)
+			sum := mustSync(t, b)
+			if sum.Conflicts != 1 {
+				t.Fatalf("b after both edited the text: %+v", sum)
+			}
+			cs, err := Conflicts(ctx, b)
+			if err != nil || len(cs) != 1 || cs[0].Mine != "quality" || cs[0].Theirs != "price" || cs[0].Field != data.FieldText {
+				t.Fatalf("conflicts on b: %+v %v", cs, err)
+			}
+			if got := calItem(t, b, uid).Fields[data.FieldText]; got != "quality" {
+				t.Errorf("b's own value while in conflict: %q", got)
+			}
+			if err := Resolve(ctx, b, cs[0].ID, KeepTheirs); err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, b)
+			mustSync(t, a)
+			for _, s := range []*data.Store{a, b} {
+				if got := calItem(t, s, uid).Fields[data.FieldText]; got != "price" {
+					t.Errorf("after the resolve: %q", got)
+				}
+				if sum := mustSync(t, s); sum.Changed() || sum.Conflicts != 0 {
+					t.Errorf("settled, a sync still moves: %+v", sum)
+				}
+			}
+		})
+	}
+}

@@ -91,6 +91,7 @@ type State struct {
 	Configured bool
 	URL, User  string
 	Book       string
+	Calendar   string    // "" when no calendar is synced
 	LastSync   time.Time // zero: never
 	LastError  string
 	Waiting    int
@@ -110,6 +111,12 @@ func Status(ctx context.Context, store *data.Store) (*State, error) {
 	st.Configured, st.URL, st.User = true, acct.URL, acct.User
 	if c := acct.Collection(data.KindContacts); c != nil {
 		st.Book, st.LastSync, st.LastError = c.Href, c.LastSync, c.LastError
+	}
+	if c := acct.Collection(data.KindCalendar); c != nil {
+		st.Calendar = c.Href
+		if st.LastError == "" {
+			st.LastError = c.LastError
+		}
 	}
 	if st.Waiting, err = store.PendingCount(ctx); err != nil {
 		return nil, err
@@ -141,9 +148,55 @@ func Conflicts(ctx context.Context, store *data.Store) ([]Conflict, error) {
 	}
 	out := make([]Conflict, 0, len(list))
 	for _, c := range list {
+		if c.Kind == data.KindCalendar {
+			out = append(out, describeItem(ctx, store, c))
+			continue
+		}
 		out = append(out, describe(c))
 	}
 	return out, nil
+}
+
+// describeItem is describe for a calendar item's conflict.
+func describeItem(ctx context.Context, store *data.Store, c data.SyncConflict) Conflict {
+	out := Conflict{ID: c.ID, UID: c.UID, Field: c.Field}
+	var kind string
+	if it, err := store.CalItemByUID(ctx, c.UID); err == nil {
+		out.Name, kind = it.CustomerName, it.Kind
+	}
+	theirs := itemOf(c.Theirs)
+	if theirs != nil && kind == "" {
+		kind = theirs.Kind
+	}
+	if kind != "" {
+		out.Name = strings.TrimSpace(out.Name + " (" + kind + ")")
+	}
+	if c.Field == data.FieldDeleted {
+		out.Mine = "deleted here"
+		if theirs != nil {
+			out.Theirs = "changed on the server: " + theirs.Fields[data.FieldSummary] + theirs.Fields[data.FieldText] + theirs.Fields[data.FieldPurpose]
+		}
+		return out
+	}
+	if mine := itemOf(c.Mine); mine != nil {
+		out.Mine = mine.Fields[c.Field]
+	}
+	if theirs != nil {
+		out.Theirs = theirs.Fields[c.Field]
+	}
+	return out
+}
+
+func itemOf(text string) *data.CalItem {
+	cal, err := calParse(text)
+	if err != nil {
+		return nil
+	}
+	it, err := calDecode(cal)
+	if err != nil {
+		return nil
+	}
+	return it
 }
 
 func describe(c data.SyncConflict) Conflict {
@@ -241,10 +294,18 @@ func Resolve(ctx context.Context, store *data.Store, id int64, keep Keep) error 
 		return fmt.Errorf("conflict %d: %w (rapport sync --status lists the open ones)", id, data.ErrNotFound)
 	}
 	ch := data.SyncChange{UID: c.UID, ResolvedConflict: c.ID, Pending: data.PendingMark}
+	kind := data.KindContacts
+	if c.Kind == data.KindCalendar {
+		kind = data.KindCalendar
+	}
+	ch.Kind = kind
 	if acct, err := store.SyncAccount(ctx); err == nil {
-		if col := acct.Collection(data.KindContacts); col != nil {
+		if col := acct.Collection(kind); col != nil {
 			ch.Collection = col.ID
 		}
+	}
+	if kind == data.KindCalendar {
+		return resolveItem(ctx, store, c, ch, keep)
 	}
 	theirs, err := decode(c.Theirs)
 	if err != nil {
@@ -270,6 +331,32 @@ func Resolve(ctx context.Context, store *data.Store, id int64, keep Keep) error 
 		r := &record{c: *local, p: *data.Shareable(lp)}
 		f.set(r, &record{c: theirs.Customer, p: theirs.Profile})
 		ch.Write, ch.Profile = &r.c, &r.p
+	}
+	return store.ApplySync(ctx, ch)
+}
+
+// resolveItem settles a calendar item's conflict.
+func resolveItem(ctx context.Context, store *data.Store, c *data.SyncConflict, ch data.SyncChange, keep Keep) error {
+	theirs := itemOf(c.Theirs)
+	if theirs == nil {
+		return fmt.Errorf("conflict %d: the server's copy cannot be read", c.ID)
+	}
+	if c.Field == data.FieldDeleted {
+		if keep == KeepMine {
+			ch.Pending = data.PendingDelete
+		} else {
+			theirs.UID = c.UID
+			ch.Cal, ch.Pending = theirs, data.PendingClear
+		}
+		return store.ApplySync(ctx, ch)
+	}
+	if keep == KeepTheirs {
+		local, err := store.CalItemByUID(ctx, c.UID)
+		if err != nil {
+			return err
+		}
+		local.Fields[c.Field] = theirs.Fields[c.Field]
+		ch.Cal = local
 	}
 	return store.ApplySync(ctx, ch)
 }
