@@ -87,8 +87,9 @@ func New(a fyne.App, s *data.Store) *UI {
 	locale.Set(u.systemLocale.WithDateFormat(u.dateFormat()))
 	u.win = a.NewWindow("Rapport")
 	u.win.SetIcon(appIcon)
-	u.win.Resize(u.windowSize())
-	u.win.SetOnClosed(u.rememberWindowSize)
+	u.sizeWindow()
+	u.win.SetOnClosed(u.rememberWindow)
+	a.Lifecycle().SetOnExitedForeground(u.rememberWindow)
 	u.win.SetMaster()
 
 	u.customers = newCustomerList(u)
