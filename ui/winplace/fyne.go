@@ -19,6 +19,7 @@ package winplace
 // passes the X window id, and runs on the caller's goroutine.
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"reflect"
@@ -51,16 +52,20 @@ type fields struct {
 
 const fyneWindowType = "fyne.io/fyne/v2/internal/driver/glfw.window"
 
+// errNotGLFW: the window is another driver's (Fyne's test driver), which
+// has no native window to place.
+var errNotGLFW = errors.New("not a window of Fyne's GLFW driver")
+
 // reach finds the fields of w, or says why it cannot (w is the test
 // driver's window, or Fyne's layout changed).
 func reach(w fyne.Window) (fields, error) {
 	v := reflect.ValueOf(w)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return fields{}, fmt.Errorf("window is a %T, not Fyne's GLFW window", w)
+		return fields{}, fmt.Errorf("window is a %T: %w", w, errNotGLFW)
 	}
 	s := v.Elem()
 	if t := s.Type(); t.PkgPath()+"."+t.Name() != fyneWindowType {
-		return fields{}, fmt.Errorf("window is a %T, not Fyne's GLFW window", w)
+		return fields{}, fmt.Errorf("window is a %T: %w", w, errNotGLFW)
 	}
 	field := func(name string, want reflect.Type) (unsafe.Pointer, error) {
 		f := s.FieldByName(name)
@@ -99,10 +104,14 @@ func Supported(w fyne.Window) error {
 // Arrange has w sized and placed as want says when Fyne creates its native
 // window, which Show does; call it before the first Show, on Fyne's main
 // goroutine. It returns false, and does nothing, when w's native window
-// cannot be reached (see Supported).
+// cannot be reached (see Supported); if that is because Fyne's GLFW window
+// has changed, it logs why.
 func Arrange(w fyne.Window, want Want) bool {
 	f, err := reach(w)
 	if err != nil {
+		if !errors.Is(err, errNotGLFW) {
+			fyne.LogError("winplace: the window opens at its size where the desktop puts it", err)
+		}
 		return false
 	}
 	run := func() { arrange(w, f, want) }
