@@ -2,7 +2,7 @@ package ui
 
 import (
 	"image"
-	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 
@@ -18,11 +18,17 @@ import (
 // native window (Fyne's test driver; Wayland, for the position), the
 // window opens at the remembered size, or defaultWindowSize, where the
 // desktop puts it.
+//
+// They are kept in one preference, [width, height] or [width, height, x,
+// y]: Fyne saves the file on each change and may reload it, between two
+// quick changes, from the first write, losing the second (two keys lost
+// the position now and then on Quit). window.width and window.height are
+// what Rapport kept before, still read when window.geometry is absent
+// (.ci/screenshots.sh writes them).
 const (
-	prefWindowWidth  = "window.width"
-	prefWindowHeight = "window.height"
-	prefWindowX      = "window.x"
-	prefWindowY      = "window.y"
+	prefWindowGeometry = "window.geometry"
+	prefWindowWidth    = "window.width"
+	prefWindowHeight   = "window.height"
 )
 
 var (
@@ -34,55 +40,59 @@ var (
 	minWindowSize      = fyne.NewSize(640, 480) // smaller is a mistake to forget, not a choice
 )
 
-// noPos marks a position never saved (no screen is 2 billion pixels away).
-const noPos = math.MinInt32
-
-// windowSize is the size to open the window at, and whether it is one the
-// user chose.
-func (u *UI) windowSize() (fyne.Size, bool) {
+// savedWindow is the size and position the window was left at; chosen is
+// false when no usable size was kept, hasPos when a position was.
+func (u *UI) savedWindow() (size fyne.Size, chosen bool, pos image.Point, hasPos bool) {
 	p := u.app.Preferences()
-	s := fyne.NewSize(float32(p.Float(prefWindowWidth)), float32(p.Float(prefWindowHeight)))
-	if s.Width < minWindowSize.Width || s.Height < minWindowSize.Height {
-		return defaultWindowSize, false
+	g := p.FloatList(prefWindowGeometry)
+	if len(g) < 2 {
+		g = []float64{p.Float(prefWindowWidth), p.Float(prefWindowHeight)}
 	}
-	return s, true
+	size = fyne.NewSize(float32(g[0]), float32(g[1]))
+	if len(g) >= 4 {
+		pos, hasPos = image.Pt(int(g[2]), int(g[3])), true
+	}
+	if size.Width < minWindowSize.Width || size.Height < minWindowSize.Height {
+		return defaultWindowSize, false, pos, hasPos
+	}
+	return size, true, pos, hasPos
 }
 
 // sizeWindow gives the window its size, and has winplace fit it to the
 // screen and put it where it was when the native window is created.
 func (u *UI) sizeWindow() {
-	size, chosen := u.windowSize()
+	size, chosen, pos, hasPos := u.savedWindow()
 	u.win.Resize(size)
-	p := u.app.Preferences()
-	x, y := p.IntWithFallback(prefWindowX, noPos), p.IntWithFallback(prefWindowY, noPos)
 	winplace.Arrange(u.win, winplace.Want{
-		Pos: image.Pt(x, y), HasPos: x != noPos && y != noPos,
+		Pos: pos, HasPos: hasPos,
 		Fit: !chosen, Most: maxFirstWindowSize, Least: minWindowSize,
 	})
 }
 
 // rememberWindow keeps the window's size and position for next time. It
 // runs when the window closes, and when it loses the focus, which is also
-// what Fyne reports on Quit (Ctrl+Q) before it destroys the window: the
-// window's close callback does not run then.
+// what Fyne reports on Quit before it destroys the window: the window's
+// close callback does not run then. A size too small to use is not kept,
+// nor a position where there is none to know (see winplace.Position): the
+// last one kept stays.
 func (u *UI) rememberWindow() {
+	old, chosen, pos, hasPos := u.savedWindow()
+	size := u.win.Canvas().Size()
+	if size.Width < minWindowSize.Width || size.Height < minWindowSize.Height {
+		if !chosen {
+			return
+		}
+		size = old
+	}
+	if now, ok := winplace.Position(u.win); ok {
+		pos, hasPos = now, true
+	}
+	g := []float64{float64(size.Width), float64(size.Height)}
+	if hasPos {
+		g = append(g, float64(pos.X), float64(pos.Y))
+	}
 	p := u.app.Preferences()
-	setFloat := func(k string, v float64) { // unchanged values do not rewrite the file
-		if p.Float(k) != v {
-			p.SetFloat(k, v)
-		}
-	}
-	setInt := func(k string, v int) {
-		if p.IntWithFallback(k, noPos) != v {
-			p.SetInt(k, v)
-		}
-	}
-	if s := u.win.Canvas().Size(); s.Width >= minWindowSize.Width && s.Height >= minWindowSize.Height {
-		setFloat(prefWindowWidth, float64(s.Width))
-		setFloat(prefWindowHeight, float64(s.Height))
-	}
-	if pos, ok := winplace.Position(u.win); ok {
-		setInt(prefWindowX, pos.X)
-		setInt(prefWindowY, pos.Y)
+	if !slices.Equal(p.FloatList(prefWindowGeometry), g) { // unchanged: the file is not rewritten
+		p.SetFloatList(prefWindowGeometry, g)
 	}
 }
