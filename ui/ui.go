@@ -88,8 +88,13 @@ func New(a fyne.App, s *data.Store) *UI {
 	u.win = a.NewWindow("Rapport")
 	u.win.SetIcon(appIcon)
 	u.sizeWindow()
-	u.win.SetOnClosed(u.rememberWindow)
 	a.Lifecycle().SetOnExitedForeground(u.rememberWindow)
+	u.win.SetOnClosed(func() {
+		u.rememberWindow()
+		// Fyne reports the focus lost once more after the window is
+		// destroyed, when the window's size is no longer the one it had.
+		a.Lifecycle().SetOnExitedForeground(nil)
+	})
 	u.win.SetMaster()
 
 	u.customers = newCustomerList(u)

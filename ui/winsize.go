@@ -70,12 +70,16 @@ func (u *UI) sizeWindow() {
 }
 
 // rememberWindow keeps the window's size and position for next time. It
-// runs when the window closes, and when it loses the focus, which is also
-// what Fyne reports on Quit before it destroys the window: the window's
-// close callback does not run then. A size too small to use is not kept,
-// nor a position where there is none to know (see winplace.Position): the
-// last one kept stays.
+// runs when the window closes (File ▸ Quit closes it too), and when it
+// loses the focus: a session ended at logout, or an app.Quit that closes no
+// window, still finds the last place kept. A size too small to use is not
+// kept, nor a position where there is none to know (see
+// winplace.Position): the last one kept stays. Nothing is kept from a
+// maximised window, so that it opens next time at the size it had before.
 func (u *UI) rememberWindow() {
+	if winplace.Maximised(u.win) {
+		return
+	}
 	old, chosen, pos, hasPos := u.savedWindow()
 	size := u.win.Canvas().Size()
 	if size.Width < minWindowSize.Width || size.Height < minWindowSize.Height {

@@ -205,6 +205,21 @@ func Position(w fyne.Window) (pos image.Point, ok bool) {
 	return image.Pt(x, y), true
 }
 
+// Maximised says whether w is maximised (or full screen) now: its size
+// then is the screen's, not one the user chose to keep.
+func Maximised(w fyne.Window) (maximised bool) {
+	defer soft("reading whether the window is maximised")
+	if w.FullScreen() {
+		return true
+	}
+	f, err := reach(w)
+	if err != nil {
+		return false
+	}
+	v := *f.viewport
+	return v != nil && !*f.closing && v.GetAttrib(glfw.Maximized) != 0
+}
+
 // soft turns a panic in GLFW (go-gl panics on some of its errors) into a
 // logged error: a window in the wrong place is no reason to crash.
 func soft(doing string) {
