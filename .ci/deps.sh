@@ -8,12 +8,14 @@
 #   gnome-keyring, dbus-daemon: a real Secret Service that data/sync/secret's
 #     test runs in a D-Bus session of its own (dbus-run-session); with
 #     --no-install-recommends it pulls in GTK 3 and gcr, about 50 MB installed
+#   xvfb, xdotool: TestWindowPlaceUnderXvfb opens the real window on a private
+#     X server, moves it and checks where it opens next time
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(gcc pkg-config libgl1-mesa-dev
 	libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-	python3-vobject poppler-utils radicale xandikos gnome-keyring dbus-daemon)
+	python3-vobject poppler-utils radicale xandikos gnome-keyring dbus-daemon xvfb xdotool)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -37,8 +37,9 @@ shot() {
 	*) echo "screenshots: unknown database $db" >&2; exit 2 ;;
 	esac
 	# A fresh Fyne configuration per shot, whose remembered window size is
-	# the screen's: the window opens at the size last left (1000×640 the
-	# first time), and these shots are of the page as that screen shows it.
+	# the screen's: the window opens at the size last left (nine tenths of
+	# the screen the first time), and these shots are of the page as that
+	# screen shows it (window.width/height, which Rapport still reads).
 	local prefs="$dir/config/fyne/com.rapportcrm.rapport"
 	mkdir -p "$prefs"
 	printf '{"window.width":%s,"window.height":%s}\n' "${size%x*}" "${size#*x}" >"$prefs/preferences.json"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -317,5 +318,41 @@ func TestExportDialogSaysWhatItCarries(t *testing.T) {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the export dialog lacks %q:\n%s", want, shown)
 		}
+	}
+}
+
+// Size and position are kept together in window.geometry; where the
+// position cannot be known (here, Fyne's test driver) the one kept stays;
+// a size kept by an older Rapport (window.width, window.height) is read.
+func TestWindowGeometryKept(t *testing.T) {
+	a := test.NewTempApp(t)
+	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p := a.Preferences()
+	p.SetFloat(prefWindowWidth, 900)
+	p.SetFloat(prefWindowHeight, 600)
+	u := New(a, s)
+	u.wait()
+	if got := u.win.Canvas().Size(); got != fyne.NewSize(900, 600) {
+		t.Errorf("with the older keys the window is %v, want 900×600", got)
+	}
+	u.win.Close()
+	if got := p.FloatList(prefWindowGeometry); !slices.Equal(got, []float64{900, 600}) {
+		t.Errorf("window.geometry after closing: %v", got)
+	}
+
+	p.SetFloatList(prefWindowGeometry, []float64{1100, 650, 300, 100})
+	u2 := New(a, s)
+	u2.wait()
+	if got := u2.win.Canvas().Size(); got != fyne.NewSize(1100, 650) {
+		t.Errorf("the window is %v, want the 1100×650 kept", got)
+	}
+	onUI(u2, func() { u2.win.Resize(fyne.NewSize(1000, 640)) })
+	u2.win.Close()
+	if got := p.FloatList(prefWindowGeometry); !slices.Equal(got, []float64{1000, 640, 300, 100}) {
+		t.Errorf("window.geometry after resizing and closing: %v, want the new size and the position kept", got)
 	}
 }

@@ -87,8 +87,14 @@ func New(a fyne.App, s *data.Store) *UI {
 	locale.Set(u.systemLocale.WithDateFormat(u.dateFormat()))
 	u.win = a.NewWindow("Rapport")
 	u.win.SetIcon(appIcon)
-	u.win.Resize(u.windowSize())
-	u.win.SetOnClosed(u.rememberWindowSize)
+	u.sizeWindow()
+	a.Lifecycle().SetOnExitedForeground(u.rememberWindow)
+	u.win.SetOnClosed(func() {
+		u.rememberWindow()
+		// Fyne reports the focus lost once more after the window is
+		// destroyed, when the window's size is no longer the one it had.
+		a.Lifecycle().SetOnExitedForeground(nil)
+	})
 	u.win.SetMaster()
 
 	u.customers = newCustomerList(u)
