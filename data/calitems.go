@@ -519,3 +519,54 @@ func deleteKind(ctx context.Context, tx *Tx, kind, uid string) error {
 	}
 	return nil
 }
+
+// CustomerForItem finds the customer an item made by another client is
+// about (a visit planned in the phone's calendar names no vCard UID): the
+// one customer with one of the e-mail addresses, else the one whose full
+// name the text holds (the longest such name; "" when two tie or none).
+func (s *Store) CustomerForItem(ctx context.Context, emails []string, text string) (string, error) {
+	if len(emails) > 0 {
+		keys := make([]any, 0, len(emails))
+		marks := make([]string, 0, len(emails))
+		for _, e := range emails {
+			if k := NormalizeEmail(e); k != "" {
+				keys, marks = append(keys, k), append(marks, "?")
+			}
+		}
+		if len(keys) > 0 {
+			uids, err := queryStrings(ctx, s.read, `SELECT DISTINCT cu.uid FROM contact_points cp JOIN customers cu ON cu.id = cp.customer_id
+				WHERE cp.kind = 'email' AND cp.normalized IN (`+strings.Join(marks, ", ")+`)`, keys...)
+			if err != nil {
+				return "", fmt.Errorf("match an item to a customer: %w", mapError(err))
+			}
+			if len(uids) == 1 {
+				return uids[0], nil
+			}
+		}
+	}
+	text = strings.ToLower(text)
+	if strings.TrimSpace(text) == "" {
+		return "", nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT uid, display_name FROM customers
+		WHERE length(display_name) >= 4 AND instr(?, lower(display_name)) > 0 ORDER BY length(display_name) DESC LIMIT 2`, text)
+	if err != nil {
+		return "", fmt.Errorf("match an item to a customer: %w", mapError(err))
+	}
+	defer rows.Close()
+	var uids, names []string
+	for rows.Next() {
+		var u, n string
+		if err := rows.Scan(&u, &n); err != nil {
+			return "", err
+		}
+		uids, names = append(uids, u), append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if len(uids) == 0 || (len(uids) == 2 && len(names[0]) == len(names[1])) {
+		return "", nil
+	}
+	return uids[0], nil
+}

@@ -68,9 +68,12 @@ func text(c *ical.Component, name string) string {
 	if p == nil {
 		return ""
 	}
-	if strings.HasPrefix(name, "X-") {
-		// X- values are TEXT unless said otherwise (RFC 5545 3.8.8.2).
-		p.SetValueType(ical.ValueText)
+	if strings.HasPrefix(name, "X-") && p.Params.Get(ical.ParamValue) == "" {
+		// X- values are TEXT unless said otherwise (RFC 5545 3.8.8.2);
+		// read from a copy, so the object keeps its parameters as they were.
+		c := *p
+		c.Params = ical.Params{ical.ParamValue: {string(ical.ValueText)}}
+		p = &c
 	}
 	s, err := p.Text()
 	if err != nil {
@@ -84,11 +87,18 @@ func setText(c *ical.Component, name, v string) {
 		c.Props.Del(name)
 		return
 	}
+	if strings.HasPrefix(name, "X-") {
+		// Without the VALUE=TEXT go-ical would add: TEXT is what an X-
+		// property is unless said otherwise.
+		c.Props.Set(&ical.Prop{Name: name, Params: ical.Params{}, Value: escapeText(v)})
+		return
+	}
 	c.Props.SetText(name, v)
 }
 
-// calDecode reads the item in an object; nil item when the object is not
-// one of Rapport's (no component, or no customer).
+// calDecode reads the item in an object; nil item when the object holds
+// no event, task or journal entry. An item made by another client names no
+// customer (FieldCustomer ""): see hints.
 func calDecode(cal *ical.Calendar) (*data.CalItem, error) {
 	m := master(cal)
 	if m == nil {
@@ -96,9 +106,6 @@ func calDecode(cal *ical.Calendar) (*data.CalItem, error) {
 	}
 	uid := text(m, ical.PropUID)
 	cust := text(m, xCustomer)
-	if cust == "" {
-		return nil, nil
-	}
 	it := &data.CalItem{UID: uid, Fields: map[string]string{data.FieldCustomer: cust}}
 	f := it.Fields
 	kind := strings.ToLower(text(m, xKind))
@@ -188,8 +195,8 @@ func calDecode(cal *ical.Calendar) (*data.CalItem, error) {
 		f[data.FieldKind] = strings.ToLower(text(m, xChannel))
 		f[data.FieldDuration] = ""
 		if p := m.Props.Get(xDuration); p != nil {
-			p.SetValueType(ical.ValueDuration)
-			if d, err := p.Duration(); err == nil && d > 0 {
+			c := ical.Prop{Name: p.Name, Value: p.Value, Params: ical.Params{ical.ParamValue: {string(ical.ValueDuration)}}}
+			if d, err := c.Duration(); err == nil && d > 0 {
 				f[data.FieldDuration] = strconv.Itoa(int(d / time.Second))
 			}
 		}
@@ -218,6 +225,21 @@ func calDecode(cal *ical.Calendar) (*data.CalItem, error) {
 		it.Origin = text(cal.Component, ical.PropProductID)
 	}
 	return it, nil
+}
+
+// hints are what of an item made elsewhere may name its customer: the
+// attendees' e-mail addresses, and the title, place and description.
+func hints(cal *ical.Calendar) (emails []string, words string) {
+	m := master(cal)
+	if m == nil {
+		return nil, ""
+	}
+	for _, p := range m.Props.Values(ical.PropAttendee) {
+		if v := strings.TrimSpace(p.Value); len(v) > 7 && strings.EqualFold(v[:7], "mailto:") {
+			emails = append(emails, v[7:])
+		}
+	}
+	return emails, strings.Join([]string{text(m, ical.PropSummary), text(m, ical.PropLocation), text(m, ical.PropDescription), text(m, ical.PropContact)}, "\n")
 }
 
 func yesNo(b bool) string {
@@ -303,10 +325,22 @@ func lookupZone(tzid string) (*time.Location, string) {
 // to send. When the fields in cal already are it's, cal is returned as it
 // was: an item is only touched when it changed.
 func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) (*ical.Calendar, error) {
+	var old map[string]string
 	if cal != nil {
-		if old, err := calDecode(cal); err == nil && old != nil && old.Kind == it.Kind && sameFields(old.Fields, it.Fields) {
-			return cal, nil
+		if o, err := calDecode(cal); err == nil && o != nil && o.Kind == it.Kind {
+			if sameFields(o.Fields, it.Fields) {
+				return cal, nil
+			}
+			old = o.Fields
 		}
+	}
+	// What a phone shows of the customer is written when the item is made
+	// and when the field it tells of changes, so an item made or worded
+	// on a phone keeps its own title and description.
+	// An item linked here to its customer (made on a phone, old customer
+	// "") keeps its title.
+	fresh := func(field string) bool {
+		return old == nil || (old[field] != it.Fields[field] && (field != data.FieldCustomer || old[field] != ""))
 	}
 	now := time.Now().UTC()
 	if cal == nil {
@@ -341,7 +375,7 @@ func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) 
 	if host, err := os.Hostname(); err == nil {
 		setText(m, xFrom, "Rapport on "+host)
 	}
-	if disp.Name != "" {
+	if disp.Name != "" && (fresh(data.FieldCustomer) || m.Props.Get(ical.PropContact) == nil) {
 		contact := disp.Name
 		if disp.Phone != "" {
 			contact += ", " + disp.Phone
@@ -366,21 +400,25 @@ func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) 
 				m.Props.Del(ical.PropDateTimeEnd)
 			}
 		}
-		setText(m, xPurpose, f[data.FieldPurpose])
+		m.Props.Set(&ical.Prop{Name: xPurpose, Params: ical.Params{}, Value: escapeText(f[data.FieldPurpose])})
 		summary := "Visit: " + disp.Name
 		if f[data.FieldPurpose] != "" {
 			summary += " – " + f[data.FieldPurpose]
 		}
-		setText(m, ical.PropSummary, strings.TrimSpace(summary))
-		desc := f[data.FieldPurpose]
-		if disp.Phone != "" {
-			desc = strings.TrimSpace(desc + "\n\nCall " + disp.Name + ": tel:" + strings.ReplaceAll(disp.Phone, " ", ""))
+		if fresh(data.FieldPurpose) || fresh(data.FieldCustomer) {
+			setText(m, ical.PropSummary, strings.TrimSpace(summary))
+			desc := f[data.FieldPurpose]
+			if disp.Phone != "" {
+				desc = strings.TrimSpace(desc + "\n\nCall " + disp.Name + ": tel:" + strings.ReplaceAll(disp.Phone, " ", ""))
+			}
+			setText(m, ical.PropDescription, desc)
 		}
-		setText(m, ical.PropDescription, desc)
-		if disp.Address != "" {
+		if disp.Address != "" && (fresh(data.FieldCustomer) || m.Props.Get(ical.PropLocation) == nil) {
 			setText(m, ical.PropLocation, disp.Address)
 		}
-		setAlarm(m, f[data.FieldAlarm], summary)
+		if fresh(data.FieldAlarm) {
+			setAlarm(m, f[data.FieldAlarm], summary)
+		}
 		if f[data.FieldRRule] == "" {
 			m.Props.Del(ical.PropRecurrenceRule)
 		} else {
@@ -418,7 +456,7 @@ func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) 
 			}
 		}
 		setText(m, ical.PropRelatedTo, f[data.FieldInteraction])
-		if disp.Name != "" {
+		if disp.Name != "" && fresh(data.FieldCustomer) {
 			desc := "For " + disp.Name
 			if disp.Phone != "" {
 				desc += ": tel:" + strings.ReplaceAll(disp.Phone, " ", "")
@@ -483,7 +521,7 @@ func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) 
 		if f[data.FieldResolved] != "" {
 			desc += " (resolved)"
 		}
-		if disp.Name != "" {
+		if disp.Name != "" && (fresh(data.FieldCustomer) || fresh(data.FieldResolved)) {
 			setText(m, ical.PropDescription, desc)
 		}
 	}
@@ -625,4 +663,10 @@ func calText(cal *ical.Calendar) (string, error) {
 // calParse reads a base back.
 func calParse(text string) (*ical.Calendar, error) {
 	return dav.DecodeCalendar([]byte(text))
+}
+
+// escapeText is RFC 5545's TEXT escaping, for a value set by hand.
+func escapeText(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`)
+	return r.Replace(s)
 }

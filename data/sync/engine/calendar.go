@@ -54,10 +54,26 @@ func (k *calKind) remoteChange(ctx context.Context, r *run, o remote) (*data.Syn
 	}
 	ch := &data.SyncChange{Collection: r.col.ID, Kind: data.KindCalendar, UID: uid, Check: true,
 		Item: &data.SyncItem{UID: uid, Href: o.Href, ETag: o.ETag, Base: text}, Pending: data.PendingLeave}
+	linked := false
+	if rem != nil && rem.Fields[data.FieldCustomer] == "" {
+		// Made on a phone in the Rapport calendar: about the customer its
+		// attendee or title names, if exactly one does.
+		emails, words := hints(o.Cal)
+		cust, err := r.store.CustomerForItem(ctx, emails, words)
+		if err != nil {
+			return nil, "", err
+		}
+		if cust == "" {
+			rem = nil
+		} else {
+			rem.Fields[data.FieldCustomer] = cust
+			linked = true
+		}
+	}
 	if rem == nil {
-		// Not one of Rapport's (an event someone put in this calendar by
+		// Not about a customer here (an event put in this calendar by
 		// hand): known, so not fetched again until it changes, and left be.
-		r.note("%s: not linked to a customer (no %s); left on the server as it is", r.client.URL(o.Href), xCustomer)
+		r.note("%s: names no customer here (no %s, and no attendee or title matches one); left on the server as it is", r.client.URL(o.Href), xCustomer)
 		return ch, "", nil
 	}
 	rem.UID = uid
@@ -83,6 +99,9 @@ func (k *calKind) remoteChange(ctx context.Context, r *run, o remote) (*data.Syn
 			return ch, "conflict", nil
 		}
 		ch.Cal, ch.Pending = rem, data.PendingClear
+		if linked {
+			ch.Pending = data.PendingMark // the link goes to the server, for every laptop
+		}
 		return ch, "new", nil
 	}
 	var base map[string]string

@@ -306,3 +306,69 @@ func TestCalendarConflict(t *testing.T) {
 		})
 	}
 }
+
+// A visit and a task made on the phone in the Rapport calendar, naming the
+// customer only by attendee or title, are that customer's; the link goes
+// back to the server and the phone's title stays.
+func TestCalendarItemsMadeOnPhone(t *testing.T) {
+	for _, k := range davtest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := k.Start(t)
+			ctx := context.Background()
+			a, b := laptop(t, srv, "a"), laptop(t, srv, "b")
+			ann := add(t, a, data.Customer{GivenName: "Ann", FamilyName: "Archer", Emails: []data.Labelled{{Value: "ann@archer.example"}}})
+			bob := add(t, a, data.Customer{GivenName: "Bob", FamilyName: "Baker"})
+			add(t, a, data.Customer{GivenName: "Carl", FamilyName: "Cole"})
+			mustSync(t, a)
+			col := calendarOf(t, a)
+			start := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Minute)
+			visit := "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Apple Inc.//iPhone OS 18.1//EN\nBEGIN:VEVENT\nUID:ios-visit-1\nDTSTAMP:20261202T080000Z\n" +
+				"DTSTART:" + start.Format("20060102T150405Z") + "\nDTEND:" + start.Add(30*time.Minute).Format("20060102T150405Z") + "\n" +
+				"SUMMARY:Coffee at the trade fair\nATTENDEE;CN=Ann:mailto:ANN@archer.example\nEND:VEVENT\nEND:VCALENDAR\n"
+			task := "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//tasks.org//EN\nBEGIN:VTODO\nUID:tasks-1\nDTSTAMP:20261202T080000Z\n" +
+				"DUE;VALUE=DATE:20261210\nSUMMARY:Send Bob Baker the price list\nSTATUS:NEEDS-ACTION\nEND:VTODO\nEND:VCALENDAR\n"
+			stray := "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//x//EN\nBEGIN:VEVENT\nUID:stray-1\nDTSTAMP:20261202T080000Z\nDTSTART:20261210T100000Z\nSUMMARY:Dentist\nEND:VEVENT\nEND:VCALENDAR\n"
+			for name, body := range map[string]string{"ios-visit-1": visit, "tasks-1": task, "stray-1": stray} {
+				rawCal(t, srv, http.MethodPut, strings.TrimSuffix(col.Href, "/")+"/"+name+".ics", "*", strings.ReplaceAll(body, "\n", "\r\n"))
+			}
+			sum := mustSync(t, a)
+			if sum.Calendar.New != 2 || len(sum.Notes) != 1 || !strings.Contains(sum.Notes[0], "stray-1") {
+				t.Fatalf("a takes the phone's items: %+v", sum)
+			}
+			v := calItem(t, a, "ios-visit-1")
+			if v.Kind != data.ItemVisit || v.Fields[data.FieldCustomer] != ann.UID || v.Fields[data.FieldStart] != data.FormatTime(start) || v.Fields[data.FieldMinutes] != "30" {
+				t.Errorf("the phone's visit on a: %+v", v)
+			}
+			vs, err := a.UpcomingVisits(ctx, ann.ID, time.Now())
+			if err != nil || len(vs) != 1 || vs[0].Purpose != "Coffee at the trade fair" {
+				t.Errorf("Ann's upcoming visits on a: %+v %v", vs, err)
+			}
+			f := calItem(t, a, "tasks-1")
+			if f.Kind != data.ItemFollowUp || f.Fields[data.FieldCustomer] != bob.UID || f.Fields[data.FieldDue] != "2026-12-10" {
+				t.Errorf("the phone's task on a: %+v", f)
+			}
+			// The link was sent; the phone's titles stay.
+			href, _ := itemHref(t, a, "ios-visit-1")
+			text, _ := rawCal(t, srv, http.MethodGet, href, "", "")
+			if !strings.Contains(text, "X-RAPPORT-CUSTOMER:"+ann.UID) || !strings.Contains(text, "SUMMARY:Coffee at the trade fair") || !strings.Contains(text, "ATTENDEE") {
+				t.Errorf("the phone's visit on the server after a linked it:\n%s", text)
+			}
+			href, _ = itemHref(t, a, "tasks-1")
+			text, _ = rawCal(t, srv, http.MethodGet, href, "", "")
+			if !strings.Contains(text, "X-RAPPORT-CUSTOMER:"+bob.UID) || !strings.Contains(text, "SUMMARY:Send Bob Baker the price list") {
+				t.Errorf("the phone's task on the server after a linked it:\n%s", text)
+			}
+			mustSync(t, b)
+			for _, u := range []string{"ios-visit-1", "tasks-1"} {
+				if ia, ib := calItem(t, a, u), calItem(t, b, u); !sameFields(ia.Fields, ib.Fields) {
+					t.Errorf("%s: a %v, b %v", u, ia.Fields, ib.Fields)
+				}
+			}
+			for _, s := range []*data.Store{a, b} {
+				if sum := mustSync(t, s); sum.Changed() {
+					t.Errorf("quiet sync moved: %+v", sum)
+				}
+			}
+		})
+	}
+}
