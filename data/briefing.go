@@ -311,6 +311,12 @@ func (s *Store) Briefing(ctx context.Context, id int64, now time.Time) (*Briefin
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM planned_visits WHERE customer_id = ? AND at >= ?`, id, from).Scan(&b.VisitsTotal); err != nil {
 		return nil, fmt.Errorf("count planned visits: %w", mapError(err))
 	}
+	day := startOfDay(now)
+	var added int
+	if b.Visits, added, err = withRecurring(ctx, tx, b.Visits, id, day, day.AddDate(0, 0, 56), BriefingLimit); err != nil {
+		return nil, err
+	}
+	b.VisitsTotal += added
 	if b.Notes, err = queryNotes(ctx, tx, id, 3); err != nil {
 		return nil, err
 	}
@@ -410,6 +416,12 @@ func (s *Store) today(ctx context.Context, now time.Time, limit, read int) (*Tod
 		if err := count(v.total, `SELECT count(*) FROM planned_visits WHERE at >= ? AND at < ?`, v.from.Unix(), v.to.Unix()); err != nil {
 			return nil, err
 		}
+		// Each occurrence of a recurring visit in the span.
+		var added int
+		if *v.list, added, err = withRecurring(ctx, tx, *v.list, 0, v.from, v.to, limit); err != nil {
+			return nil, err
+		}
+		*v.total += added
 	}
 	// A visit today is done once a visit or meeting with them is logged today.
 	for i, v := range t.VisitsToday {

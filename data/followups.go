@@ -235,7 +235,9 @@ type PlannedVisit struct {
 	Duration   time.Duration
 	Purpose    string
 	// Zone is the IANA zone the visit was planned in ("" for this machine's).
-	Zone         string
+	Zone string
+	// RRule is the recurrence another client gave it (RFC 5545), "" for one visit.
+	RRule        string
 	CustomerName string
 	// Logged is set on today's visits (Today.VisitsToday) when a visit or
 	// meeting with the customer has been logged today: the visit is done.
@@ -271,7 +273,7 @@ func (s *Store) DeletePlannedVisit(ctx context.Context, id int64) error {
 }
 
 func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([]PlannedVisit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, v.tz, c.display_name
+	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, v.tz, v.rrule, c.display_name
 		FROM planned_visits v JOIN customers c ON c.id = v.customer_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load planned visits: %w", mapError(err))
@@ -281,7 +283,7 @@ func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([
 	for rows.Next() {
 		var v PlannedVisit
 		var at, minutes int64
-		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.Zone, &v.CustomerName); err != nil {
+		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.Zone, &v.RRule, &v.CustomerName); err != nil {
 			return nil, err
 		}
 		v.At, v.Duration = time.Unix(at, 0), time.Duration(minutes)*time.Minute
@@ -290,9 +292,16 @@ func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([
 	return out, rows.Err()
 }
 
-// UpcomingVisits returns a customer's planned visits from now on.
+// UpcomingVisits returns a customer's planned visits from now on (a
+// recurring one's occurrences in the coming 8 weeks).
 func (s *Store) UpcomingVisits(ctx context.Context, customerID int64, now time.Time) ([]PlannedVisit, error) {
-	return plannedVisits(ctx, s.read, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id`, customerID, startOfDay(now).Unix())
+	day := startOfDay(now)
+	list, err := plannedVisits(ctx, s.read, `v.customer_id = ? AND v.at >= ? ORDER BY v.at, v.id`, customerID, day.Unix())
+	if err != nil {
+		return nil, err
+	}
+	list, _, err = withRecurring(ctx, s.read, list, customerID, day, day.AddDate(0, 0, 56), 0)
+	return list, err
 }
 
 func startOfDay(t time.Time) time.Time {
