@@ -21,6 +21,8 @@ type Concern struct {
 	ConfirmedAt time.Time
 	ResolvedAt  time.Time // zero while open
 	CreatedAt   time.Time
+	// Origin is the client that last changed it elsewhere (sync), "" when here.
+	Origin string
 }
 
 // Open reports whether the concern is still open.
@@ -121,7 +123,7 @@ func (s *Store) Concerns(ctx context.Context, customerID int64, resolved bool) (
 }
 
 func concerns(ctx context.Context, q queryer, customerID int64, resolved bool) ([]Concern, error) {
-	query := `SELECT id, text, rank, confirmed_at, coalesce(resolved_at, 0), created_at FROM concerns
+	query := `SELECT id, text, rank, confirmed_at, coalesce(resolved_at, 0), created_at, origin FROM concerns
 		WHERE customer_id = ? AND (resolved_at IS NULL OR ?) ORDER BY resolved_at IS NOT NULL, rank, resolved_at DESC`
 	rows, err := q.QueryContext(ctx, query, customerID, resolved)
 	if err != nil {
@@ -132,7 +134,7 @@ func concerns(ctx context.Context, q queryer, customerID int64, resolved bool) (
 	for rows.Next() {
 		c := Concern{CustomerID: customerID}
 		var confirmed, res, created int64
-		if err := rows.Scan(&c.ID, &c.Text, &c.Rank, &confirmed, &res, &created); err != nil {
+		if err := rows.Scan(&c.ID, &c.Text, &c.Rank, &confirmed, &res, &created, &c.Origin); err != nil {
 			return nil, err
 		}
 		c.ConfirmedAt, c.CreatedAt = time.Unix(confirmed, 0), time.Unix(created, 0)

@@ -20,6 +20,8 @@ type FollowUp struct {
 	DoneAt        time.Time // zero while open
 	CreatedAt     time.Time
 	CustomerName  string // filled in by the Today view
+	// Origin is the client that last changed it elsewhere (sync), "" when here.
+	Origin string
 }
 
 // Done reports whether the follow-up is done.
@@ -63,7 +65,7 @@ func (s *Store) AddFollowUp(ctx context.Context, f *FollowUp) error {
 	return commit(tx)
 }
 
-const followUpColumns = `f.id, f.customer_id, coalesce(f.interaction_id, 0), f.promise, f.text, f.due, coalesce(f.done_at, 0), f.created_at, c.display_name`
+const followUpColumns = `f.id, f.customer_id, coalesce(f.interaction_id, 0), f.promise, f.text, f.due, coalesce(f.done_at, 0), f.created_at, f.origin, c.display_name`
 
 func scanFollowUps(rows *sql.Rows) ([]FollowUp, error) {
 	defer rows.Close()
@@ -72,7 +74,7 @@ func scanFollowUps(rows *sql.Rows) ([]FollowUp, error) {
 		var f FollowUp
 		var due string
 		var done, created int64
-		if err := rows.Scan(&f.ID, &f.CustomerID, &f.InteractionID, &f.Promise, &f.Text, &due, &done, &created, &f.CustomerName); err != nil {
+		if err := rows.Scan(&f.ID, &f.CustomerID, &f.InteractionID, &f.Promise, &f.Text, &due, &done, &created, &f.Origin, &f.CustomerName); err != nil {
 			return nil, err
 		}
 		f.Due, _ = ParseDate(due)
@@ -237,7 +239,9 @@ type PlannedVisit struct {
 	// Zone is the IANA zone the visit was planned in ("" for this machine's).
 	Zone string
 	// RRule is the recurrence another client gave it (RFC 5545), "" for one visit.
-	RRule        string
+	RRule string
+	// Origin is the client that last changed it elsewhere (sync), "" when here.
+	Origin       string
 	CustomerName string
 	// Logged is set on today's visits (Today.VisitsToday) when a visit or
 	// meeting with the customer has been logged today: the visit is done.
@@ -273,7 +277,7 @@ func (s *Store) DeletePlannedVisit(ctx context.Context, id int64) error {
 }
 
 func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([]PlannedVisit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, v.tz, v.rrule, c.display_name
+	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, v.tz, v.rrule, v.origin, c.display_name
 		FROM planned_visits v JOIN customers c ON c.id = v.customer_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load planned visits: %w", mapError(err))
@@ -283,7 +287,7 @@ func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([
 	for rows.Next() {
 		var v PlannedVisit
 		var at, minutes int64
-		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.Zone, &v.RRule, &v.CustomerName); err != nil {
+		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.Zone, &v.RRule, &v.Origin, &v.CustomerName); err != nil {
 			return nil, err
 		}
 		v.At, v.Duration = time.Unix(at, 0), time.Duration(minutes)*time.Minute

@@ -99,7 +99,7 @@ func (s *Store) Interactions(ctx context.Context, customerID int64, offset, limi
 
 func interactions(ctx context.Context, q queryer, where string, args ...any) ([]Interaction, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, customer_id, kind, at, duration_s, summary, notes,
-		coalesce(temperature, 0), coalesce(temp_concern_id, 0), temp_comment, heard, heard_confirmed
+		coalesce(temperature, 0), coalesce(temp_concern_id, 0), temp_comment, heard, heard_confirmed, origin
 		FROM interactions WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load history: %w", mapError(err))
@@ -110,7 +110,7 @@ func interactions(ctx context.Context, q queryer, where string, args ...any) ([]
 		var in Interaction
 		var at, dur int64
 		if err := rows.Scan(&in.ID, &in.CustomerID, &in.Kind, &at, &dur, &in.Summary, &in.Notes,
-			&in.Temperature, &in.TempConcernID, &in.TempComment, &in.Heard, &in.HeardConfirmed); err != nil {
+			&in.Temperature, &in.TempConcernID, &in.TempComment, &in.Heard, &in.HeardConfirmed, &in.Origin); err != nil {
 			return nil, err
 		}
 		in.At, in.Duration = time.Unix(at, 0), time.Duration(dur)*time.Second

@@ -304,6 +304,8 @@ type Interaction struct {
 	// HeardConfirmed whether they agreed.
 	Heard          string `json:"heard,omitempty"`
 	HeardConfirmed bool   `json:"heard_confirmed,omitempty"`
+	// Origin is the client that last changed it elsewhere (sync), "" when here.
+	Origin string `json:"-"`
 }
 
 // The bounds of an interaction: a day at most, and a date from 1900 to a

@@ -549,7 +549,7 @@ func (s *customerScreen) renderHistory() {
 func (s *customerScreen) historyRow(in data.Interaction) fyne.CanvasObject {
 	sum := widget.NewLabelWithStyle(in.Summary, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	sum.Wrapping = fyne.TextWrapWord
-	when := muted(joinNonEmpty(" · ", kindLabel(in.Kind), formatDateTime(in.At), formatDuration(in.Duration), relative(in.At)))
+	when := muted(joinNonEmpty(" · ", kindLabel(in.Kind), formatDateTime(in.At), formatDuration(in.Duration), relative(in.At), elsewhere(in.Origin)))
 	lines := newTight(when)
 	if in.Summary != "" {
 		lines = newTight(sum, when)

@@ -146,7 +146,7 @@ func (p *planPanel) render() {
 		}
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
-		due := muted("due " + formatDate(f.Due) + " (" + relative(f.Due.Time()) + ")")
+		due := muted(joinNonEmpty(" · ", "due "+formatDate(f.Due)+" ("+relative(f.Due.Time())+")", elsewhere(f.Origin)))
 		due.Wrapping = fyne.TextWrapOff
 		r.overdue = badge("overdue", widget.DangerImportance)
 		if !f.Overdue(at) {
@@ -178,9 +178,13 @@ func (p *planPanel) render() {
 		v := v
 		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.onDeleteVisit(v) })
 		del.Importance = widget.LowImportance
-		l := widget.NewLabel(formatDateTime(v.At) + " (" + relative(v.At) + ")")
+		when := formatDateTime(v.At)
+		if loc, _ := visitZone(v); loc != nil {
+			when = formatDate(data.DateOf(v.At.In(loc))) + " " + visitWhen(v, false)
+		}
+		l := widget.NewLabel(when + " (" + relative(v.At) + ")")
 		lines := newTight(l)
-		if d := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration)); d != "" {
+		if d := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration), elsewhere(v.Origin)); d != "" {
 			lines.Add(muted(d))
 		}
 		vs = append(vs, container.NewBorder(nil, nil, widget.NewIcon(iconVisit), container.NewVBox(del), lines))

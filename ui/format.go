@@ -240,3 +240,58 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 func trim(s string) string { return strings.TrimSpace(s) }
+
+// elsewhere says where an item synced in was last changed ("" when here):
+// "changed on iPhone OS 18.1".
+func elsewhere(origin string) string {
+	if origin == "" {
+		return ""
+	}
+	name := origin
+	if strings.HasPrefix(origin, "-//") {
+		// PRODID: -//Company//Product//Language
+		parts := strings.Split(strings.TrimPrefix(origin, "-//"), "//")
+		name = parts[0]
+		if len(parts) > 1 && parts[1] != "" {
+			name = parts[1]
+		}
+	}
+	return "changed on " + strings.TrimPrefix(name, "Rapport on ")
+}
+
+// visitZone is where a visit planned in another zone is: its location and
+// the city's name ("Berlin"), or nil when it is in this machine's zone at
+// that time.
+func visitZone(v data.PlannedVisit) (*time.Location, string) {
+	if v.Zone == "" || v.Zone == data.LocalZone() {
+		return nil, ""
+	}
+	loc, err := time.LoadLocation(v.Zone)
+	if err != nil {
+		return nil, ""
+	}
+	_, there := v.At.In(loc).Zone()
+	_, here := v.At.Local().Zone()
+	if there == here {
+		return nil, ""
+	}
+	city := v.Zone[strings.LastIndex(v.Zone, "/")+1:]
+	return loc, strings.ReplaceAll(city, "_", " ")
+}
+
+// visitWhen writes a visit's time (with its day when withDay); one planned
+// in another zone is said in that zone's time, then this machine's:
+// "09:30 Berlin time (08:30 here)".
+func visitWhen(v data.PlannedVisit, withDay bool) string {
+	write := func(t time.Time) string {
+		if withDay {
+			return locale.Short(t)
+		}
+		return locale.Time(t)
+	}
+	loc, city := visitZone(v)
+	if loc == nil {
+		return write(v.At.Local())
+	}
+	return write(v.At.In(loc)) + " " + city + " time (" + locale.Time(v.At.Local()) + " here)"
+}

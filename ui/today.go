@@ -300,11 +300,8 @@ func (s *todayScreen) textRow(left fyne.CanvasObject, name, text, detail string,
 func (s *todayScreen) visitRows(vs []data.PlannedVisit, withDay bool) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	for _, v := range vs {
-		when := formatClock(v.At)
-		if withDay {
-			when = formatShort(v.At)
-		}
-		detail := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration))
+		when := visitWhen(v, withDay)
+		detail := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration), elsewhere(v.Origin))
 		id := v.CustomerID
 		brief := widget.NewButtonWithIcon("Briefing", theme.DocumentIcon(), func() { s.u.briefing.open(id) })
 		var left fyne.CanvasObject = widget.NewLabelWithStyle(when, fyne.TextAlignLeading, fyne.TextStyle{Bold: !withDay})
