@@ -463,3 +463,34 @@ func TestSyncWithoutKeyring(t *testing.T) {
 		t.Error("the password is in the database file")
 	}
 }
+
+// A visit another laptop planned for today and a follow-up ticked off
+// there show in Today after Sync now, without a restart, saying where they
+// were changed.
+func TestSyncedVisitShowsInToday(t *testing.T) {
+	useMemoryKeyring(t)
+	srv := davtest.Radicale(t)
+	other := otherLaptop(t, srv, person("Ben", "Baker", "Bakery"))
+	u, _ := newTestUI(t, person("Ann", "Archer", "Acme"))
+	setUpSync(t, u, srv)
+	ctx := context.Background()
+	cs, err := other.Search(ctx, "Baker", 1)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("Ben on the other laptop: %v %v", cs, err)
+	}
+	ben := cs[0]
+	at := time.Now().Add(time.Hour).Truncate(time.Minute)
+	if err := other.PlanVisit(ctx, &data.PlannedVisit{CustomerID: ben.ID, At: at, Duration: 30 * time.Minute, Purpose: "tasting of the new rye"}); err != nil {
+		t.Fatal(err)
+	}
+	if sum := otherSync(t, other); sum.Calendar.Created != 1 {
+		t.Fatalf("the other laptop sent %+v", sum)
+	}
+	onUI(u, u.showToday)
+	onUI(u, func() { u.win.Canvas().(fyne.Shortcutable).TypedShortcut(scSync) })
+	u.wait()
+	got := joined(u.today.root)
+	if !strings.Contains(got, "Ben Baker") || !strings.Contains(got, "tasting of the new rye") || !strings.Contains(got, "changed on") {
+		t.Errorf("Today after a sync that pulled a visit:\n%s", got)
+	}
+}

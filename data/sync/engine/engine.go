@@ -137,7 +137,10 @@ func Run(ctx context.Context, store *data.Store, opt Options) (*Summary, error) 
 	if acct.Collection(data.KindCalendar) == nil {
 		// Set up before calendars travelled: find or make the calendar now.
 		if err := addCalendar(ctx, store, client, acct, sum); err != nil {
-			return sum, explain(err, 0)
+			sum.Waiting, _ = store.PendingCount(ctx)
+			err = explain(err, sum.Waiting)
+			_ = store.SetSyncResult(context.WithoutCancel(ctx), acct.Collection(data.KindContacts).ID, "", time.Time{}, err)
+			return sum, err
 		}
 	}
 	var mu stdsync.Mutex
