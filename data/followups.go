@@ -238,6 +238,9 @@ type PlannedVisit struct {
 	Purpose    string
 	// Zone is the IANA zone the visit was planned in ("" for this machine's).
 	Zone string
+	// Remind is how long before it the calendar reminds (a VALARM on the
+	// phone); 0 for no reminder.
+	Remind time.Duration
 	// RRule is the recurrence another client gave it (RFC 5545), "" for one visit.
 	RRule string
 	// Origin is the client that last changed it elsewhere (sync), "" when here.
@@ -264,8 +267,12 @@ func (s *Store) PlanVisit(ctx context.Context, v *PlannedVisit) error {
 	if v.Zone == "" {
 		v.Zone = LocalZone()
 	}
-	if err := insertRow(ctx, tx, &v.ID, `INSERT INTO planned_visits (customer_id, at, minutes, purpose, tz) VALUES (?, ?, ?, ?, ?)`,
-		v.CustomerID, v.At.Unix(), int(v.Duration/time.Minute), v.Purpose, v.Zone); err != nil {
+	var remind any
+	if v.Remind > 0 {
+		remind = int64(v.Remind / time.Minute)
+	}
+	if err := insertRow(ctx, tx, &v.ID, `INSERT INTO planned_visits (customer_id, at, minutes, purpose, tz, alarm_minutes) VALUES (?, ?, ?, ?, ?, ?)`,
+		v.CustomerID, v.At.Unix(), int(v.Duration/time.Minute), v.Purpose, v.Zone, remind); err != nil {
 		return fmt.Errorf("plan visit: %w", err)
 	}
 	return commit(tx)
@@ -277,7 +284,7 @@ func (s *Store) DeletePlannedVisit(ctx context.Context, id int64) error {
 }
 
 func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([]PlannedVisit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, v.tz, v.rrule, v.origin, c.display_name
+	rows, err := q.QueryContext(ctx, `SELECT v.id, v.customer_id, v.at, v.minutes, v.purpose, v.tz, v.rrule, v.origin, coalesce(v.alarm_minutes, 0), c.display_name
 		FROM planned_visits v JOIN customers c ON c.id = v.customer_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load planned visits: %w", mapError(err))
@@ -286,11 +293,11 @@ func plannedVisits(ctx context.Context, q queryer, where string, args ...any) ([
 	var out []PlannedVisit
 	for rows.Next() {
 		var v PlannedVisit
-		var at, minutes int64
-		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.Zone, &v.RRule, &v.Origin, &v.CustomerName); err != nil {
+		var at, minutes, remind int64
+		if err := rows.Scan(&v.ID, &v.CustomerID, &at, &minutes, &v.Purpose, &v.Zone, &v.RRule, &v.Origin, &remind, &v.CustomerName); err != nil {
 			return nil, err
 		}
-		v.At, v.Duration = time.Unix(at, 0), time.Duration(minutes)*time.Minute
+		v.At, v.Duration, v.Remind = time.Unix(at, 0), time.Duration(minutes)*time.Minute, time.Duration(remind)*time.Minute
 		out = append(out, v)
 	}
 	return out, rows.Err()

@@ -184,7 +184,11 @@ func (p *planPanel) render() {
 		}
 		l := widget.NewLabel(when + " (" + relative(v.At) + ")")
 		lines := newTight(l)
-		if d := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration), elsewhere(v.Origin)); d != "" {
+		reminder := ""
+		if v.Remind > 0 {
+			reminder = "reminder " + formatDuration(v.Remind) + " before"
+		}
+		if d := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration), reminder, elsewhere(v.Origin)); d != "" {
 			lines.Add(muted(d))
 		}
 		vs = append(vs, container.NewBorder(nil, nil, widget.NewIcon(iconVisit), container.NewVBox(del), lines))
@@ -371,9 +375,12 @@ func (p *planPanel) onPlanVisit() {
 	clock.SetText(formatClock(time.Date(2000, 1, 1, 10, 0, 0, 0, time.Local)))
 	minutes := newEntry("minutes")
 	purpose := newEntry("What the visit is for")
+	remind := newKeySelect(remindLabels(), nil)
+	remind.SetSelectedIndex(0)
 	form := widget.NewForm(widget.NewFormItem("Date", day),
 		&widget.FormItem{Text: "Time", Widget: clock, HintText: clockHint()},
-		widget.NewFormItem("Duration", minutes), widget.NewFormItem("Purpose", purpose))
+		widget.NewFormItem("Duration", minutes), widget.NewFormItem("Purpose", purpose),
+		&widget.FormItem{Text: "Remind me", Widget: remind, HintText: "On the phone's calendar too, once sync is set up."})
 	v := data.PlannedVisit{CustomerID: c.ID}
 	check := func() string {
 		d, msg := dayOf(day, "Date")
@@ -394,12 +401,13 @@ func (p *planPanel) onPlanVisit() {
 		}
 		v.At = time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, time.Local)
 		v.Duration, v.Purpose = time.Duration(mins)*time.Minute, purpose.Text
+		v.Remind = remindChoices[max(remind.SelectedIndex(), 0)].before
 		return ""
 	}
 	save := func() error { return p.u.store.PlanVisit(p.u.ctx, &v) }
 	fd := p.u.newFormDialog("Plan a visit to "+c.Name(), form, 520, check, save, p.changed)
 	p.u.visitDialog = fd
-	p.u.visitForm = &visitForm{day: day, clock: clock, minutes: minutes, purpose: purpose}
+	p.u.visitForm = &visitForm{day: day, clock: clock, minutes: minutes, purpose: purpose, remind: remind}
 	fd.dlg.Show()
 	p.u.win.Canvas().Focus(purpose)
 }
@@ -408,6 +416,24 @@ func (p *planPanel) onPlanVisit() {
 type visitForm struct {
 	day                     *dateEntry
 	clock, minutes, purpose *formEntry
+	remind                  *keySelect
+}
+
+// remindChoices are the reminders a visit can have.
+var remindChoices = []struct {
+	label  string
+	before time.Duration
+}{
+	{"No reminder", 0}, {"15 minutes before", 15 * time.Minute}, {"30 minutes before", 30 * time.Minute},
+	{"1 hour before", time.Hour}, {"2 hours before", 2 * time.Hour}, {"1 day before", 24 * time.Hour},
+}
+
+func remindLabels() []string {
+	out := make([]string, len(remindChoices))
+	for i, c := range remindChoices {
+		out[i] = c.label
+	}
+	return out
 }
 
 func (p *planPanel) onDeleteVisit(v data.PlannedVisit) {

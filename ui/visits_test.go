@@ -358,10 +358,14 @@ func TestFollowUpCadenceAndVisit(t *testing.T) {
 	// A visit planned for tomorrow shows on Today, and its briefing is a click away.
 	test.Tap(p.planBtn)
 	test.Type(u.visitForm.purpose, "Bring samples")
+	u.visitForm.remind.SetSelected("30 minutes before")
 	test.Tap(u.visitDialog.save)
 	u.wait()
-	if len(p.visits) != 1 || !strings.Contains(joined(p.visitBox), "Bring samples") {
-		t.Fatalf("visits = %+v", p.visits)
+	if len(p.visits) != 1 || !strings.Contains(joined(p.visitBox), "Bring samples") || !strings.Contains(joined(p.visitBox), "reminder") {
+		t.Fatalf("visits = %+v\n%s", p.visits, joined(p.visitBox))
+	}
+	if p.visits[0].Remind != 30*time.Minute {
+		t.Errorf("reminder saved: %v", p.visits[0].Remind)
 	}
 	u.showToday()
 	u.wait()

@@ -99,7 +99,7 @@ func TestCalendarTravels(t *testing.T) {
 			if err := a.AddFollowUp(ctx, &fu); err != nil {
 				t.Fatal(err)
 			}
-			winter := data.PlannedVisit{CustomerID: ann.ID, At: time.Date(2026, 12, 14, 9, 30, 0, 0, berlin), Duration: 45 * time.Minute, Purpose: "new line", Zone: "Europe/Berlin"}
+			winter := data.PlannedVisit{CustomerID: ann.ID, At: time.Date(2026, 12, 14, 9, 30, 0, 0, berlin), Duration: 45 * time.Minute, Purpose: "new line", Zone: "Europe/Berlin", Remind: 15 * time.Minute}
 			summer := data.PlannedVisit{CustomerID: ann.ID, At: time.Date(2027, 7, 1, 9, 30, 0, 0, berlin), Duration: time.Hour, Zone: "Europe/Berlin"}
 			for _, v := range []*data.PlannedVisit{&winter, &summer} {
 				if err := a.PlanVisit(ctx, v); err != nil {
@@ -139,7 +139,7 @@ func TestCalendarTravels(t *testing.T) {
 			}
 			href, _ := itemHref(t, a, winterUID)
 			text, _ := rawCal(t, srv, http.MethodGet, href, "", "")
-			for _, want := range []string{"DTSTART;TZID=Europe/Berlin:20261214T093000", "DTEND;TZID=Europe/Berlin:20261214T101500", "BEGIN:VTIMEZONE", "LOCATION:Unter den Linden 1\\, 10117 Berlin\\, Germany", "tel:+49301234567"} {
+			for _, want := range []string{"DTSTART;TZID=Europe/Berlin:20261214T093000", "DTEND;TZID=Europe/Berlin:20261214T101500", "BEGIN:VTIMEZONE", "BEGIN:VALARM", "TRIGGER:-PT15M", "LOCATION:Unter den Linden 1\\, 10117 Berlin\\, Germany", "tel:+49301234567"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("winter visit on the server lacks %q:\n%s", want, text)
 				}
@@ -157,7 +157,8 @@ func TestCalendarTravels(t *testing.T) {
 			text, _ = rawCal(t, srv, http.MethodGet, href, "", "")
 			moved := strings.Replace(text, "DTSTART;TZID=Europe/Berlin:20261214T093000", "DTSTART;TZID=Europe/Berlin:20261214T100000", 1)
 			moved = strings.Replace(moved, "DTEND;TZID=Europe/Berlin:20261214T101500", "DTEND;TZID=Europe/Berlin:20261214T104500", 1)
-			moved = strings.Replace(moved, "END:VEVENT", "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\nBEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:Reminder\nTRIGGER:-PT30M\nX-WR-ALARMUID:phone-alarm-1\nEND:VALARM\nEND:VEVENT", 1)
+			moved = strings.Replace(moved, "TRIGGER:-PT15M", "TRIGGER:-PT30M\nX-WR-ALARMUID:phone-alarm-1", 1)
+			moved = strings.Replace(moved, "END:VEVENT", "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\nBEGIN:VALARM\nACTION:AUDIO\nTRIGGER:-PT5M\nX-WR-ALARMUID:phone-alarm-2\nEND:VALARM\nEND:VEVENT", 1)
 			rawCal(t, srv, http.MethodPut, href, etag, strings.ReplaceAll(moved, "\n", "\r\n"))
 			fhref, fetag := itemHref(t, a, fuUID)
 			ftext, _ := rawCal(t, srv, http.MethodGet, fhref, "", "")
@@ -200,7 +201,7 @@ func TestCalendarTravels(t *testing.T) {
 				t.Errorf("reopened follow-up on the server:\n%s", ftext)
 			}
 			text, _ = rawCal(t, srv, http.MethodGet, href, "", "")
-			for _, want := range []string{"X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC", "X-WR-ALARMUID:phone-alarm-1", "DTSTART;TZID=Europe/Berlin:20261214T100000"} {
+			for _, want := range []string{"X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC", "X-WR-ALARMUID:phone-alarm-1", "X-WR-ALARMUID:phone-alarm-2", "DTSTART;TZID=Europe/Berlin:20261214T100000"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the phone's visit lost %q:\n%s", want, text)
 				}
