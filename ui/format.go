@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/ui/locale"
+	"github.com/rapportcrm/rapport/ui/report"
 )
 
 // UseSystemLocale makes the window's dates, times and numbers, and the
@@ -241,57 +242,17 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 func trim(s string) string { return strings.TrimSpace(s) }
 
-// elsewhere says where an item synced in was last changed ("" when here):
-// "changed on iPhone OS 18.1".
-func elsewhere(origin string) string {
-	if origin == "" {
-		return ""
-	}
-	name := origin
-	if strings.HasPrefix(origin, "-//") {
-		// PRODID: -//Company//Product//Language
-		parts := strings.Split(strings.TrimPrefix(origin, "-//"), "//")
-		name = parts[0]
-		if len(parts) > 1 && parts[1] != "" {
-			name = parts[1]
-		}
-	}
-	return "changed on " + strings.TrimPrefix(name, "Rapport on ")
-}
+// elsewhere says where an item synced in was last changed ("" when here).
+func elsewhere(origin string) string { return report.Elsewhere(origin) }
 
-// visitZone is where a visit planned in another zone is: its location and
-// the city's name ("Berlin"), or nil when it is in this machine's zone at
-// that time.
-func visitZone(v data.PlannedVisit) (*time.Location, string) {
-	if v.Zone == "" || v.Zone == data.LocalZone() {
-		return nil, ""
-	}
-	loc, err := time.LoadLocation(v.Zone)
-	if err != nil {
-		return nil, ""
-	}
-	_, there := v.At.In(loc).Zone()
-	_, here := v.At.Local().Zone()
-	if there == here {
-		return nil, ""
-	}
-	city := v.Zone[strings.LastIndex(v.Zone, "/")+1:]
-	return loc, strings.ReplaceAll(city, "_", " ")
-}
+// visitZone is the zone and city of a visit planned in another zone (nil
+// when it is in this machine's).
+func visitZone(v data.PlannedVisit) (*time.Location, string) { return report.VisitZone(v) }
 
-// visitWhen writes a visit's time (with its day when withDay); one planned
-// in another zone is said in that zone's time, then this machine's:
-// "09:30 Berlin time (08:30 here)".
+// visitWhen writes a visit's time (with its day when withDay); see report.VisitTime.
 func visitWhen(v data.PlannedVisit, withDay bool) string {
-	write := func(t time.Time) string {
-		if withDay {
-			return locale.Short(t)
-		}
-		return locale.Time(t)
+	if withDay {
+		return report.VisitTime(v, locale.Short)
 	}
-	loc, city := visitZone(v)
-	if loc == nil {
-		return write(v.At.Local())
-	}
-	return write(v.At.In(loc)) + " " + city + " time (" + locale.Time(v.At.Local()) + " here)"
+	return report.VisitTime(v, locale.Time)
 }

@@ -27,11 +27,11 @@ func Today(t *data.Today) *Doc {
 	visits := func(title string, vs []data.PlannedVisit, total int, withDay bool) Section {
 		s := Section{Title: title}
 		for _, v := range vs {
-			when := Clock(v.At)
+			when := VisitTime(v, Clock)
 			if withDay {
-				when = DayTime(v.At)
+				when = VisitTime(v, DayTime)
 			}
-			s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s  %s (#%d)%s", when, v.CustomerName, v.CustomerID, prefixed(" — ", v.Purpose))})
+			s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s  %s (#%d)%s%s", when, v.CustomerName, v.CustomerID, prefixed(" — ", v.Purpose), prefixed(" · ", Elsewhere(v.Origin)))})
 		}
 		s.more(len(vs), total, "visits")
 		return s
