@@ -193,7 +193,7 @@ func (s *Store) changeConcern(ctx context.Context, id int64, fn func(tx *Tx, c *
 // ConfirmConcern records that the customer confirmed the concern today.
 func (s *Store) ConfirmConcern(ctx context.Context, id int64) error {
 	return s.changeConcern(ctx, id, func(tx *Tx, c *Concern, now time.Time) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET confirmed_at = ? WHERE id = ?`, now.Unix(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET confirmed_at = ?, origin = '' WHERE id = ?`, now.Unix(), id); err != nil {
 			return err
 		}
 		return concernEvent(ctx, tx, id, now, "confirmed", "")
@@ -207,7 +207,7 @@ func (s *Store) EditConcern(ctx context.Context, id int64, text string) error {
 		return errorf(ErrInvalid, "a concern needs some text")
 	}
 	return s.changeConcern(ctx, id, func(tx *Tx, c *Concern, now time.Time) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET text = ? WHERE id = ?`, text, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET text = ?, origin = '' WHERE id = ?`, text, id); err != nil {
 			return err
 		}
 		return concernEvent(ctx, tx, id, now, "edited", c.Text+" → "+text)
@@ -253,7 +253,7 @@ func rankConcern(ctx context.Context, tx *Tx, c *Concern, rank int, now time.Tim
 
 func renumber(ctx context.Context, tx *Tx, ids []int64) error {
 	for i, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET rank = ? WHERE id = ?`, i+1, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET rank = ?, origin = '' WHERE id = ?`, i+1, id); err != nil {
 			return err
 		}
 	}
@@ -266,7 +266,7 @@ func (s *Store) ResolveConcern(ctx context.Context, id int64) error {
 		if !c.Open() {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET resolved_at = ?, rank = 0 WHERE id = ?`, now.Unix(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET resolved_at = ?, rank = 0, origin = '' WHERE id = ?`, now.Unix(), id); err != nil {
 			return err
 		}
 		open, err := concerns(ctx, tx, c.CustomerID, false)
@@ -294,7 +294,7 @@ func (s *Store) ReopenConcern(ctx context.Context, id int64) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM concerns WHERE customer_id = ? AND resolved_at IS NULL`, c.CustomerID).Scan(&n); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET resolved_at = NULL, rank = ?, confirmed_at = ? WHERE id = ?`, n+1, now.Unix(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET resolved_at = NULL, rank = ?, confirmed_at = ?, origin = '' WHERE id = ?`, n+1, now.Unix(), id); err != nil {
 			return err
 		}
 		return concernEvent(ctx, tx, id, now, "reopened", "")

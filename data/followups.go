@@ -108,7 +108,7 @@ func (s *Store) CompleteFollowUp(ctx context.Context, id int64, done bool) error
 	if done {
 		at = time.Now().Unix()
 	}
-	return s.execOne(ctx, "follow-up", id, `UPDATE followups SET done_at = ? WHERE id = ?`, at, id)
+	return s.execOne(ctx, "follow-up", id, `UPDATE followups SET done_at = ?, origin = '' WHERE id = ?`, at, id)
 }
 
 // RescheduleFollowUp moves a follow-up to another day.
@@ -119,7 +119,7 @@ func (s *Store) RescheduleFollowUp(ctx context.Context, id int64, due Date) erro
 	if err := due.Validate(); err != nil {
 		return errorf(ErrInvalid, "due date: %v", err)
 	}
-	return s.execOne(ctx, "follow-up", id, `UPDATE followups SET due = ? WHERE id = ?`, due.String(), id)
+	return s.execOne(ctx, "follow-up", id, `UPDATE followups SET due = ?, origin = '' WHERE id = ?`, due.String(), id)
 }
 
 // SnoozeFollowUp moves a follow-up days later than today or its due day,

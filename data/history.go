@@ -71,7 +71,7 @@ func (s *Store) UpdateInteraction(ctx context.Context, in *Interaction) error {
 	}
 	defer tx.Rollback()
 	if err := updateRow(ctx, tx, "interaction", in.ID, `UPDATE interactions SET kind = ?, at = ?, duration_s = ?, summary = ?, notes = ?,
-		temperature = ?, temp_concern_id = ?, temp_comment = ?, heard = ?, heard_confirmed = ? WHERE id = ? AND customer_id = ?`,
+		temperature = ?, temp_concern_id = ?, temp_comment = ?, heard = ?, heard_confirmed = ?, origin = '' WHERE id = ? AND customer_id = ?`,
 		in.Kind, in.At.Unix(), int64(in.Duration/time.Second), in.Summary, in.Notes,
 		nullInt(int64(in.Temperature)), nullInt(in.TempConcernID), in.TempComment, in.Heard, in.HeardConfirmed, in.ID, in.CustomerID); err != nil {
 		return err

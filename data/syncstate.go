@@ -425,9 +425,6 @@ type SyncChange struct {
 	FromUID string
 	// Cal is stored as the calendar item with UID (Kind KindCalendar).
 	Cal *CalItem
-	// ClearOrigin: the item was just sent from here; it no longer shows
-	// as changed elsewhere.
-	ClearOrigin bool
 	// Delete forgets the customer (or calendar item) with UID (deleted on
 	// the server).
 	Delete bool
@@ -528,12 +525,6 @@ func applySync(ctx context.Context, tx *Tx, ch SyncChange) (scrub bool, err erro
 			it.UID = ch.UID
 			if err := writeCalItem(ctx, tx, &it); err != nil {
 				return false, err
-			}
-		case ch.ClearOrigin:
-			for _, t := range itemTables {
-				if _, err := tx.ExecContext(ctx, `UPDATE `+t+` SET origin = '' WHERE uid = ? AND origin <> ''`, ch.UID); err != nil {
-					return false, mapError(err)
-				}
 			}
 		}
 		return scrub, syncBookkeeping(ctx, tx, ch, kind, now)

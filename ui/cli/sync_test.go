@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapportcrm/rapport/assets"
 	"github.com/rapportcrm/rapport/data"
@@ -140,5 +142,46 @@ func TestSyncOffline(t *testing.T) {
 	}
 	if r := syncer(t, "", "sync", "--db", db, "--status"); !strings.Contains(r.stdout, fmt.Sprintf("waiting:      %d changes", waiting)) || !strings.Contains(r.stdout, "offline") {
 		t.Fatalf("status after offline: %+v", r)
+	}
+}
+
+// A visit planned on the phone in the Rapport calendar (naming the
+// customer by attendee) is listed by rapport today after rapport sync.
+func TestTodayListsVisitPlannedOnPhone(t *testing.T) {
+	t.Setenv(secret.EnvKeyring, "none")
+	srv := davtest.Radicale(t)
+	db := filepath.Join(t.TempDir(), "a.db")
+	s := openTest(t, db)
+	c := data.Customer{GivenName: "Petra", FamilyName: "Pohl", Emails: []data.Labelled{{Value: "petra@pohl.example"}}}
+	if err := s.CreateCustomer(context.Background(), &c); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if r := syncer(t, davtest.Password, "sync", "--db", db, "--setup", srv.URL, davtest.User); r.code != 0 || !strings.Contains(r.stdout, "calendar \"Rapport\"") {
+		t.Fatalf("set-up: %+v", r)
+	}
+	s = openTest(t, db)
+	acct, err := s.SyncAccount(context.Background())
+	s.Close()
+	if err != nil || acct.Collection(data.KindCalendar) == nil {
+		t.Fatalf("no calendar: %+v %v", acct, err)
+	}
+	start := time.Now().Add(time.Hour).Truncate(time.Minute).UTC()
+	ev := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iPhone OS 18.1//EN\r\nBEGIN:VEVENT\r\nUID:iphone-1\r\nDTSTAMP:20261202T080000Z\r\n" +
+		"DTSTART:" + start.Format("20060102T150405Z") + "\r\nDURATION:PT45M\r\nSUMMARY:Lunch at the fair\r\nATTENDEE;CN=Petra:mailto:petra@pohl.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+strings.TrimSuffix(acct.Collection(data.KindCalendar).Href, "/")+"/iphone-1.ics", strings.NewReader(ev))
+	req.SetBasicAuth(davtest.User, davtest.Password)
+	req.Header.Set("Content-Type", "text/calendar")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode >= 300 {
+		t.Fatalf("the phone's PUT: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if r := syncer(t, davtest.Password, "sync", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "calendar: pulled 1 new") {
+		t.Fatalf("sync: %+v", r)
+	}
+	r := rapport(t, "today", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "Petra Pohl") || !strings.Contains(r.stdout, "Lunch at the fair") || !strings.Contains(r.stdout, "changed on iPhone OS 18.1") {
+		t.Fatalf("today: %+v", r)
 	}
 }

@@ -777,7 +777,6 @@ func (r *run) pushAttempt(ctx context.Context, uid string) (retry bool, err erro
 		return false, err
 	}
 	ch.Item = &data.SyncItem{UID: uid, Href: href, ETag: etag, Base: text}
-	ch.ClearOrigin = true
 	return false, r.applyPushed(ctx, ch, what)
 }
 
