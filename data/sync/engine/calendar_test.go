@@ -110,6 +110,9 @@ func TestCalendarTravels(t *testing.T) {
 			if err != nil || len(uids) != 5 {
 				t.Fatalf("items on a: %v %v", uids, err)
 			}
+			if col := calendarOf(t, a); !strings.Contains(col.Components, "VJOURNAL") {
+				t.Errorf("%s's calendar %s takes %q: journal entries expected", k.Name, col.Href, col.Components)
+			}
 			if sum := mustSync(t, a); sum.Calendar.Created != 5 || !sum.CalendarSynced {
 				t.Fatalf("first push of the calendar: %+v", sum)
 			}
@@ -371,5 +374,56 @@ func TestCalendarItemsMadeOnPhone(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Where a calendar takes no VJOURNAL (iCloud), an interaction travels as a
+// past event saying the same, and another Rapport reads it back whole.
+func TestInteractionAsPastEvent(t *testing.T) {
+	srv := davtest.Radicale(t)
+	ctx := context.Background()
+	a, b := laptop(t, srv, "a"), laptop(t, srv, "b")
+	for _, s := range []*data.Store{a, b} {
+		acct, err := s.SyncAccount(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range acct.Collections {
+			if acct.Collections[i].Kind == data.KindCalendar {
+				acct.Collections[i].Components = "VEVENT,VTODO"
+			}
+		}
+		if err := s.SetSyncAccount(ctx, *acct); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ann := add(t, a, data.Customer{GivenName: "Ann", FamilyName: "Archer"})
+	in := data.Interaction{CustomerID: ann.ID, Kind: "call", At: time.Now().Add(-time.Hour).Truncate(time.Second), Duration: 10 * time.Minute,
+		Summary: "agreed the price", Temperature: 5, Heard: "price first", HeardConfirmed: true}
+	if err := a.LogInteraction(ctx, &in); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	uids, _ := a.CalItemUIDs(ctx)
+	href, _ := itemHref(t, a, uids[0])
+	text, _ := rawCal(t, srv, http.MethodGet, href, "", "")
+	for _, want := range []string{"BEGIN:VEVENT", "TRANSP:TRANSPARENT", "X-RAPPORT-KIND:interaction", "SUMMARY:agreed the price", "DTEND:"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the interaction as an event lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "VJOURNAL") {
+		t.Errorf("a VJOURNAL in a calendar that takes none:\n%s", text)
+	}
+	if sum := mustSync(t, b); sum.Calendar.New != 1 {
+		t.Fatalf("b: %+v", sum)
+	}
+	if ia, ib := calItem(t, a, uids[0]), calItem(t, b, uids[0]); !sameFields(ia.Fields, ib.Fields) {
+		t.Errorf("a %v, b %v", ia.Fields, ib.Fields)
+	}
+	for _, s := range []*data.Store{a, b} {
+		if sum := mustSync(t, s); sum.Changed() {
+			t.Errorf("quiet sync moved: %+v", sum)
+		}
 	}
 }
