@@ -300,8 +300,17 @@ func (s *todayScreen) textRow(left fyne.CanvasObject, name, text, detail string,
 func (s *todayScreen) visitRows(vs []data.PlannedVisit, withDay bool) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	for _, v := range vs {
-		when := visitWhen(v, withDay)
-		detail := joinNonEmpty(" · ", v.Purpose, formatDuration(v.Duration), elsewhere(v.Origin))
+		// The marker column is narrow: a visit in another zone gives its
+		// own time there, and the zone and this machine's time below.
+		at, zone := v.At.Local(), ""
+		if loc, city := visitZone(v); loc != nil {
+			at, zone = v.At.In(loc), city+" time ("+formatClock(v.At)+" here)"
+		}
+		when := locale.Time(at)
+		if withDay {
+			when = locale.Short(at)
+		}
+		detail := joinNonEmpty(" · ", zone, v.Purpose, formatDuration(v.Duration), elsewhere(v.Origin))
 		id := v.CustomerID
 		brief := widget.NewButtonWithIcon("Briefing", theme.DocumentIcon(), func() { s.u.briefing.open(id) })
 		var left fyne.CanvasObject = widget.NewLabelWithStyle(when, fyne.TextAlignLeading, fyne.TextStyle{Bold: !withDay})

@@ -502,6 +502,9 @@ func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) 
 		}
 	case data.ItemConcern:
 		setText(m, ical.PropSummary, f[data.FieldText])
+		if m.Name == ical.CompEvent {
+			m.Props.SetText(ical.PropTransparency, "TRANSPARENT") // a note, not busy time
+		}
 		created, _ := data.ParseTime(f[data.FieldCreated])
 		if created.IsZero() {
 			created = now
