@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-webdav/carddav"
 
 	"github.com/rapportcrm/rapport/data"
+	"github.com/rapportcrm/rapport/data/sync/dav"
 	"github.com/rapportcrm/rapport/data/sync/engine"
 	"github.com/rapportcrm/rapport/data/sync/secret"
 )
@@ -310,9 +311,15 @@ func (d *syncSettings) onSave() {
 			}
 			d.dlg.Hide()
 			s.autoOff, s.lastErr, s.lastSum, s.backoff = "", nil, nil, 0
-			if setup.Created {
-				showInformation("Sync is set up", "The address book “"+setup.BookName+"” was made on "+url+
-					".\nThe first sync runs now; after that Rapport syncs every few minutes while it is open.", d.u.win)
+			if setup.Created || (setup.Calendar != "" && setup.CalendarHow != string(dav.Found)) {
+				made := "The address book “" + setup.BookName + "” was made on " + url + "."
+				if !setup.Created {
+					made = "The address book “" + setup.BookName + "” was found on " + url + "."
+				}
+				if setup.Calendar != "" {
+					made += "\nVisits, follow-ups, history and concerns go to its calendar “" + engine.DefaultCalendar + "”."
+				}
+				showInformation("Sync is set up", made+"\nThe first sync runs now; after that Rapport syncs every few minutes while it is open.", d.u.win)
 			}
 			s.refresh()
 			s.run(pw)
