@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -139,8 +140,28 @@ func fieldLabel(f string) string {
 		return "job title"
 	case "note":
 		return "card note"
+	case data.FieldStart:
+		return "time of the visit"
+	case data.FieldMinutes:
+		return "length of the visit"
+	case data.FieldPurpose:
+		return "purpose of the visit"
+	case data.FieldAlarm:
+		return "reminder"
+	case data.FieldDue:
+		return "due date"
+	case data.FieldDone:
+		return "done"
+	case data.FieldAt:
+		return "time"
+	case data.FieldTemperature:
+		return "temperature"
+	case data.FieldHeard:
+		return "what I heard"
+	case data.FieldRank:
+		return "rank"
 	}
-	return f
+	return strings.ReplaceAll(f, "_", " ")
 }
 
 // resolve keeps one side of conflict c, then shows what is left.

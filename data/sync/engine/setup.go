@@ -179,12 +179,33 @@ func describeItem(ctx context.Context, store *data.Store, c data.SyncConflict) C
 		return out
 	}
 	if mine := itemOf(c.Mine); mine != nil {
-		out.Mine = mine.Fields[c.Field]
+		out.Mine = fieldWords(c.Field, mine.Fields[c.Field])
 	}
 	if theirs != nil {
-		out.Theirs = theirs.Fields[c.Field]
+		out.Theirs = fieldWords(c.Field, theirs.Fields[c.Field])
 	}
 	return out
+}
+
+// fieldWords writes an item's field value for a person: times in this
+// machine's zone, flags as yes or no.
+func fieldWords(field, v string) string {
+	switch field {
+	case data.FieldStart, data.FieldDone, data.FieldAt, data.FieldConfirmed, data.FieldResolved, data.FieldCreated:
+		if t, err := data.ParseTime(v); err == nil && !t.IsZero() {
+			return t.Local().Format("2006-01-02 15:04")
+		}
+	case data.FieldPromise, data.FieldHeardConfirmed:
+		if v == "1" {
+			return "yes"
+		}
+		return "no"
+	case data.FieldMinutes, data.FieldAlarm:
+		if v != "" {
+			return v + " min"
+		}
+	}
+	return v
 }
 
 func itemOf(text string) *data.CalItem {
