@@ -377,8 +377,11 @@ func (p *planPanel) onPlanVisit() {
 	purpose := newEntry("What the visit is for")
 	remind := newKeySelect(remindLabels(), nil)
 	remind.SetSelectedIndex(0)
+	zone := newEntry("Europe/Berlin")
+	zone.SetText(data.LocalZone())
 	form := widget.NewForm(widget.NewFormItem("Date", day),
 		&widget.FormItem{Text: "Time", Widget: clock, HintText: clockHint()},
+		&widget.FormItem{Text: "Time zone", Widget: zone, HintText: "Where the visit is (like Europe/Berlin): it stays at this time there."},
 		widget.NewFormItem("Duration", minutes), widget.NewFormItem("Purpose", purpose),
 		&widget.FormItem{Text: "Remind me", Widget: remind, HintText: "On the phone's calendar too, once sync is set up."})
 	v := data.PlannedVisit{CustomerID: c.ID}
@@ -399,7 +402,15 @@ func (p *planPanel) onPlanVisit() {
 			}
 			mins = n
 		}
-		v.At = time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, time.Local)
+		loc, name := time.Local, trim(zone.Text)
+		if name != "" {
+			l, err := time.LoadLocation(name)
+			if err != nil || name == "Local" {
+				return fmt.Sprintf("Time zone: %q is not a zone name (like Europe/Berlin or America/New_York).", name)
+			}
+			loc = l
+		}
+		v.At, v.Zone = time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, loc), name
 		v.Duration, v.Purpose = time.Duration(mins)*time.Minute, purpose.Text
 		v.Remind = remindChoices[max(remind.SelectedIndex(), 0)].before
 		return ""
@@ -407,7 +418,7 @@ func (p *planPanel) onPlanVisit() {
 	save := func() error { return p.u.store.PlanVisit(p.u.ctx, &v) }
 	fd := p.u.newFormDialog("Plan a visit to "+c.Name(), form, 520, check, save, p.changed)
 	p.u.visitDialog = fd
-	p.u.visitForm = &visitForm{day: day, clock: clock, minutes: minutes, purpose: purpose, remind: remind}
+	p.u.visitForm = &visitForm{day: day, clock: clock, minutes: minutes, purpose: purpose, zone: zone, remind: remind}
 	fd.dlg.Show()
 	p.u.win.Canvas().Focus(purpose)
 }
@@ -416,6 +427,7 @@ func (p *planPanel) onPlanVisit() {
 type visitForm struct {
 	day                     *dateEntry
 	clock, minutes, purpose *formEntry
+	zone                    *formEntry
 	remind                  *keySelect
 }
 

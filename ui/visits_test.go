@@ -453,3 +453,30 @@ func TestBriefingExportLeavesOutConfidential(t *testing.T) {
 		t.Errorf("back shows %q, customer %d", u.pane, u.customer.id)
 	}
 }
+
+// A visit planned for 10:00 in Berlin is 10:00 Berlin time, whatever this
+// machine's zone; a zone name that is none is refused by name.
+func TestPlanVisitInAnotherZone(t *testing.T) {
+	u, s := newTestUI(t, person("Jane", "Doe", "Acme"))
+	u.customers.show(u.customer.id)
+	u.wait()
+	p := u.customer.plan
+	test.Tap(p.planBtn)
+	u.visitForm.zone.SetText("Mars/Olympus")
+	test.Tap(u.visitDialog.save)
+	u.wait()
+	if got := u.visitDialog.message.Text; !strings.Contains(got, `Time zone: "Mars/Olympus" is not a zone name`) {
+		t.Errorf("a wrong zone says %q", got)
+	}
+	u.visitForm.zone.SetText("Europe/Berlin")
+	test.Tap(u.visitDialog.save)
+	u.wait()
+	vs, err := s.UpcomingVisits(context.Background(), u.customer.id, time.Now())
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("visits: %+v %v", vs, err)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if h, m, _ := vs[0].At.In(berlin).Clock(); h != 10 || m != 0 || vs[0].Zone != "Europe/Berlin" {
+		t.Errorf("planned at %s in %q, want 10:00 Berlin", vs[0].At.In(berlin), vs[0].Zone)
+	}
+}
