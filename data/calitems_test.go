@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -14,11 +13,7 @@ import (
 // back field for field.
 func TestCalendarItemsTravelAsFields(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := mustOpen(t)
 	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
 	if err := s.CreateCustomer(ctx, &c); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -11,11 +10,7 @@ import (
 // Berlin time across the change to summer time.
 func TestRecurringVisitShowsEachOccurrence(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := mustOpen(t)
 	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
 	if err := s.CreateCustomer(ctx, &c); err != nil {
 		t.Fatal(err)

@@ -38,19 +38,9 @@ func (k *calKind) remoteChange(ctx context.Context, r *run, o remote) (*data.Syn
 		r.problem("%s: %v (the item stays on the server as it is)", r.client.URL(o.Href), err)
 		return nil, "", nil
 	}
-	item, err := r.store.SyncItem(ctx, r.col.ID, uid, o.Href)
-	if err != nil {
+	item, uid, skip, err := r.known(ctx, o, uid, "calendar item")
+	if err != nil || skip {
 		return nil, "", err
-	}
-	if item != nil && item.Href != o.Href && !r.gone[item.Href] {
-		r.problem("%s: the server holds a second item with UID %s (the first is %s); only the first is synced", r.client.URL(o.Href), uid, r.client.URL(item.Href))
-		return nil, "", nil
-	}
-	if item != nil && item.UID != uid {
-		uid = item.UID
-	}
-	if item != nil && item.ETag == o.ETag && o.ETag != "" {
-		return nil, "", nil
 	}
 	ch := &data.SyncChange{Collection: r.col.ID, Kind: data.KindCalendar, UID: uid, Check: true,
 		Item: &data.SyncItem{UID: uid, Href: o.Href, ETag: o.ETag, Base: text}, Pending: data.PendingLeave}

@@ -439,6 +439,34 @@ func hashName(uid string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// known finds what this database knows of a fetched item with uid (nil:
+// nothing yet) and the UID it goes by here; skip when there is nothing to
+// do (unchanged, or a second item with a UID already taken).
+func (r *run) known(ctx context.Context, o remote, uid, noun string) (_ *data.SyncItem, _ string, skip bool, _ error) {
+	item, err := r.store.SyncItem(ctx, r.col.ID, uid, o.Href)
+	if err != nil {
+		return nil, "", false, err
+	}
+	if item != nil && item.Href != o.Href && !r.gone[item.Href] {
+		r.problem("%s: the server holds a second %s with UID %s (the first is %s); only the first is synced", r.client.URL(o.Href), noun, uid, r.client.URL(item.Href))
+		return nil, "", true, nil
+	}
+	// An item deleted at its href and made again at another in the same
+	// listing (a laptop that re-creates a card deleted on the server
+	// while edited there, under its own file name) is the same item,
+	// moved: merged as such, it takes the new href, and applyGone no
+	// longer finds it at the old one. (Taken as a second item, it was
+	// skipped, then the old href's deletion deleted it here, and the new
+	// one was never fetched again.)
+	if item != nil && item.UID != uid {
+		uid = item.UID // a client changed the UID of an item we know: ours stays
+	}
+	if item != nil && item.ETag == o.ETag && o.ETag != "" {
+		return nil, "", true, nil
+	}
+	return item, uid, false, nil
+}
+
 // remoteChange works out what a fetched card changes here; nil when nothing.
 func (cardKind) remoteChange(ctx context.Context, r *run, o remote) (*data.SyncChange, string, error) {
 	uid := strings.TrimSpace(o.Card.Value(govcard.FieldUID))
@@ -448,26 +476,9 @@ func (cardKind) remoteChange(ctx context.Context, r *run, o remote) (*data.SyncC
 		// href's name, written back with our next change.
 		uid = strings.TrimSuffix(path.Base(o.Href), path.Ext(o.Href))
 	}
-	item, err := r.store.SyncItem(ctx, r.col.ID, uid, o.Href)
-	if err != nil {
+	item, uid, skip, err := r.known(ctx, o, uid, "card")
+	if err != nil || skip {
 		return nil, "", err
-	}
-	if item != nil && item.Href != o.Href && !r.gone[item.Href] {
-		r.problem("%s: the server holds a second card with UID %s (the first is %s); only the first is synced", r.client.URL(o.Href), uid, r.client.URL(item.Href))
-		return nil, "", nil
-	}
-	// A card deleted at its href and made again at another in the same
-	// listing (a laptop that re-creates a card deleted on the server
-	// while edited there, under its own file name) is the same card,
-	// moved: merged as such, its item takes the new href, and applyGone
-	// no longer finds it at the old one. (Taken as a second card, it was
-	// skipped, then the old href's deletion deleted the customer here, and
-	// the new card was never fetched again.)
-	if item != nil && item.UID != uid {
-		uid = item.UID // a client changed the UID of a card we know: ours stays
-	}
-	if item != nil && item.ETag == o.ETag && o.ETag != "" {
-		return nil, "", nil
 	}
 	o.Card.SetValue(govcard.FieldUID, uid)
 	rec, text, err := fromServer(o.Card)
