@@ -124,7 +124,7 @@ func (p *concernsPanel) render() {
 		r := &concernRow{c: c}
 		text := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, c.Text))
 		text.Wrapping = fyne.TextWrapWord
-		when := muted("confirmed " + relative(c.ConfirmedAt))
+		when := muted(joinNonEmpty(" · ", "confirmed "+relative(c.ConfirmedAt), elsewhere(c.Origin)))
 		when.Wrapping = fyne.TextWrapOff
 		r.flag = badge("re-check", widget.WarningImportance)
 		if !c.CalibrationDue(at, p.days) {
