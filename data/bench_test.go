@@ -171,6 +171,25 @@ func BenchmarkSearchAsYouType(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchOneLetter is a keystroke's query when only one letter is
+// typed yet: up to searchCap matches to sort by name for one page.
+func BenchmarkSearchOneLetter(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(fmt.Sprintf("customers=%d/interactions=%d", size.customers, size.interactions), func(b *testing.B) {
+			s, _ := benchStore(b, size.customers, size.interactions)
+			defer s.Close()
+			ctx := context.Background()
+			queries := []string{"m", "c", "a", "s", "k"}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.Search(ctx, queries[i%len(queries)], 200); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkOpenCustomer loads what the customer screen shows: the card, the
 // profile, the first page of history and the notes, for a customer with
 // 1,000 interactions.

@@ -75,3 +75,15 @@ func TestOpenCurrentFileConnectsWriterOnWrite(t *testing.T) {
 		t.Errorf("writer has %d connections after a write, want 1", n)
 	}
 }
+
+// SchemaVersion reads only the migrations' file names; it must still be
+// the newest migration that migrate applies.
+func TestSchemaVersionIsNewestMigration(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := SchemaVersion(), ms[len(ms)-1].version; got != want {
+		t.Errorf("SchemaVersion() = %d, newest migration %d", got, want)
+	}
+}
