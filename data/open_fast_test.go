@@ -87,3 +87,12 @@ func TestSchemaVersionIsNewestMigration(t *testing.T) {
 		t.Errorf("SchemaVersion() = %d, newest migration %d", got, want)
 	}
 }
+
+// The statement journal's spill size is set before SQLite initialises:
+// if it were not, an import would write each page it changes to a
+// temporary file (see stmtJournalSpill).
+func TestSQLiteConfigured(t *testing.T) {
+	if sqliteConfigRC != 0 {
+		t.Fatalf("sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL) returned %d, want SQLITE_OK", sqliteConfigRC)
+	}
+}
