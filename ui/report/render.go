@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -49,7 +50,13 @@ func mdEscape(s string) string {
 	return r.Replace(s)
 }
 
-var page = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// page is parsed at the first HTML briefing, not in every process's init
+// (every command line run paid for it).
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(pageHTML))
+})
+
+const pageHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Doc.Title}} — briefing</title>
@@ -74,12 +81,12 @@ footer{margin-top:2rem;color:#8a949e;font-size:.8rem}
 {{end}}{{if .Ordered}}</ol>{{else}}</ul>{{end}}
 {{end}}<footer>Rapport briefing, {{.Made}}</footer>
 </body></html>
-`))
+`
 
 // HTML writes the document as one self-contained page that prints well and
 // reads on a phone.
 func (d *Doc) HTML(w io.Writer, made time.Time) error {
-	return page.Execute(w, struct {
+	return page().Execute(w, struct {
 		Doc  *Doc
 		Made string
 	}{d, DayTime(made)})
