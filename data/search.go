@@ -225,9 +225,15 @@ func (s *Store) SearchWithin(ctx context.Context, query string, maxTemp, limit i
 	// ?4 = 0 keeps everyone; the partial index on temperature serves the rest.
 	const within = `(?4 = 0 OR rowid IN (SELECT id FROM customers WHERE temperature IS NOT NULL AND temperature <= ?4))`
 	// The page is chosen on the (id, sort_name) index alone; only its rows
-	// are then read from customers and companies.
+	// are then read from customers and companies. (SQLite would look the
+	// matches up by rowid, reading every one's row, unless told.) A file
+	// older than that index, opened read-only, sorts on the rows.
+	sortOn := `customers x INDEXED BY customers_id_sort`
+	if !s.idSort() {
+		sortOn = `customers x`
+	}
 	out, err := s.summaries(ctx, `WITH hits(id) AS (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1 AND `+within+` LIMIT ?3),
-		page(id, sort_name) AS (SELECT x.id, x.sort_name FROM hits JOIN customers x INDEXED BY customers_id_sort ON x.id = hits.id
+		page(id, sort_name) AS (SELECT x.id, x.sort_name FROM hits JOIN `+sortOn+` ON x.id = hits.id
 			ORDER BY x.sort_name, x.id LIMIT ?2)
 		SELECT `+summaryColumns+` FROM page JOIN customers c ON c.id = page.id LEFT JOIN companies co ON co.id = c.company_id
 		ORDER BY page.sort_name, page.id`, q, limit, searchCap, maxTemp)

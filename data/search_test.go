@@ -3,6 +3,8 @@ package data
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +107,38 @@ func TestInteractionBounds(t *testing.T) {
 	h, err := s.Interactions(ctx, c.ID, 0, 100)
 	if err != nil || len(h) != 3 || h[1].Duration != 24*time.Hour {
 		t.Errorf("stored: %v %+v", err, h)
+	}
+}
+
+// TestSearchWithoutSortIndex: a file from before migration 0007 opened
+// read-only (it is not migrated then) searches as well, in the same order,
+// without the customers_id_sort index the search otherwise sorts on.
+func TestSearchWithoutSortIndex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rapport.db")
+	s := mustOpenPath(t, path)
+	for _, name := range []string{"Maria Zed", "Maria Abel", "Anna Maria", "Mario Ross", "Bob Kay"} {
+		given, family, _ := strings.Cut(name, " ")
+		mustCreate(t, s, &Customer{GivenName: given, FamilyName: family})
+	}
+	want, err := s.Search(ctx, "mar", 10)
+	if err != nil || len(want) != 4 {
+		t.Fatalf("with the index: %d results, %v; want 4", len(want), err)
+	}
+	if _, err := s.write.Exec(`DROP INDEX customers_id_sort; DELETE FROM schema_migrations WHERE version >= 7; PRAGMA user_version = 6`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	old, err := OpenWith(ctx, path, OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	got, err := old.Search(ctx, "mar", 10)
+	if err != nil {
+		t.Fatalf("read-only file without the index: %v", err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("without the index:\n%v\nwant\n%v", got, want)
 	}
 }

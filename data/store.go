@@ -38,6 +38,10 @@ type Store struct {
 	readOnly string // why the store cannot be written; "" when it can
 	damaged  atomic.Pointer[error]
 	verified sync.Once
+	// idSort says whether the file has migration 0007's customers_id_sort
+	// index: a store that can be written is migrated at open, but one
+	// opened read-only (a backup on a stick) may be older.
+	idSort func() bool
 
 	// WaitLimit bounds how long a write waits for another process that is
 	// writing (an import in another window or shell) before it gives up.
@@ -156,6 +160,15 @@ func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error)
 			s.Close()
 			return nil, err
 		}
+	}
+	if s.readOnly == "" {
+		s.idSort = func() bool { return true }
+	} else {
+		s.idSort = sync.OnceValue(func() bool {
+			var n int
+			err := s.read.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'customers_id_sort'`).Scan(&n)
+			return err == nil && n > 0
+		})
 	}
 	return s, nil
 }
