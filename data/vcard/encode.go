@@ -539,7 +539,7 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 		return ""
 	}
 	for _, f := range p.Family {
-		if f.Confidential || f.Name == "" || w.relKept[strings.ToLower(f.Name)] {
+		if f.Confidential || f.Name == "" || w.relKept[relKey(f.Relation, f.Name)] {
 			continue
 		}
 		switch {
@@ -551,7 +551,7 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 				if w.relGroups == nil {
 					w.relGroups = map[string]string{}
 				}
-				w.relGroups[strings.ToLower(f.Name)] = g
+				w.relGroups[relKey(f.Relation, f.Name)] = g
 				w.raw(g + ".X-ABRELATEDNAMES:" + escapeText(f.Name))
 				w.raw(g + ".X-ABLabel:" + abLabel(f.Relation))
 			}

@@ -82,13 +82,17 @@ func (m *mapper) keepGroups() {
 				}
 			}
 		}
+		// The export writes a group only for a custom label (X-ABLabel).
 		var native bool
 		switch e.list {
 		case "ADR":
-			native = nativeGroup(lines, func(w *cardWriter) { w.addressIn(e.p.group, c.Addresses[e.i]) })
+			a := c.Addresses[e.i]
+			_, plain := typesForLabel(a.Label)
+			native = !plain && nativeGroup(lines, func(w *cardWriter) { w.addressIn(e.p.group, a) })
 		default:
 			l := m.entryAt(e.list, e.i)
-			native = e.p.name != "X-SOCIALPROFILE" && nativeGroup(lines, func(w *cardWriter) {
+			_, plain := typesForLabel(l.Label)
+			native = !plain && e.p.name != "X-SOCIALPROFILE" && nativeGroup(lines, func(w *cardWriter) {
 				w.labelledIn(e.p.group, e.list, *l, w.emailTypes(e.list))
 			})
 		}
@@ -134,36 +138,44 @@ type nativeRef struct {
 // until none moves. The export names groups alike in 3.0 and 4.0.
 func (m *mapper) settleNatives() {
 	c, p := &m.rec.Customer, &m.rec.Profile
+	// A relative's group whose person is not in the family (a stale copy
+	// beside X-RAPPORT-FAMILY) is not kept: the export would drop it.
+	var raws []string
+	for _, x := range c.Extra {
+		raws = append(raws, x.Raw)
+	}
+	if kept := (&cardWriter{}).keptRelatives(raws, p, true); len(kept) != len(raws) {
+		c.Extra = nil
+		for _, r := range kept {
+			c.Extra = append(c.Extra, data.ExtraProperty{Raw: r})
+		}
+	}
+	at := func(n nativeRef) int { // the entry's place in write order
+		i := n.i
+		switch n.list {
+		case "URL":
+			i += len(c.Addresses)
+			fallthrough
+		case "ADR":
+			i += len(c.Emails)
+			fallthrough
+		case "EMAIL":
+			i += len(c.Phones)
+		}
+		return i
+	}
+	sort.SliceStable(m.natives, func(i, j int) bool { return at(m.natives[i]) < at(m.natives[j]) })
+	// One at a time, the first in write order that moved: a Card changes
+	// the names the export gives the others. (Not always the choice made
+	// when the card was first read: an entry without a group and a label
+	// TYPE Rapport does not know (TEL;TYPE=whatsapp) comes back in a
+	// group and may take a kept entry's place; the export still writes
+	// the same lines.)
 	for len(m.natives)+len(m.relatives) > 0 {
 		g3, rel := writtenGroups(c, p)
 		moved := false
-		rels := m.relatives[:0]
-		for _, r := range m.relatives {
-			if strings.EqualFold(rel[r.name], r.group) {
-				rels = append(rels, r)
-				continue
-			}
-			for _, l := range r.lines {
-				c.Extra = append(c.Extra, data.ExtraProperty{Raw: l})
-			}
-			moved = true
-		}
-		m.relatives = rels
-		left := m.natives[:0]
-		for _, n := range m.natives {
-			at := n.i
-			switch n.list {
-			case "URL":
-				at += len(c.Addresses)
-				fallthrough
-			case "ADR":
-				at += len(c.Emails)
-				fallthrough
-			case "EMAIL":
-				at += len(c.Phones)
-			}
-			if at < len(g3) && strings.EqualFold(g3[at], n.group) {
-				left = append(left, n)
+		for j, n := range m.natives {
+			if k := at(n); k < len(g3) && strings.EqualFold(g3[k], n.group) {
 				continue
 			}
 			if n.list == "ADR" {
@@ -171,11 +183,30 @@ func (m *mapper) settleNatives() {
 			} else {
 				m.entryAt(n.list, n.i).Card = n.card
 			}
-		}
-		if len(left) == len(m.natives) && !moved {
+			m.natives = append(m.natives[:j], m.natives[j+1:]...)
+			moved = true
 			break
 		}
-		m.natives = left
+		if moved {
+			continue
+		}
+		// Relatives are written after every entry, in family order.
+		for _, f := range p.Family {
+			name := relKey(f.Relation, f.Name)
+			j := slices.IndexFunc(m.relatives, func(r relativeRef) bool { return r.name == name })
+			if j < 0 || strings.EqualFold(rel[name], m.relatives[j].group) {
+				continue
+			}
+			for _, l := range m.relatives[j].lines {
+				c.Extra = append(c.Extra, data.ExtraProperty{Raw: l})
+			}
+			m.relatives = append(m.relatives[:j], m.relatives[j+1:]...)
+			moved = true
+			break
+		}
+		if !moved {
+			break
+		}
 	}
 }
 
@@ -497,7 +528,7 @@ func (w *cardWriter) emailTypes(list string) []string {
 
 // relativeRef is a relative whose group the export would write as it came.
 type relativeRef struct {
-	name  string // lower case
+	name  string // relKey
 	group string
 	lines []string
 }
@@ -519,7 +550,7 @@ func (m *mapper) relative(p *prop) {
 	lp := m.labelLines[g]
 	label, ok2 := extraLine(&lp, m.fb)
 	if ok && ok2 {
-		m.relatives = append(m.relatives, relativeRef{name: strings.ToLower(name), group: p.group, lines: []string{main, label}})
+		m.relatives = append(m.relatives, relativeRef{name: relKey(rel, name), group: p.group, lines: []string{main, label}})
 	}
 }
 
@@ -529,15 +560,22 @@ func (m *mapper) relative(p *prop) {
 // again.
 func (w *cardWriter) keptRelatives(extras []string, p *data.Profile, confidential bool) []string {
 	var drop map[string]bool
+	labels := map[string]string{}
+	for _, x := range extras {
+		if q, ok := parseLine([]byte(x), nil); ok && q.name == "X-ABLABEL" && q.group != "" {
+			labels[strings.ToLower(q.group)] = strings.TrimSpace(unescape(string(q.value)))
+		}
+	}
 	for _, x := range extras {
 		q, ok := parseLine([]byte(x), nil)
 		if !ok || q.name != "X-ABRELATEDNAMES" || q.group == "" {
 			continue
 		}
 		name := strings.TrimSpace(unescape(string(q.value)))
+		rel, _ := relationOf(customLabel(labels[strings.ToLower(q.group)]))
 		found := false
 		for _, f := range p.Family {
-			if strings.EqualFold(f.Name, name) && (!f.Confidential || confidential) {
+			if strings.EqualFold(f.Name, name) && f.Relation == rel && (!f.Confidential || confidential) {
 				found = true
 				break
 			}
@@ -546,7 +584,7 @@ func (w *cardWriter) keptRelatives(extras []string, p *data.Profile, confidentia
 			if w.relKept == nil {
 				w.relKept = map[string]bool{}
 			}
-			w.relKept[strings.ToLower(name)] = true
+			w.relKept[relKey(rel, name)] = true
 			continue
 		}
 		if drop == nil {
@@ -566,3 +604,6 @@ func (w *cardWriter) keptRelatives(extras []string, p *data.Profile, confidentia
 	}
 	return out
 }
+
+// relKey names a relative: relation and name.
+func relKey(rel, name string) string { return rel + "\x00" + strings.ToLower(name) }
