@@ -16,6 +16,7 @@ import (
 
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/data/sync/engine"
+	"github.com/rapportcrm/rapport/data/vcard"
 	"github.com/rapportcrm/rapport/ui/locale"
 )
 
@@ -217,6 +218,7 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 	if c.FormattedName == "" && c.NameFromParts() == "" && c.Nickname != "" {
 		c.FormattedName = c.Nickname // only a nickname: that is their name here
 	}
+	vcard.Refresh(c) // an edited phone keeps its group, in the form the server will hand back
 	return c, nil
 }
 

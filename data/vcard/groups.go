@@ -1,6 +1,7 @@
 package vcard
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -607,3 +608,51 @@ func (w *cardWriter) keptRelatives(extras []string, p *data.Profile, confidentia
 
 // relKey names a relative: relation and name.
 func relKey(rel, name string) string { return rel + "\x00" + strings.ToLower(name) }
+
+// Refresh brings the Cards of c's phones, e-mails, links and addresses up
+// to date after an edit: each becomes what reading c's export back gives,
+// so that the customer stored is the one the server will hand back (a
+// sync's three-way merge compares whole entries; a stale Card would make
+// an edited entry differ from its own copy on the server). Call it after
+// changing entries that have a Card.
+func Refresh(c *data.Customer) {
+	if !hasCards(c) {
+		return
+	}
+	var buf bytes.Buffer
+	if err := NewEncoder(&buf, Options{NoPhotos: true}).Encode(c, nil); err != nil {
+		return
+	}
+	r, err := NewDecoder(&buf).Next()
+	if err != nil {
+		return
+	}
+	d := &r.Customer
+	if len(d.Phones) != len(c.Phones) || len(d.Emails) != len(c.Emails) || len(d.URLs) != len(c.URLs) || len(d.Addresses) != len(c.Addresses) {
+		return // not the same entries: leave them as they are
+	}
+	for _, l := range []struct{ dst, src []data.Labelled }{{c.Phones, d.Phones}, {c.Emails, d.Emails}, {c.URLs, d.URLs}} {
+		for i := range l.dst {
+			l.dst[i].Card = l.src[i].Card
+		}
+	}
+	for i := range c.Addresses {
+		c.Addresses[i].Card = d.Addresses[i].Card
+	}
+}
+
+func hasCards(c *data.Customer) bool {
+	for _, l := range [][]data.Labelled{c.Phones, c.Emails, c.URLs} {
+		for _, e := range l {
+			if e.Card != "" {
+				return true
+			}
+		}
+	}
+	for _, a := range c.Addresses {
+		if a.Card != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -251,3 +251,21 @@ func TestGroupsStored(t *testing.T) {
 		}
 	}
 }
+
+// After Refresh, an edited customer is the one its export reads back as,
+// Cards included (what a sync compares with the server's copy).
+func TestGroupsRefresh(t *testing.T) {
+	r := decodeOne(t, mustRead(t, "testdata/macos-groups.vcf"))
+	c := &r.Customer
+	c.Phones[0].Value = "+46 70 000 00 00"
+	c.Addresses[0].Label = "Kontor"
+	c.URLs[0].Value = "https://nordicsails.example"
+	Refresh(c)
+	again := decodeOne(t, encodeOne(t, r, Options{}))
+	if !sameRecord(r, again) {
+		t.Errorf("refreshed customer differs from its export:\n%+v\n%+v", r.Customer, again.Customer)
+	}
+	if c.Phones[0].Card == "" || !strings.Contains(c.Phones[0].Card, "item2.X-ABLabel:_$!<Mobile>!$_") {
+		t.Errorf("phone's group lost: %q", c.Phones[0].Card)
+	}
+}
