@@ -83,6 +83,8 @@ type cardWriter struct {
 	// relGroups the group each relative was written in.
 	relKept   map[string]bool
 	relGroups map[string]string
+	// dry: only the group names are wanted (settleNatives), no text.
+	dry bool
 }
 
 type altLine struct {
@@ -170,6 +172,9 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 // raw writes one content line, folded at 75 octets without splitting a
 // UTF-8 sequence; continuation lines start with one space.
 func (w *cardWriter) raw(line string) {
+	if w.dry {
+		return
+	}
 	line = strings.ToValidUTF8(line, "\uFFFD")
 	limit := 75
 	for len(line) > limit {

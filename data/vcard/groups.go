@@ -215,7 +215,7 @@ func (m *mapper) settleNatives() {
 // address and link in, in that order.
 // It also gives the group of each relative written (by lower-case name).
 func writtenGroups(c *data.Customer, p *data.Profile) (entries []string, relatives map[string]string) {
-	w := &cardWriter{used: map[string]bool{}}
+	w := &cardWriter{used: map[string]bool{}, dry: true}
 	w.build(c, p, Options{NoPhotos: true, Confidential: true})
 	return w.entryGroups, w.relGroups
 }
@@ -365,18 +365,32 @@ func (w *cardWriter) keptGroups(c *data.Customer) {
 		if card == "" {
 			continue
 		}
-		k, ok := parseKept(card)
-		g := strings.ToLower(k.group)
+		group := cardGroup(card)
+		g := strings.ToLower(group)
 		switch {
-		case !ok || g == "":
+		case g == "":
 			w.kept = append(w.kept, "")
 		case w.used[g]:
 			w.kept = append(w.kept, "\x00") // taken: a new group at write time
 		default:
 			w.used[g] = true
-			w.kept = append(w.kept, k.group)
+			w.kept = append(w.kept, group)
 		}
 	}
+}
+
+// cardGroup is the group of a Card's first line (its lines were written
+// by extraLine: the group, if any, is a token before the name).
+func cardGroup(card string) string {
+	line, _, _ := strings.Cut(card, "\n")
+	end := strings.IndexAny(line, ";:")
+	if end < 0 {
+		return ""
+	}
+	if i := strings.IndexByte(line[:end], '.'); i >= 0 {
+		return line[:i]
+	}
+	return ""
 }
 
 // nextKept is the group to write the next kept entry in.
@@ -464,6 +478,11 @@ func (w *cardWriter) writeKept(k keptCard, group string, sameLabel, sameValue bo
 // the Card cannot be read.
 func (w *cardWriter) keptLabelled(name string, l data.Labelled, extra []string) bool {
 	group := w.nextKept()
+	if w.dry {
+		// Just read: the entry is as its lines say, written in its group.
+		w.entryGroups = append(w.entryGroups, group)
+		return true
+	}
 	k, ok := parseKept(l.Card)
 	if !ok {
 		return false
@@ -496,6 +515,10 @@ func (w *cardWriter) keptLabelled(name string, l data.Labelled, extra []string) 
 
 func (w *cardWriter) keptAddress(a data.Address, adrLabel string) bool {
 	group := w.nextKept()
+	if w.dry {
+		w.entryGroups = append(w.entryGroups, group)
+		return true
+	}
 	k, ok := parseKept(a.Card)
 	if !ok {
 		return false
