@@ -40,7 +40,18 @@ func (m *mapper) noteEntry(list string, p *prop) {
 	c := &m.rec.Customer
 	n := map[string]int{"TEL": len(c.Phones), "EMAIL": len(c.Emails), "URL": len(c.URLs), "ADR": len(c.Addresses)}[list]
 	if p.group == "" && p.name != "X-SOCIALPROFILE" {
-		return
+		// An entry with a label TYPE Rapport has no word for
+		// (TEL;TYPE=whatsapp) would go out in a group with X-ABLabel:
+		// its own line is kept instead, so it goes back as it came.
+		var label string
+		if list == "ADR" {
+			label = c.Addresses[n-1].Label
+		} else {
+			label = m.entryAt(list, n-1).Label
+		}
+		if _, plain := typesForLabel(label); plain || quotedParams(p) {
+			return
+		}
 	}
 	q := *p
 	q.params = append([]param(nil), p.params...)
@@ -53,6 +64,20 @@ func (m *mapper) noteEntry(list string, p *prop) {
 	}
 }
 
+// quotedParams: a parameter value needs quotes, which go-vcard (and so
+// a phone's reader, perhaps) gets wrong next to other values
+// (TYPE="a,b",PREF drops the property): Rapport's own form is safer.
+func quotedParams(p *prop) bool {
+	for _, pa := range p.params {
+		for _, v := range pa.values {
+			if strings.ContainsAny(v, ",:;\"") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // keepGroups gives the entries read from groups their Card and takes the
 // group's other lines out of the extra properties.
 func (m *mapper) keepGroups() {
@@ -60,7 +85,8 @@ func (m *mapper) keepGroups() {
 	taken := map[int]bool{} // indexes into m.extra moved to a Card
 	for _, e := range m.entries {
 		g := strings.ToLower(e.p.group)
-		if g != "" && (m.groupCount[g] > 1 || m.shared[g]) {
+		shared := g != "" && (m.groupCount[g] > 1 || m.shared[g])
+		if shared && !m.ownLabel(e) {
 			continue
 		}
 		main := e.p
@@ -73,7 +99,7 @@ func (m *mapper) keepGroups() {
 		}
 		lines := []string{head}
 		var own []int
-		if g != "" {
+		if g != "" && !shared {
 			for i := range m.extra {
 				if x := &m.extra[i]; strings.EqualFold(x.group, g) && !taken[i] {
 					if l, ok := extraLine(x, m.fb); ok {
@@ -151,7 +177,18 @@ func (m *mapper) settleNatives() {
 			c.Extra = append(c.Extra, data.ExtraProperty{Raw: r})
 		}
 	}
-	at := func(n nativeRef) int { // the entry's place in write order
+	if len(m.natives)+len(m.relatives) == 0 {
+		return
+	}
+	// All or nothing, entries first: if the export names every such group as it came,
+	// none needs its lines; if it would rename one, all keep them. (One
+	// at a time would not be stable: which one moves depends on which
+	// others did, and reading the export back could choose otherwise.)
+	// Reading the export back runs the same test on the same groups, so
+	// the customer comes back as it was.
+	g3, rel := writtenGroups(c, p)
+	same := true
+	for _, n := range m.natives {
 		i := n.i
 		switch n.list {
 		case "URL":
@@ -163,50 +200,29 @@ func (m *mapper) settleNatives() {
 		case "EMAIL":
 			i += len(c.Phones)
 		}
-		return i
+		same = same && i < len(g3) && strings.EqualFold(g3[i], n.group)
 	}
-	sort.SliceStable(m.natives, func(i, j int) bool { return at(m.natives[i]) < at(m.natives[j]) })
-	// One at a time, the first in write order that moved: a Card changes
-	// the names the export gives the others. (Not always the choice made
-	// when the card was first read: an entry without a group and a label
-	// TYPE Rapport does not know (TEL;TYPE=whatsapp) comes back in a
-	// group and may take a kept entry's place; the export still writes
-	// the same lines.)
-	for len(m.natives)+len(m.relatives) > 0 {
-		g3, rel := writtenGroups(c, p)
-		moved := false
-		for j, n := range m.natives {
-			if k := at(n); k < len(g3) && strings.EqualFold(g3[k], n.group) {
-				continue
-			}
+	if !same {
+		for _, n := range m.natives {
 			if n.list == "ADR" {
 				c.Addresses[n.i].Card = n.card
 			} else {
 				m.entryAt(n.list, n.i).Card = n.card
 			}
-			m.natives = append(m.natives[:j], m.natives[j+1:]...)
-			moved = true
-			break
 		}
-		if moved {
-			continue
+		if len(m.relatives) > 0 {
+			_, rel = writtenGroups(c, p)
 		}
-		// Relatives are written after every entry, in family order.
-		for _, f := range p.Family {
-			name := relKey(f.Relation, f.Name)
-			j := slices.IndexFunc(m.relatives, func(r relativeRef) bool { return r.name == name })
-			if j < 0 || strings.EqualFold(rel[name], m.relatives[j].group) {
-				continue
+	}
+	// Then the relatives, written after every entry, the same way.
+	for _, r := range m.relatives {
+		if !strings.EqualFold(rel[r.name], r.group) {
+			for _, r := range m.relatives {
+				for _, l := range r.lines {
+					c.Extra = append(c.Extra, data.ExtraProperty{Raw: l})
+				}
 			}
-			for _, l := range m.relatives[j].lines {
-				c.Extra = append(c.Extra, data.ExtraProperty{Raw: l})
-			}
-			m.relatives = append(m.relatives[:j], m.relatives[j+1:]...)
-			moved = true
-			break
-		}
-		if !moved {
-			break
+			return
 		}
 	}
 }
@@ -218,6 +234,23 @@ func writtenGroups(c *data.Customer, p *data.Profile) (entries []string, relativ
 	w := &cardWriter{used: map[string]bool{}, dry: true}
 	w.build(c, p, Options{NoPhotos: true, Confidential: true})
 	return w.entryGroups, w.relGroups
+}
+
+// ownLabel: the entry is an X-SOCIALPROFILE or has a label the export
+// writes in a group of its own. One from a group that holds more than it
+// keeps its own line (not the group's other lines, which stay as before).
+func (m *mapper) ownLabel(e entryRef) bool {
+	if e.p.name == "X-SOCIALPROFILE" {
+		return true
+	}
+	var l string
+	if e.list == "ADR" {
+		l = m.rec.Customer.Addresses[e.i].Label
+	} else {
+		l = m.entryAt(e.list, e.i).Label
+	}
+	_, plain := typesForLabel(l)
+	return !plain
 }
 
 func (m *mapper) entryAt(list string, i int) *data.Labelled {
