@@ -90,6 +90,9 @@ func (m *mapper) keepGroups() {
 			continue
 		}
 		main := e.p
+		if shared {
+			main.group = "" // the group stays with the lines it shares
+		}
 		if e.list == "ADR" {
 			main.params = withoutParam(main.params, "LABEL") // kept as X-RAPPORT-ADR-LABEL, put back by the export
 		}
@@ -177,6 +180,13 @@ func (m *mapper) settleNatives() {
 			c.Extra = append(c.Extra, data.ExtraProperty{Raw: r})
 		}
 	}
+	rels := m.relatives[:0]
+	for _, r := range m.relatives {
+		if slices.ContainsFunc(p.Family, func(f data.FamilyMember) bool { return relKey(f.Relation, f.Name) == r.name }) {
+			rels = append(rels, r) // else a stale copy, as above
+		}
+	}
+	m.relatives = rels
 	if len(m.natives)+len(m.relatives) == 0 {
 		return
 	}
