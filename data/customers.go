@@ -274,6 +274,11 @@ func writeCardDetails(ctx context.Context, tx *Tx, c *Customer) error {
 			return fmt.Errorf("save extra property: %w", err)
 		}
 	}
+	for i, raw := range cardRows(c) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO extra_properties (customer_id, position, raw) VALUES (?, ?, ?)`, c.ID, len(c.Extra)+i, raw); err != nil {
+			return fmt.Errorf("save the card lines of a phone, e-mail, link or address: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -392,7 +397,9 @@ func getCustomer(ctx context.Context, q queryer, id int64) (*Customer, error) {
 		return nil, err
 	}
 	for _, x := range extras {
-		c.Extra = append(c.Extra, ExtraProperty{Raw: x})
+		if !takeCardRow(c, x) {
+			c.Extra = append(c.Extra, ExtraProperty{Raw: x})
+		}
 	}
 	return c, nil
 }

@@ -39,6 +39,13 @@ type Labelled struct {
 	Label string `json:"label,omitempty"`
 	Value string `json:"value"`
 	Pref  bool   `json:"pref,omitempty"`
+	// Card is the entry as another client wrote it, when Rapport's own
+	// rendering would differ: its vCard line with group and parameters,
+	// then the other lines of its group (item1.X-ABLabel, X-ABADR), one
+	// per line. The export writes them back instead of its own, so a
+	// phone's groups, labels and parameters survive; empty for entries
+	// made in Rapport. Editors keep it with the entry.
+	Card string `json:"card,omitempty"`
 }
 
 // Address is a postal address with a label.
@@ -50,6 +57,7 @@ type Address struct {
 	Postcode string `json:"postcode,omitempty"`
 	Country  string `json:"country,omitempty"`
 	Pref     bool   `json:"pref,omitempty"`
+	Card     string `json:"card,omitempty"` // as Labelled.Card
 }
 
 // OneLine renders the address on one line, skipping empty parts.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/data/sync/engine"
+	"github.com/rapportcrm/rapport/data/vcard"
 	"github.com/rapportcrm/rapport/ui/locale"
 )
 
@@ -190,7 +191,8 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 	addr := data.Address{Label: strings.TrimSpace(e.addrLabel.Text), Street: e.street.Text, Locality: e.city.Text,
 		Postcode: e.postcode.Text, Region: e.region.Text, Country: e.country.Text}
 	var rest []data.Address
-	if e.orig != nil && len(e.orig.Addresses) > 1 {
+	if e.orig != nil && len(e.orig.Addresses) > 0 {
+		addr.Card = e.orig.Addresses[0].Card // its group goes with it, edited or not
 		rest = e.orig.Addresses[1:]
 	}
 	c.Addresses = append([]data.Address{addr}, rest...)
@@ -216,6 +218,7 @@ func (e *customerEditor) customer() (*data.Customer, error) {
 	if c.FormattedName == "" && c.NameFromParts() == "" && c.Nickname != "" {
 		c.FormattedName = c.Nickname // only a nickname: that is their name here
 	}
+	vcard.Refresh(c) // an edited phone keeps its group, in the form the server will hand back
 	return c, nil
 }
 
@@ -337,7 +340,8 @@ type labelledRows struct {
 type labelledRow struct {
 	label *keySelectEntry
 	value *formEntry
-	pref  bool // kept from the card: the preferred number or address
+	pref  bool   // kept from the card: the preferred number or address
+	card  string // kept from the card: its group as another client wrote it (data.Labelled.Card)
 	obj   fyne.CanvasObject
 }
 
@@ -363,7 +367,7 @@ func (r *labelledRows) set(values []data.Labelled) {
 }
 
 func (r *labelledRows) add(v data.Labelled) {
-	row := &labelledRow{label: newKeySelectEntry(r.labels), value: newEntry(r.placeholder), pref: v.Pref}
+	row := &labelledRow{label: newKeySelectEntry(r.labels), value: newEntry(r.placeholder), pref: v.Pref, card: v.Card}
 	row.label.SetText(v.Label)
 	row.value.SetText(v.Value)
 	remove := newKeyButton("", theme.ContentRemoveIcon(), func() { r.remove(row) })
@@ -391,7 +395,7 @@ func (r *labelledRows) values() []data.Labelled {
 	var out []data.Labelled
 	for _, row := range r.rows {
 		if v := strings.TrimSpace(row.value.Text); v != "" {
-			out = append(out, data.Labelled{Label: strings.TrimSpace(row.label.Text), Value: v, Pref: row.pref})
+			out = append(out, data.Labelled{Label: strings.TrimSpace(row.label.Text), Value: v, Pref: row.pref, Card: row.card})
 		}
 	}
 	return out

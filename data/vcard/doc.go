@@ -18,6 +18,14 @@
 //     LABEL= kept in Extra as X-RAPPORT-ADR-LABEL and put back on export),
 //     PHOTO (type sniffed from the bytes: JPEG, PNG, GIF, WebP, BMP, TIFF,
 //     HEIF, AVIF, ICO, JPEG 2000).
+//   - Other clients' groups (item1.TEL + item1.X-ABLabel, X-ABADR, and
+//     every X-SOCIALPROFILE): the phone, e-mail, link or address keeps
+//     its lines in Labelled.Card / Address.Card whenever Rapport's own
+//     rendering would differ, and the export writes them back as they
+//     came (an edited value or label goes into the same group); deleting
+//     the entry drops its group. X-ABRELATEDNAMES groups the export would
+//     not write the same way are kept in Extra beside Profile.Family.
+//     See groups.go.
 //   - Alternative representations (RFC 6350 §6.2.2, N;ALTID=1 twice): the
 //     first is mapped, its line kept in Extra as X-RAPPORT-OWN-N (for its
 //     parameters), the others as they came; export writes the group

@@ -73,6 +73,18 @@ type cardWriter struct {
 	// alt holds the Extra lines of ALTID groups (FN, N, ORG, TITLE) by
 	// name, in card order; single writes them with the customer's value.
 	alt map[string][]altLine
+	// kept are the groups of the entries written from their Card, in
+	// write order (see keptGroups).
+	kept []string
+	// entryGroups are the groups the phones, e-mails, addresses and links
+	// were written in, in write order ("" for none); see settleNatives.
+	entryGroups []string
+	// relKept are the relatives (lower-case names) an extra line carries;
+	// relGroups the group each relative was written in.
+	relKept   map[string]bool
+	relGroups map[string]string
+	// dry: only the group names are wanted (settleNatives), no text.
+	dry bool
 }
 
 type altLine struct {
@@ -85,7 +97,8 @@ type altLine struct {
 
 func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 	w.adrLabels, w.labelUsed = addressLabels(c)
-	extras := w.takeAlt(w.extras(c.Extra, opt))
+	extras := w.keptRelatives(w.takeAlt(w.extras(c.Extra, opt)), p, opt.Confidential)
+	w.keptGroups(c)
 	w.raw("BEGIN:VCARD")
 	if w.v4 {
 		w.raw("VERSION:4.0")
@@ -159,6 +172,9 @@ func (w *cardWriter) build(c *data.Customer, p *data.Profile, opt Options) {
 // raw writes one content line, folded at 75 octets without splitting a
 // UTF-8 sequence; continuation lines start with one space.
 func (w *cardWriter) raw(line string) {
+	if w.dry {
+		return
+	}
 	line = strings.ToValidUTF8(line, "\uFFFD")
 	limit := 75
 	for len(line) > limit {
@@ -355,12 +371,25 @@ func (w *cardWriter) typeParam(types []string) string {
 // labelled writes TEL/EMAIL/URL with its label as TYPE or, for a custom
 // label, as an Apple-style group with X-ABLabel.
 func (w *cardWriter) labelled(name string, l data.Labelled, extra []string) {
-	types, ok := typesForLabel(l.Label)
-	group := ""
-	if !ok {
-		group = w.nextGroup() + "."
+	if l.Card != "" && w.keptLabelled(name, l, extra) {
+		return
 	}
-	types = append(extra, types...)
+	group := ""
+	if _, ok := typesForLabel(l.Label); !ok {
+		group = w.nextGroup()
+	}
+	w.labelledIn(group, name, l, extra)
+	w.entryGroups = append(w.entryGroups, group)
+}
+
+// labelledIn writes l in group (none if ""), the group getting an
+// X-ABLabel when the label is no TYPE.
+func (w *cardWriter) labelledIn(group, name string, l data.Labelled, extra []string) {
+	types, ok := typesForLabel(l.Label)
+	if group != "" {
+		group += "."
+	}
+	types = append(append([]string(nil), extra...), types...)
 	pref := ""
 	if l.Pref {
 		if w.v4 {
@@ -374,16 +403,27 @@ func (w *cardWriter) labelled(name string, l data.Labelled, extra []string) {
 		value = escapeURI(l.Value)
 	}
 	w.raw(group + name + params("TYPE", w.typeParam(types), "PREF", pref) + ":" + value)
-	if group != "" {
+	if !ok {
 		w.raw(group + "X-ABLabel:" + escapeText(abLabel(l.Label)))
 	}
 }
 
 func (w *cardWriter) address(a data.Address) {
-	types, ok := typesForLabel(a.Label)
+	if a.Card != "" && w.keptAddress(a, w.adrLabels[adrKey(a)]) {
+		return
+	}
 	group := ""
-	if !ok {
-		group = w.nextGroup() + "."
+	if _, ok := typesForLabel(a.Label); !ok {
+		group = w.nextGroup()
+	}
+	w.addressIn(group, a)
+	w.entryGroups = append(w.entryGroups, group)
+}
+
+func (w *cardWriter) addressIn(group string, a data.Address) {
+	types, ok := typesForLabel(a.Label)
+	if group != "" {
+		group += "."
 	}
 	pref := ""
 	if a.Pref {
@@ -398,7 +438,7 @@ func (w *cardWriter) address(a data.Address) {
 		label = paramValue(l)
 	}
 	w.raw(group + "ADR" + params("TYPE", w.typeParam(types), "PREF", pref, "LABEL", label) + ":" + adrKey(a))
-	if group != "" {
+	if !ok {
 		w.raw(group + "X-ABLabel:" + escapeText(abLabel(a.Label)))
 	}
 }
@@ -441,6 +481,11 @@ func (w *cardWriter) date(name string, d data.Date) {
 func (w *cardWriter) anniversary(d data.Date) {
 	if w.v4 {
 		w.date("ANNIVERSARY", d)
+		if !d.IsZero() && !d.IsText() && d.Validate() == nil {
+			// The group 3.0 takes for X-ABDATE, so that the groups after
+			// it have the same names in both versions (settleNatives).
+			w.nextGroup()
+		}
 		return
 	}
 	if d.IsZero() || d.IsText() || d.Validate() != nil {
@@ -499,7 +544,7 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 		return ""
 	}
 	for _, f := range p.Family {
-		if f.Confidential || f.Name == "" {
+		if f.Confidential || f.Name == "" || w.relKept[relKey(f.Relation, f.Name)] {
 			continue
 		}
 		switch {
@@ -508,6 +553,10 @@ func (w *cardWriter) profile(p *data.Profile, confidential bool) {
 		case !w.v4 && f.Relation != data.RelOther && f.Relation != "":
 			if _, ok := appleWrapped[f.Relation]; ok {
 				g := w.nextGroup()
+				if w.relGroups == nil {
+					w.relGroups = map[string]string{}
+				}
+				w.relGroups[relKey(f.Relation, f.Name)] = g
 				w.raw(g + ".X-ABRELATEDNAMES:" + escapeText(f.Name))
 				w.raw(g + ".X-ABLabel:" + abLabel(f.Relation))
 			}

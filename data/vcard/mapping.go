@@ -47,6 +47,16 @@ type mapper struct {
 	fnSeen   bool
 	mapped   map[string]prop // the line each of FN, N, ORG, TITLE was mapped from
 	photoSet bool
+	// entries are the phones, e-mails, links and addresses read from a
+	// group or an X-SOCIALPROFILE (see groups.go); groupCount counts them
+	// by group, shared marks groups other mapped properties use.
+	entries    []entryRef
+	natives    []nativeRef
+	relatives  []relativeRef   // X-ABRELATEDNAMES groups the export writes itself
+	groupLines map[string]int  // lines per group
+	labelLines map[string]prop // the X-ABLabel line of each group
+	groupCount map[string]int
+	shared     map[string]bool
 }
 
 func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
@@ -56,10 +66,20 @@ func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
 		switch {
 		case p.name == "X-ABLABEL" && p.group != "":
 			m.labels[strings.ToLower(p.group)] = strings.TrimSpace(unescape(decodeText(p, fb)))
+			if m.labelLines == nil {
+				m.labelLines = map[string]prop{}
+			}
+			m.labelLines[strings.ToLower(p.group)] = *p
 		case p.name == "X-RAPPORT-FAMILY":
 			if _, err := m.familyMember(p); err == nil {
 				m.ownFam = true
 			}
+		}
+	}
+	m.groupLines = map[string]int{}
+	for i := range ps {
+		if g := ps[i].group; g != "" {
+			m.groupLines[strings.ToLower(g)]++
 		}
 	}
 	for i := range ps {
@@ -73,6 +93,7 @@ func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
 	}
 	m.ownAlt()
 	m.extra = altFirst(m.extra)
+	m.keepGroups()
 	for i := range m.extra {
 		p := &m.extra[i]
 		g := strings.ToLower(p.group)
@@ -83,6 +104,7 @@ func mapCard(ps []prop, fb encoding.Encoding) (*Record, error) {
 			c.Extra = append(c.Extra, data.ExtraProperty{Raw: raw})
 		}
 	}
+	m.settleNatives()
 	m.rec.Problems = m.problems
 	// FN equal to what Rapport derives anyway is not kept: an empty
 	// FormattedName means "derived", and keeping both would make a
@@ -288,8 +310,8 @@ func (m *mapper) prop(p *prop) error {
 			return nil
 		}
 	case "X-ABRELATEDNAMES":
-		m.useGroup(p)
 		m.family(customLabel(m.labels[strings.ToLower(p.group)]), m.text(p), "")
+		m.relative(p)
 		return nil
 	case "X-RAPPORT-PROFILE", "X-RAPPORT-FAMILY", "X-RAPPORT-PET":
 		m.rapport(p)
@@ -441,6 +463,16 @@ func inWords(p *prop, t string) bool {
 func (m *mapper) useGroup(p *prop) {
 	if p.group != "" {
 		m.used[strings.ToLower(p.group)] = true
+		m.share(p)
+	}
+}
+
+func (m *mapper) share(p *prop) {
+	if p.group != "" {
+		if m.shared == nil {
+			m.shared = map[string]bool{}
+		}
+		m.shared[strings.ToLower(p.group)] = true
 	}
 }
 
@@ -465,10 +497,13 @@ func (m *mapper) labelled(p *prop) {
 	switch p.name {
 	case "TEL":
 		c.Phones = append(c.Phones, l)
+		m.noteEntry("TEL", p)
 	case "EMAIL":
 		c.Emails = append(c.Emails, l)
+		m.noteEntry("EMAIL", p)
 	default:
 		c.URLs = append(c.URLs, l)
+		m.noteEntry("URL", p)
 	}
 }
 
@@ -498,6 +533,7 @@ func (m *mapper) address(p *prop) {
 		return
 	}
 	m.rec.Customer.Addresses = append(m.rec.Customer.Addresses, addr)
+	m.noteEntry("ADR", p)
 }
 
 // keepAddressLabel keeps a 4.0 ADR;LABEL= (the address as printed on an

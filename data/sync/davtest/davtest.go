@@ -193,6 +193,15 @@ func Xandikos(tb testing.TB) *Server {
 	backend := fmt.Sprintf("http://127.0.0.1:%d", port)
 	target, _ := url.Parse(backend)
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	// A new connection to Xandikos per request. Kept alive, a connection
+	// the proxy reuses after a pause can be one aiohttp (Xandikos' server)
+	// is closing at that moment: its keep-alive timeout is 75 s, and when
+	// Xandikos is busy for long (multigets of 10,000 cards, its event loop
+	// blocked) the close comes late and meets the next request. Go does not
+	// resend a REPORT or PUT on a dead connection (not idempotent), so the
+	// client got a 502 "proxy error: EOF". A front web server does the
+	// same: it does not reuse connections to its backend without care.
+	proxy.Transport = &http.Transport{DisableKeepAlives: true, Proxy: nil}
 	frontAddr := "127.0.0.1:0"
 	launch := func(tb testing.TB) func() {
 		// Killed in the middle of a commit, Xandikos leaves git's index.lock

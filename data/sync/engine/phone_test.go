@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/rapportcrm/rapport/data"
 	"github.com/rapportcrm/rapport/data/sync/dav"
 	"github.com/rapportcrm/rapport/data/sync/davtest"
+	"github.com/rapportcrm/rapport/data/vcard"
 )
 
 // phone is a third client that writes the address book directly, as a
@@ -389,4 +391,124 @@ func localCards(t testing.TB, s *data.Store) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// groupedCard is a card as an iPhone writes it: properties tied to their
+// labels by itemN groups, social profiles, Apple's address country code.
+const groupedCard = "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.2//EN\r\n" +
+	"UID:5F1A7C3E-0B1D-4E8A-9C2B-7D6E5F4A3B21\r\nN:Vogel;Anna;;;\r\nFN:Anna Vogel\r\nORG:Vogel GmbH;\r\n" +
+	"item1.TEL;type=CELL;type=VOICE;type=pref:+49 30 1234\r\nitem1.X-ABLabel:_$!<Mobile>!$_\r\n" +
+	"TEL;type=WORK;type=VOICE:+49 30 9999\r\n" +
+	"item2.X-SOCIALPROFILE;type=twitter:https://twitter.com/x\r\n" +
+	"item3.URL:https://example.com\r\nitem3.X-ABLabel:_$!<HomePage>!$_\r\n" +
+	"item4.EMAIL;type=INTERNET;type=pref:anna@vogel.example\r\nitem4.X-ABLabel:Verein\r\n" +
+	"item5.ADR;type=HOME;type=pref:;;Hauptstr. 1;Berlin;;10115;Deutschland\r\nitem5.X-ABADR:de\r\n" +
+	"X-SOCIALPROFILE;type=linkedin;x-user=annavogel:https://www.linkedin.com/in/annavogel\r\n" +
+	"END:VCARD\r\n"
+
+// groupLines gives the grouped lines and X-SOCIALPROFILEs of a card's
+// text, each normalised (case of names, parameter order, TYPE lists,
+// folding), sorted.
+func groupLines(text string) []string {
+	var lines []string
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(l, " ") && len(lines) > 0 {
+			lines[len(lines)-1] += l[1:]
+		} else if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	var out []string
+	for _, l := range lines {
+		head, value, _ := strings.Cut(l, ":")
+		parts := strings.Split(head, ";")
+		name := strings.ToLower(parts[0])
+		if !strings.Contains(name, ".") && name != "x-socialprofile" {
+			continue
+		}
+		var ps []string
+		for _, p := range parts[1:] {
+			k, v, _ := strings.Cut(p, "=")
+			for _, x := range strings.Split(v, ",") {
+				ps = append(ps, strings.ToLower(k)+"="+strings.ToLower(x))
+			}
+		}
+		sort.Strings(ps)
+		ps = slices.Compact(ps)
+		out = append(out, name+";"+strings.Join(ps, ";")+":"+value)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// A phone's grouped card comes back from the server untouched after
+// Rapport edits another field; an edited number keeps its group and label.
+func TestPhoneGroupsKept(t *testing.T) {
+	for _, k := range davtest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := k.Start(t)
+			ctx := context.Background()
+			a := laptop(t, srv, "a")
+			acct, _ := a.SyncAccount(ctx)
+			ph := newPhone(t, srv, acct.Collection(data.KindContacts).Href)
+			href := ph.book + "5f1a7c3e-ph.vcf"
+			if code, _, err := ph.put(href, "", []byte(groupedCard)); err != nil || code >= 300 {
+				t.Fatalf("phone PUT %d %v", code, err)
+			}
+			mustSync(t, a)
+			const uid = "5F1A7C3E-0B1D-4E8A-9C2B-7D6E5F4A3B21"
+			serverText := func() string {
+				t.Helper()
+				resp, body, err := ph.do(http.MethodGet, href, nil, nil)
+				if err != nil || resp.StatusCode != http.StatusOK {
+					t.Fatalf("phone GET %v %v", resp, err)
+				}
+				return string(body)
+			}
+			want := groupLines(groupedCard)
+
+			c := byUID(t, a, uid)
+			c.Title = "Geschäftsführerin"
+			if err := a.UpdateCustomer(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			if sum := mustSync(t, a); sum.Sent == 0 {
+				t.Fatalf("the edit was not sent: %+v", sum)
+			}
+			got := serverText()
+			if !strings.Contains(got, "Geschäftsführerin") {
+				t.Fatalf("server card lacks the new title:\n%s", got)
+			}
+			if g := groupLines(got); !slices.Equal(g, want) {
+				t.Errorf("groups changed on the server:\nwant %q\ngot  %q\n%s", want, g, got)
+			}
+
+			// The number edited in Rapport: same group, same label.
+			c = byUID(t, a, uid)
+			c.Phones[0].Value = "+49 30 5678"
+			vcard.Refresh(c)
+			if err := a.UpdateCustomer(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, a)
+			got = serverText()
+			g := groupLines(got)
+			if !slices.Contains(g, "item1.tel;type=cell;type=pref;type=voice:+49 30 5678") ||
+				!slices.Contains(g, "item1.x-ablabel;:_$!<Mobile>!$_") {
+				t.Errorf("edited number left its group:\n%q\n%s", g, got)
+			}
+			// A second laptop reads it as the phone shows it, and a sync
+			// with nothing new moves nothing.
+			b := laptop(t, srv, "b")
+			mustSync(t, b)
+			if p := byUID(t, b, uid).Phones[0]; p.Value != "+49 30 5678" || p.Label != "cell" || !p.Pref {
+				t.Errorf("b reads the phone as %+v", p)
+			}
+			for _, s := range []*data.Store{a, b} {
+				if sum := mustSync(t, s); sum.Changed() {
+					t.Errorf("a sync with nothing to do did %+v", sum)
+				}
+			}
+		})
+	}
 }
