@@ -126,6 +126,31 @@ func (c *Client) MultiGet(ctx context.Context, book string, hrefs []string) ([]O
 	return out, nil
 }
 
+// QueryAddressBook fetches every card of a book in one REPORT
+// (addressbook-query without a filter): on a first sync one answer
+// instead of a multiget per hundred cards (Xandikos 0.2.8 looks each href
+// of a multiget up by a scan of the book: 22-77 s per hundred at 10,000).
+// go-webdav's own query fails on Xandikos, which lists the book itself
+// in the answer without address-data.
+func (c *Client) QueryAddressBook(ctx context.Context, book string) ([]Object, error) {
+	body := `<?xml version="1.0" encoding="utf-8"?>
+<C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><C:address-data/></D:prop></C:addressbook-query>`
+	items, err := c.dataReport(ctx, book, body, "urn:ietf:params:xml:ns:carddav", "address-data")
+	if err != nil {
+		return nil, noCollection(bookNoun, c.URL(book), fmt.Errorf("fetch the address book %s: %w", c.URL(book), err))
+	}
+	out := make([]Object, 0, len(items))
+	for _, it := range items {
+		card, err := vcard.NewDecoder(strings.NewReader(it.data)).Decode()
+		if err != nil {
+			return nil, fmt.Errorf("fetch the address book %s: %s: %w", c.URL(book), c.URL(it.href), err)
+		}
+		Normalize(card)
+		out = append(out, Object{Href: it.href, ETag: it.etag, Card: card})
+	}
+	return out, nil
+}
+
 // List gives href and ETag of every member of a collection (PROPFIND
 // depth 1); it knows nothing of the members' type.
 func (c *Client) List(ctx context.Context, collection string) ([]Entry, error) {

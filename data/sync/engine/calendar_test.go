@@ -427,3 +427,46 @@ func TestInteractionAsPastEvent(t *testing.T) {
 		}
 	}
 }
+
+// A first pull of most of a big collection is one query of the whole
+// collection per kind, not a multiget per batch, and gives the same.
+func TestFirstPullQueriesWholeCollection(t *testing.T) {
+	for _, k := range davtest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := k.Start(t)
+			ctx := context.Background()
+			a := laptop(t, srv, "a")
+			for i := range 6 {
+				c := add(t, a, data.Customer{GivenName: fmt.Sprintf("Person%d", i), FamilyName: "Query", Emails: []data.Labelled{{Value: fmt.Sprintf("p%d@q.example", i)}}})
+				if err := a.AddFollowUp(ctx, &data.FollowUp{CustomerID: c.ID, Text: "call back", Due: data.DateOf(time.Now())}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mustSync(t, a)
+			oldFrom, oldBatch := fetchAllFrom, multigetBatch
+			fetchAllFrom, multigetBatch = 2, 1
+			defer func() { fetchAllFrom, multigetBatch = oldFrom, oldBatch }()
+			b := laptop(t, srv, "b")
+			cnt := newCounter()
+			o := opts()
+			o.Transport = cnt
+			sum, err := Run(ctx, b, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.New != 6 || sum.Calendar.New != 6 {
+				t.Fatalf("b's first pull: %+v", sum)
+			}
+			// Per collection: the listing and one query (a multiget of one
+			// item each would be six more).
+			if n := cnt.get("REPORT"); n != 4 {
+				t.Errorf("%d REPORTs for the first pull, want 4", n)
+			}
+			for _, s := range []*data.Store{a, b} {
+				if sum := mustSync(t, s); sum.Changed() {
+					t.Errorf("quiet sync moved: %+v", sum)
+				}
+			}
+		})
+	}
+}

@@ -296,7 +296,7 @@ func (r *run) pull(ctx context.Context) error {
 	for _, h := range gone {
 		r.gone[h] = true
 	}
-	if err := r.fetchAndApply(ctx, fetch); err != nil {
+	if err := r.fetchAndApply(ctx, fetch, len(listed)); err != nil {
 		return err
 	}
 	if err := r.applyGone(ctx, gone); err != nil {
@@ -310,13 +310,31 @@ func (r *run) pull(ctx context.Context) error {
 	return nil
 }
 
-const multigetBatch = 100
+// multigetBatch is how many items one multiget asks for.
+var multigetBatch = 100
 
-// fetchAndApply fetches cards in batches, a few batches at a time, and
-// stores each batch in one transaction.
-func (r *run) fetchAndApply(ctx context.Context, hrefs []string) error {
+// fetchAllFrom: fetching this many items, and most of the collection, is
+// done with one query of the whole collection rather than multigets.
+var fetchAllFrom = 500
+
+// fetchAndApply fetches items in batches, a few batches at a time, and
+// stores each batch in one transaction; most of a big collection (a first
+// sync) comes in one query instead.
+func (r *run) fetchAndApply(ctx context.Context, hrefs []string, listed int) error {
 	if len(hrefs) == 0 {
 		return nil
+	}
+	if len(hrefs) >= fetchAllFrom && 2*len(hrefs) >= listed {
+		r.progress("fetching", 0, len(hrefs))
+		all, err := r.k.fetchAll(ctx, r)
+		if err == nil {
+			return r.applyAll(ctx, all, hrefs)
+		}
+		var se *dav.StatusError
+		if !errors.As(err, &se) {
+			return err
+		}
+		// A server that refuses the query: multigets, as for a few.
 	}
 	type batch struct {
 		objs []remote
@@ -363,11 +381,40 @@ func (r *run) fetchAndApply(ctx context.Context, hrefs []string) error {
 			return err
 		}
 	}
+	return r.applyHeld(ctx, held)
+}
+
+// applyHeld stores calendar items in kind order, a batch at a time.
+func (r *run) applyHeld(ctx context.Context, held []remote) error {
 	sort.SliceStable(held, func(i, j int) bool { return kindRank(held[i]) < kindRank(held[j]) })
 	for i := 0; i < len(held); i += multigetBatch {
 		if err := r.applyRemote(ctx, held[i:min(i+multigetBatch, len(held))]); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// applyAll stores what a whole-collection query gave of the wanted hrefs.
+func (r *run) applyAll(ctx context.Context, all []remote, hrefs []string) error {
+	want := make(map[string]bool, len(hrefs))
+	for _, h := range hrefs {
+		want[h] = true
+	}
+	var objs []remote
+	for _, o := range all {
+		if want[o.Href] {
+			objs = append(objs, o)
+		}
+	}
+	if r.col.Kind == data.KindCalendar {
+		return r.applyHeld(ctx, objs)
+	}
+	for i := 0; i < len(objs); i += multigetBatch {
+		if err := r.applyRemote(ctx, objs[i:min(i+multigetBatch, len(objs))]); err != nil {
+			return err
+		}
+		r.progress("fetching", min(i+multigetBatch, len(objs)), len(hrefs))
 	}
 	return nil
 }

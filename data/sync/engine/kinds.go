@@ -20,6 +20,8 @@ type kind interface {
 	contentType() string
 	list(ctx context.Context, r *run) (*dav.SyncResult, error)
 	fetch(ctx context.Context, r *run, hrefs []string) ([]remote, error)
+	// fetchAll fetches the whole collection in one request.
+	fetchAll(ctx context.Context, r *run) ([]remote, error)
 	get(ctx context.Context, r *run, href string) (*remote, error)
 	// remoteChange works out what a fetched item changes here; nil when nothing.
 	remoteChange(ctx context.Context, r *run, o remote) (*data.SyncChange, string, error)
@@ -49,6 +51,18 @@ func (cardKind) list(ctx context.Context, r *run) (*dav.SyncResult, error) {
 
 func (cardKind) fetch(ctx context.Context, r *run, hrefs []string) ([]remote, error) {
 	objs, err := r.client.MultiGet(ctx, r.col.Href, hrefs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]remote, len(objs))
+	for i, o := range objs {
+		out[i] = remote{Href: o.Href, ETag: o.ETag, Card: o.Card}
+	}
+	return out, nil
+}
+
+func (cardKind) fetchAll(ctx context.Context, r *run) ([]remote, error) {
+	objs, err := r.client.QueryAddressBook(ctx, r.col.Href)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +132,18 @@ func (*calKind) list(ctx context.Context, r *run) (*dav.SyncResult, error) {
 
 func (*calKind) fetch(ctx context.Context, r *run, hrefs []string) ([]remote, error) {
 	objs, err := r.client.MultiGetCalendar(ctx, r.col.Href, hrefs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]remote, len(objs))
+	for i, o := range objs {
+		out[i] = remote{Href: o.Href, ETag: o.ETag, Cal: o.Cal}
+	}
+	return out, nil
+}
+
+func (*calKind) fetchAll(ctx context.Context, r *run) ([]remote, error) {
+	objs, err := r.client.QueryCalendar(ctx, r.col.Href)
 	if err != nil {
 		return nil, err
 	}
