@@ -50,7 +50,10 @@ func (cardKind) list(ctx context.Context, r *run) (*dav.SyncResult, error) {
 }
 
 func (cardKind) fetch(ctx context.Context, r *run, hrefs []string) ([]remote, error) {
-	objs, err := r.client.MultiGet(ctx, r.col.Href, hrefs)
+	return cardRemotes(r.client.MultiGet(ctx, r.col.Href, hrefs))
+}
+
+func cardRemotes(objs []dav.Object, err error) ([]remote, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -62,15 +65,7 @@ func (cardKind) fetch(ctx context.Context, r *run, hrefs []string) ([]remote, er
 }
 
 func (cardKind) fetchAll(ctx context.Context, r *run) ([]remote, error) {
-	objs, err := r.client.QueryAddressBook(ctx, r.col.Href)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]remote, len(objs))
-	for i, o := range objs {
-		out[i] = remote{Href: o.Href, ETag: o.ETag, Card: o.Card}
-	}
-	return out, nil
+	return cardRemotes(r.client.QueryAddressBook(ctx, r.col.Href))
 }
 
 func (cardKind) get(ctx context.Context, r *run, href string) (*remote, error) {
@@ -131,7 +126,10 @@ func (*calKind) list(ctx context.Context, r *run) (*dav.SyncResult, error) {
 }
 
 func (*calKind) fetch(ctx context.Context, r *run, hrefs []string) ([]remote, error) {
-	objs, err := r.client.MultiGetCalendar(ctx, r.col.Href, hrefs)
+	return calRemotes(r.client.MultiGetCalendar(ctx, r.col.Href, hrefs))
+}
+
+func calRemotes(objs []dav.CalObject, err error) ([]remote, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -143,15 +141,7 @@ func (*calKind) fetch(ctx context.Context, r *run, hrefs []string) ([]remote, er
 }
 
 func (*calKind) fetchAll(ctx context.Context, r *run) ([]remote, error) {
-	objs, err := r.client.QueryCalendar(ctx, r.col.Href)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]remote, len(objs))
-	for i, o := range objs {
-		out[i] = remote{Href: o.Href, ETag: o.ETag, Cal: o.Cal}
-	}
-	return out, nil
+	return calRemotes(r.client.QueryCalendar(ctx, r.col.Href))
 }
 
 func (*calKind) get(ctx context.Context, r *run, href string) (*remote, error) {
