@@ -173,7 +173,6 @@ func TestCalendarConvergence(t *testing.T) {
 
 func newCalWorld(t *testing.T, k davtest.Kind, seed uint64) *calWorld {
 	srv := k.Start(t)
-	ctx := context.Background()
 	w := &calWorld{t: t, rng: rand.New(rand.NewPCG(seed, seed^0x5bd1e9955bd1e995)), srv: srv, gone: map[string]bool{},
 		own: map[string]map[string]string{}, names: []string{"laptop a", "laptop b"}}
 	dir := t.TempDir()
@@ -212,27 +211,11 @@ func newCalWorld(t *testing.T, k davtest.Kind, seed uint64) *calWorld {
 	if len(w.items(w.laptops[1])) != 24 {
 		t.Fatalf("laptop b has %d items after the start, want 24", len(w.items(w.laptops[1])))
 	}
-	_ = ctx
 	return w
 }
 
 // items is every calendar item of a laptop.
-func (w *calWorld) items(s *data.Store) map[string]itemView {
-	ctx := context.Background()
-	uids, err := s.CalItemUIDs(ctx)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	out := map[string]itemView{}
-	for _, u := range uids {
-		it, err := s.CalItemByUID(ctx, u)
-		if err != nil {
-			w.t.Fatalf("item %s: %v", u, err)
-		}
-		out[u] = itemView{kind: it.Kind, fields: it.Fields}
-	}
-	return out
-}
+func (w *calWorld) items(s *data.Store) map[string]itemView { return calItems(w.t, s) }
 
 func (w *calWorld) customerID(who int, uid string) int64 {
 	c, _, err := w.laptops[who].CustomerByUID(context.Background(), uid)
@@ -856,7 +839,7 @@ func (w *calWorld) rowsCheck(who int) {
 	}
 }
 
-// refersTo: fields that name another item; one deleted takes the link.
+// linkFields name another item; deleting that one takes the link.
 var linkFields = map[string]bool{data.FieldInteraction: true, data.FieldTempConcern: true}
 
 func (w *calWorld) check(r *calRound) {
