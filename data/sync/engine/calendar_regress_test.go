@@ -52,3 +52,43 @@ func TestCalendarPullLeavesCardsAlone(t *testing.T) {
 		t.Fatalf("a, nothing changed: %+v", sum)
 	}
 }
+
+// An item pushed after the pull's listing and deleted on the server
+// before the next sync: the sync token predates the item, so the
+// server's changes since it need not name it (Radicale's do not), and a
+// change made here meanwhile met 412, then 404, at every sync, waiting
+// for ever. Now the 404 is taken as the server's delete against an edit
+// here: the edit wins and the item is made again. (Found by
+// TestCalendarConvergence, RAPPORT_SYNC_LONG=1, seed 13.)
+func TestCalendarDeletedBeforeTokenCoversIt(t *testing.T) {
+	for _, k := range davtest.Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := k.Start(t)
+			ctx := context.Background()
+			a := laptop(t, srv, "a")
+			ann := add(t, a, data.Customer{GivenName: "Ann", FamilyName: "Archer"})
+			fu := data.FollowUp{CustomerID: ann.ID, Text: "send the drawings", Due: data.DateOf(time.Now().AddDate(0, 0, 3))}
+			if err := a.AddFollowUp(ctx, &fu); err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, a) // the listing comes first, then the push: the token predates the item
+			uids, _ := a.CalItemUIDs(ctx)
+			href, etag := itemHref(t, a, uids[0])
+			rawCal(t, srv, "DELETE", href, etag, "")
+			if err := a.SnoozeFollowUp(ctx, fu.ID, 2, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			due := calItem(t, a, uids[0]).Fields[data.FieldDue]
+			sum := mustSync(t, a)
+			if len(sum.Problems) > 0 || sum.Waiting != 0 || len(sum.Recreated) != 1 {
+				t.Fatalf("an edit of an item deleted on the server: %+v", sum)
+			}
+			b := laptop(t, srv, "b")
+			mustSync(t, b)
+			calConverged(t, srv, 1, a, b)
+			if got := calItem(t, b, uids[0]).Fields[data.FieldDue]; got != due {
+				t.Fatalf("b has due %s, want the edit's %s", got, due)
+			}
+		})
+	}
+}
