@@ -165,7 +165,10 @@ func TestCalendarServerStopped(t *testing.T) {
 			stop := &stopAt{srv: srv, t: t, prefix: calendarOf(t, b).Href, n: 3, next: http.DefaultTransport}
 			opt = opts()
 			opt.Transport = stop
-			if _, err := Run(context.Background(), b, opt); !errors.Is(err, dav.ErrOffline) || !stop.stopped.Load() {
+			// Offline, or (Xandikos, behind the test's auth proxy) the
+			// proxy's 502 for a request already on its way.
+			_, err = Run(context.Background(), b, opt)
+			if !stop.stopped.Load() || !(errors.Is(err, dav.ErrOffline) || strings.Contains(fmt.Sprint(err), "502 Bad Gateway")) {
 				t.Fatalf("a pull through a server stopped mid-fetch: %v (stopped %v)", err, stop.stopped.Load())
 			}
 			if n := len(calItems(t, b)); n != 0 {
