@@ -835,6 +835,13 @@ func (r *run) pushAttempt(ctx context.Context, uid string) (retry bool, err erro
 	if errors.Is(err, dav.ErrPrecondition) {
 		// Someone wrote the card meanwhile: take theirs in, then try again.
 		o, gerr := r.k.get(ctx, r, href)
+		if errors.Is(gerr, dav.ErrNotFound) {
+			// Deleted on the server, and the listing did not say so (the
+			// token predates the item: a server need not name what came
+			// and went after it). As a delete seen in a pull: the edit
+			// here wins, the item is made again.
+			return true, r.applyGone(ctx, []string{href})
+		}
 		if gerr != nil {
 			return false, gerr
 		}
