@@ -571,7 +571,8 @@ func (s *Store) CustomerForItem(ctx context.Context, emails []string, text strin
 	return uids[0], nil
 }
 
-// refreshStatsOnly is refreshContactStats for an item a sync stores: the
+// refreshStatsOnly is refreshContactStats for an interaction logged here
+// or stored by a sync: the
 // customer's last contact and temperature are no part of its card, so the
 // card's pending record stays as it was. (The customers row's update
 // trigger marked the card to be sent: every pull of interactions left

@@ -151,3 +151,31 @@ func TestCalendarItemsTravelAsFields(t *testing.T) {
 		t.Errorf("interactions after the server's delete: %d, %v", n, err)
 	}
 }
+
+// Logging a call here sends the call to the calendar, not the customer's
+// card: the last contact it updates is no part of the card.
+func TestLoggedCallLeavesCardAlone(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
+	if err := s.CreateCustomer(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSyncAccount(ctx, SyncAccount{URL: "https://dav.example.com/", User: "ann", Collections: []SyncCollection{
+		{Kind: KindContacts, Href: "/ann/book/"}, {Kind: KindCalendar, Href: "/ann/cal/"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ApplySync(ctx, SyncChange{UID: c.UID, Pending: PendingClear}); err != nil {
+		t.Fatal(err)
+	}
+	in := Interaction{CustomerID: c.ID, Kind: "call", At: time.Now().Add(-time.Minute), Summary: "price list"}
+	if err := s.LogInteraction(ctx, &in); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Pending(ctx, c.UID); p.Seq != 0 {
+		t.Errorf("the card waits after a call was logged: %+v", p)
+	}
+	if p, _ := s.PendingChanges(ctx, KindCalendar); len(p) != 1 {
+		t.Errorf("calendar items waiting: %+v", p)
+	}
+}
