@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/teambition/rrule-go"
@@ -10,15 +11,23 @@ import (
 
 // Recurring visits: a visit another client made recurring (RRULE) is one
 // row; the views that show visits in a span (Today, this week, a customer's
-// coming visits) show each of its occurrences there. EXDATE and moved
-// single occurrences stay on the server's object, not here: the rule alone
-// is expanded.
+// coming visits) show each of its occurrences there. The row's rrule is
+// the rule, then "\nEXDATE:" and the UTC instants of the occurrences that
+// are not where the rule puts them (cancelled, or moved by another
+// client): those are left out.
 
 // occurrences gives the starts of v's rule in [from, to), in v's zone.
 func occurrences(v PlannedVisit, from, to time.Time) []time.Time {
-	opt, err := rrule.StrToROption(v.RRule)
+	rule, except, _ := strings.Cut(v.RRule, "\n")
+	opt, err := rrule.StrToROption(rule)
 	if err != nil {
 		return nil
+	}
+	skip := map[int64]bool{}
+	for _, s := range strings.Split(strings.TrimPrefix(except, "EXDATE:"), ",") {
+		if t, err := time.Parse("20060102T150405Z", strings.TrimSpace(s)); err == nil {
+			skip[t.Unix()] = true
+		}
 	}
 	loc := time.Local
 	if v.Zone != "" {
@@ -27,11 +36,17 @@ func occurrences(v PlannedVisit, from, to time.Time) []time.Time {
 		}
 	}
 	opt.Dtstart = v.At.In(loc)
-	rule, err := rrule.NewRRule(*opt)
+	r, err := rrule.NewRRule(*opt)
 	if err != nil {
 		return nil
 	}
-	return rule.Between(from, to.Add(-time.Nanosecond), true)
+	var out []time.Time
+	for _, t := range r.Between(from, to.Add(-time.Nanosecond), true) {
+		if !skip[t.Unix()] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // withRecurring adds to list the occurrences in [from, to) of the

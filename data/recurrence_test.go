@@ -42,3 +42,31 @@ func TestRecurringVisitShowsEachOccurrence(t *testing.T) {
 		t.Errorf("upcoming after the first: %+v %v", up, err)
 	}
 }
+
+// An occurrence another client cancelled (EXDATE) or moved does not show
+// where the rule would put it.
+func TestRecurringVisitLeavesOutExceptions(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
+	if err := s.CreateCustomer(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	first := time.Date(2027, 3, 15, 9, 30, 0, 0, berlin)
+	third := first.AddDate(0, 0, 14)
+	it := &CalItem{Kind: ItemVisit, UID: "weekly-2", Fields: map[string]string{FieldCustomer: c.UID, FieldStart: FormatTime(first),
+		FieldZone: "Europe/Berlin", FieldRRule: "FREQ=WEEKLY;COUNT=4\nEXDATE:" + third.UTC().Format("20060102T150405Z")}}
+	if err := s.ApplySync(ctx, SyncChange{Kind: KindCalendar, UID: it.UID, Cal: it, Pending: PendingClear}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{1, 1, 0, 1} {
+		day, err := s.Today(ctx, first.AddDate(0, 0, 7*i).Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(day.VisitsToday) != want {
+			t.Errorf("week %d: %d visits, want %d", i+1, len(day.VisitsToday), want)
+		}
+	}
+}

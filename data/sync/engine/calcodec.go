@@ -153,7 +153,7 @@ func calDecode(cal *ical.Calendar) (*data.CalItem, error) {
 		}
 		f[data.FieldRRule] = ""
 		if p := m.Props.Get(ical.PropRecurrenceRule); p != nil {
-			f[data.FieldRRule] = p.Value
+			f[data.FieldRRule] = p.Value + exceptions(cal, m)
 		}
 	case data.ItemFollowUp:
 		f[data.FieldText] = text(m, ical.PropSummary)
@@ -247,6 +247,46 @@ func yesNo(b bool) string {
 		return "1"
 	}
 	return ""
+}
+
+// exceptions are the occurrences of a recurring visit that are not where
+// its rule puts them: its EXDATEs, and those moved or changed by a
+// component of their own (RECURRENCE-ID), as "\nEXDATE:" and UTC instants
+// (data/recurrence.go leaves them out).
+func exceptions(cal *ical.Calendar, m *ical.Component) string {
+	var at []string
+	add := func(c *ical.Component, p ical.Prop) {
+		zone := p.Params.Get(ical.PropTimezoneID)
+		for _, v := range strings.Split(p.Value, ",") {
+			one := &ical.Component{Name: c.Name, Props: ical.Props{}}
+			q := ical.Prop{Name: ical.PropDateTimeStart, Params: ical.Params{}, Value: strings.TrimSpace(v)}
+			if zone != "" {
+				q.Params.Set(ical.PropTimezoneID, zone)
+			}
+			if vt := p.Params.Get(ical.ParamValue); vt != "" {
+				q.Params.Set(ical.ParamValue, vt)
+			}
+			one.Props.Set(&q)
+			if t, _, err := startOf(cal, one, ical.PropDateTimeStart); err == nil && !t.IsZero() {
+				at = append(at, t.UTC().Format("20060102T150405Z"))
+			}
+		}
+	}
+	for _, p := range m.Props.Values(ical.PropExceptionDates) {
+		add(m, p)
+	}
+	uid := text(m, ical.PropUID)
+	for _, c := range cal.Children {
+		if c != m && c.Name == m.Name && text(c, ical.PropUID) == uid {
+			if p := c.Props.Get(ical.PropRecurrenceID); p != nil {
+				add(c, *p)
+			}
+		}
+	}
+	if len(at) == 0 {
+		return ""
+	}
+	return "\nEXDATE:" + strings.Join(at, ",")
 }
 
 // utcText reads an X- property holding a UTC date-time.
@@ -419,10 +459,12 @@ func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) 
 		if fresh(data.FieldAlarm) {
 			setAlarm(m, f[data.FieldAlarm], summary)
 		}
-		if f[data.FieldRRule] == "" {
+		// The rule's first line; its exceptions stay as the object has them.
+		rule, _, _ := strings.Cut(f[data.FieldRRule], "\n")
+		if rule == "" {
 			m.Props.Del(ical.PropRecurrenceRule)
-		} else {
-			m.Props.Set(&ical.Prop{Name: ical.PropRecurrenceRule, Params: ical.Params{}, Value: f[data.FieldRRule]})
+		} else if fresh(data.FieldRRule) {
+			m.Props.Set(&ical.Prop{Name: ical.PropRecurrenceRule, Params: ical.Params{}, Value: rule})
 		}
 	case data.ItemFollowUp:
 		setText(m, ical.PropSummary, f[data.FieldText])
