@@ -264,7 +264,12 @@ func (c *Client) dataReport(ctx context.Context, coll, body, ns, local string) (
 }
 
 // GetCalendarObject fetches one calendar object.
-func (c *Client) GetCalendarObject(ctx context.Context, href string) (*CalObject, error) {
+func (c *Client) GetCalendarObject(ctx context.Context, href string) (obj *CalObject, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			obj, err = nil, fmt.Errorf("get %s: not iCalendar that can be read (%v)", c.URL(href), p)
+		}
+	}()
 	co, err := c.cal.GetCalendarObject(ctx, href)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", c.URL(href), err)
@@ -307,7 +312,15 @@ func EncodeCalendar(cal *ical.Calendar) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// DecodeCalendar reads one calendar from iCalendar text.
-func DecodeCalendar(text []byte) (*ical.Calendar, error) {
+// DecodeCalendar reads one calendar from iCalendar text. go-ical's
+// decoder panics on some malformed lines (a parameter with no name:
+// "0;0=", found by FuzzCalendarItem); that is an error here, so one bad
+// object from a server cannot stop a sync.
+func DecodeCalendar(text []byte) (cal *ical.Calendar, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cal, err = nil, fmt.Errorf("not iCalendar that can be read (%v)", p)
+		}
+	}()
 	return ical.NewDecoder(bytes.NewReader(text)).Decode()
 }
