@@ -467,7 +467,7 @@ func writeCalItem(ctx context.Context, tx *Tx, it *CalItem) error {
 	if it.Kind == ItemInteraction {
 		for _, c := range []int64{custID, oldCust} {
 			if c != 0 {
-				if err := refreshStatsOnly(ctx, tx, c); err != nil {
+				if err := refreshContactStats(ctx, tx, c); err != nil {
 					return err
 				}
 			}
@@ -515,7 +515,7 @@ func deleteKind(ctx context.Context, tx *Tx, kind, uid string) error {
 		if err := unindexDoc(ctx, tx, "interaction_fts", id); err != nil {
 			return err
 		}
-		return refreshStatsOnly(ctx, tx, cust)
+		return refreshContactStats(ctx, tx, cust)
 	}
 	return nil
 }
@@ -569,39 +569,4 @@ func (s *Store) CustomerForItem(ctx context.Context, emails []string, text strin
 		return "", nil
 	}
 	return uids[0], nil
-}
-
-// refreshStatsOnly is refreshContactStats for an interaction logged here
-// or stored by a sync: the
-// customer's last contact and temperature are no part of its card, so the
-// card's pending record stays as it was. (The customers row's update
-// trigger marked the card to be sent: every pull of interactions left
-// their customers "waiting", a year's first pull 150 of them.)
-func refreshStatsOnly(ctx context.Context, tx *Tx, custID int64) error {
-	var uid string
-	err := tx.QueryRowContext(ctx, `SELECT uid FROM customers WHERE id = ?`, custID).Scan(&uid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return mapError(err)
-	}
-	var seq int64
-	var deleted bool
-	had := true
-	err = tx.QueryRowContext(ctx, `SELECT seq, deleted FROM sync_pending WHERE uid = ?`, uid).Scan(&seq, &deleted)
-	if errors.Is(err, sql.ErrNoRows) {
-		had = false
-	} else if err != nil {
-		return mapError(err)
-	}
-	if err := refreshContactStats(ctx, tx, custID); err != nil {
-		return err
-	}
-	if !had {
-		_, err = tx.ExecContext(ctx, `DELETE FROM sync_pending WHERE uid = ?`, uid)
-	} else {
-		_, err = tx.ExecContext(ctx, `UPDATE sync_pending SET seq = ?, deleted = ? WHERE uid = ?`, seq, deleted, uid)
-	}
-	return mapError(err)
 }

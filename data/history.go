@@ -32,7 +32,7 @@ func (s *Store) logInteraction(ctx context.Context, tx *Tx, in *Interaction) err
 		nullInt(int64(in.Temperature)), nullInt(in.TempConcernID), in.TempComment, in.Heard, in.HeardConfirmed); err != nil {
 		return fmt.Errorf("log %s for customer %d: %w", in.Kind, in.CustomerID, err)
 	}
-	if err := refreshStatsOnly(ctx, tx, in.CustomerID); err != nil {
+	if err := refreshContactStats(ctx, tx, in.CustomerID); err != nil {
 		return err
 	}
 	return indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes, in.Heard, in.TempComment)
@@ -76,7 +76,7 @@ func (s *Store) UpdateInteraction(ctx context.Context, in *Interaction) error {
 		nullInt(int64(in.Temperature)), nullInt(in.TempConcernID), in.TempComment, in.Heard, in.HeardConfirmed, in.ID, in.CustomerID); err != nil {
 		return err
 	}
-	if err := refreshStatsOnly(ctx, tx, in.CustomerID); err != nil {
+	if err := refreshContactStats(ctx, tx, in.CustomerID); err != nil {
 		return err
 	}
 	if err := indexDoc(ctx, tx, "interaction_fts", in.ID, in.Summary, in.Notes, in.Heard, in.TempComment); err != nil {
@@ -88,7 +88,7 @@ func (s *Store) UpdateInteraction(ctx context.Context, in *Interaction) error {
 // DeleteInteraction removes one interaction and its search entry.
 func (s *Store) DeleteInteraction(ctx context.Context, customerID, id int64) error {
 	return s.deleteDoc(ctx, "interactions", "interaction_fts", customerID, id, func(tx *Tx) error {
-		return refreshStatsOnly(ctx, tx, customerID)
+		return refreshContactStats(ctx, tx, customerID)
 	})
 }
 
