@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	stdsync "sync"
 	"time"
 
 	"github.com/emersion/go-ical"
@@ -43,6 +44,16 @@ const (
 	xConfirmed   = "X-RAPPORT-CONFIRMED"
 	xResolved    = "X-RAPPORT-RESOLVED"
 )
+
+// ourTag is this machine's X-RAPPORT-FROM ("" when it has no name), read
+// once: every item pulled or written compares or writes it.
+var ourTag = stdsync.OnceValue(func() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		return ""
+	}
+	return "Rapport on " + host
+})
 
 // display is what a phone shows of the customer with an item: it is
 // written when the item's own fields change, never read back.
@@ -412,8 +423,8 @@ func calApply(cal *ical.Calendar, it *data.CalItem, disp display, journal bool) 
 	}
 	setText(m, xKind, it.Kind)
 	setText(m, xCustomer, f[data.FieldCustomer])
-	if host, err := os.Hostname(); err == nil {
-		setText(m, xFrom, "Rapport on "+host)
+	if from := ourTag(); from != "" {
+		setText(m, xFrom, from)
 	}
 	if disp.Name != "" && (fresh(data.FieldCustomer) || m.Props.Get(ical.PropContact) == nil) {
 		contact := disp.Name

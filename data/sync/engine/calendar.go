@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"strings"
 
@@ -67,7 +66,7 @@ func (k *calKind) remoteChange(ctx context.Context, r *run, o remote) (*data.Syn
 		return ch, "", nil
 	}
 	rem.UID = uid
-	if host, err := os.Hostname(); err == nil && rem.Origin == "Rapport on "+host {
+	if rem.Origin != "" && rem.Origin == ourTag() {
 		// Our own tag, kept by a client that changed the item in place.
 		rem.Origin = "another client"
 		if p := o.Cal.Props.Get(ical.PropProductID); p != nil && p.Value != prodID && p.Value != "" {
