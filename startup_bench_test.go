@@ -135,6 +135,22 @@ func BenchmarkHelpProcess(b *testing.B) {
 	medianRun(b, bin, "--help")
 }
 
+// BenchmarkFyneFloorProcess: the start-up of testdata/fynefloor, a program
+// that links Fyne's app and widget packages and prints one line: what any
+// single binary that can open a Fyne window pays before its own code runs
+// (package inits, the GL and X11 libraries' loading, the page faults of a
+// larger binary). Issue 13's 30 ms for `rapport search` is measured against
+// this floor. Built with the same flags as rapport.
+func BenchmarkFyneFloorProcess(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "fynefloor")
+	cmd := exec.Command("go", "build", "-ldflags="+releaseLdflags(b), "-o", bin, "./testdata/fynefloor")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	b.ResetTimer()
+	medianRun(b, bin)
+}
+
 func median(ds []time.Duration) float64 {
 	slices.Sort(ds)
 	return float64(ds[len(ds)/2].Microseconds()) / 1000
