@@ -14,10 +14,7 @@ import (
 func TestCalendarItemsTravelAsFields(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
-	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
-	if err := s.CreateCustomer(ctx, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Archer"})
 	at := time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC)
 	con := Concern{CustomerID: c.ID, Text: "delivery times"}
 	if err := s.AddConcern(ctx, &con); err != nil {
@@ -157,10 +154,7 @@ func TestCalendarItemsTravelAsFields(t *testing.T) {
 func TestLoggedCallLeavesCardAlone(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
-	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
-	if err := s.CreateCustomer(ctx, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Archer"})
 	if err := s.SetSyncAccount(ctx, SyncAccount{URL: "https://dav.example.com/", User: "ann", Collections: []SyncCollection{
 		{Kind: KindContacts, Href: "/ann/book/"}, {Kind: KindCalendar, Href: "/ann/cal/"}}}); err != nil {
 		t.Fatal(err)

@@ -11,10 +11,7 @@ import (
 func TestRecurringVisitShowsEachOccurrence(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
-	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
-	if err := s.CreateCustomer(ctx, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Archer"})
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	first := time.Date(2027, 3, 15, 9, 30, 0, 0, berlin) // a Monday, two weeks before summer time
 	it := &CalItem{Kind: ItemVisit, UID: "weekly-1", Fields: map[string]string{FieldCustomer: c.UID, FieldStart: FormatTime(first),
@@ -48,10 +45,7 @@ func TestRecurringVisitShowsEachOccurrence(t *testing.T) {
 func TestRecurringVisitLeavesOutExceptions(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
-	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
-	if err := s.CreateCustomer(ctx, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Archer"})
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	first := time.Date(2027, 3, 15, 9, 30, 0, 0, berlin)
 	third := first.AddDate(0, 0, 14)

@@ -16,10 +16,7 @@ func TestPendingRecordsEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	c := Customer{GivenName: "Ann", FamilyName: "Archer"}
-	if err := s.CreateCustomer(ctx, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := mustCreate(t, s, &Customer{GivenName: "Ann", FamilyName: "Archer"})
 	if n, _ := s.PendingCount(ctx); n != 0 {
 		t.Fatalf("pending before sync is set up: %d", n)
 	}
@@ -42,9 +39,9 @@ func TestPendingRecordsEveryChange(t *testing.T) {
 	for what, change := range map[string]func() error{
 		"a phone added": func() error {
 			c.Phones = append(c.Phones, Labelled{Label: "work", Value: "+44 20 7946 0001"})
-			return s.UpdateCustomer(ctx, &c)
+			return s.UpdateCustomer(ctx, c)
 		},
-		"a tag added": func() error { c.Tags = append(c.Tags, "vip"); return s.UpdateCustomer(ctx, &c) },
+		"a tag added": func() error { c.Tags = append(c.Tags, "vip"); return s.UpdateCustomer(ctx, c) },
 		"a hobby": func() error {
 			return s.SaveProfileItem(ctx, &ProfileItem{CustomerID: c.ID, Category: CatHobby, Text: "golf"})
 		},
