@@ -381,15 +381,21 @@ func (r *run) fetchAndApply(ctx context.Context, hrefs []string, listed int) err
 			return err
 		}
 	}
-	return r.applyHeld(ctx, held)
+	return r.applyHeld(ctx, held, 0)
 }
 
-// applyHeld stores calendar items in kind order, a batch at a time.
-func (r *run) applyHeld(ctx context.Context, held []remote) error {
+// applyHeld stores items taken in all at once, calendar items in kind
+// order (cards all rank the same), a batch at a time. With total, it
+// reports progress as it stores: the items came in one answer, so
+// fetching them said nothing of how far along the sync is.
+func (r *run) applyHeld(ctx context.Context, held []remote, total int) error {
 	sort.SliceStable(held, func(i, j int) bool { return kindRank(held[i]) < kindRank(held[j]) })
 	for i := 0; i < len(held); i += multigetBatch {
 		if err := r.applyRemote(ctx, held[i:min(i+multigetBatch, len(held))]); err != nil {
 			return err
+		}
+		if total > 0 {
+			r.progress("fetching", min(i+multigetBatch, len(held)), total)
 		}
 	}
 	return nil
@@ -407,16 +413,7 @@ func (r *run) applyAll(ctx context.Context, all []remote, hrefs []string) error 
 			objs = append(objs, o)
 		}
 	}
-	if r.col.Kind == data.KindCalendar {
-		return r.applyHeld(ctx, objs)
-	}
-	for i := 0; i < len(objs); i += multigetBatch {
-		if err := r.applyRemote(ctx, objs[i:min(i+multigetBatch, len(objs))]); err != nil {
-			return err
-		}
-		r.progress("fetching", min(i+multigetBatch, len(objs)), len(hrefs))
-	}
-	return nil
+	return r.applyHeld(ctx, objs, len(hrefs))
 }
 
 // applyRemote merges fetched cards and stores the results; a card that
